@@ -1,0 +1,1 @@
+"""Manim lecture "Why does ReLU fix vanishing gradients?": model, components and chapters."""

@@ -1,0 +1,283 @@
+"""Gradients through deep networks: the idealised chain and a real MLP.
+
+Chapter 2 and 3 numbers: the per-layer local factors ``w_k * f'(z_k)`` of a
+one-neuron-per-layer chain, their running product, and the per-layer weight-gradient
+norms of a seeded deep MLP after one hand-written forward/backward pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import RELU_FAMILY, Activation, activation, check_activation_name
+
+#: Initialisations :func:`layer_gradient_norms` accepts.
+INIT_NAMES: tuple[str, ...] = ("xavier", "he")
+
+
+def steepest_input(name: str) -> float:
+    """Pre-activation where the activation passes back the most gradient.
+
+    ``0`` for sigmoid and tanh (their derivative peaks there); ``1`` for the ReLU
+    family (any ``z > 0`` gives slope 1; 1 is a readable representative).
+
+    Parameters
+    ----------
+    name
+        One of :data:`~scenes.model.activations.ACTIVATION_NAMES`.
+
+    Returns
+    -------
+    float
+        The best-case pre-activation.
+    """
+    return 1.0 if check_activation_name(name) in RELU_FAMILY else 0.0
+
+
+def _check_depth(depth: int) -> int:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    return int(depth)
+
+
+def _per_layer(
+    values: float | np.ndarray | None, default: float, depth: int, label: str
+) -> np.ndarray:
+    if values is None:
+        return np.full(depth, default)
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 0:
+        return np.full(depth, float(arr))
+    if arr.shape != (depth,):
+        raise ValueError(
+            f"{label} must be a scalar or have length depth={depth}, got shape {arr.shape}"
+        )
+    return arr.copy()
+
+
+def chain_local_factors(
+    name: str,
+    depth: int = 10,
+    w: float | np.ndarray | None = None,
+    z: float | np.ndarray | None = None,
+) -> np.ndarray:
+    """Local backprop factors ``w_k * f'(z_k)`` of a one-neuron-per-layer chain.
+
+    The chain is ``x -> h1 -> ... -> h_depth -> loss`` with ``h_k = f(z_k)`` and
+    ``z_k = w_k h_{k-1}``; the gradient reaching ``h0`` is ``dL/dh_depth`` times the
+    product of these factors.
+
+    Parameters
+    ----------
+    name
+        Activation name (default parameters are used).
+    depth
+        Number of layers.
+    w
+        Weights, scalar or one per layer; default 1 (``|w| = 1``, the best case).
+    z
+        Pre-activations, scalar or one per layer; default the activation's steepest
+        point (:func:`steepest_input`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth,)``, layer 1 first.
+
+    Examples
+    --------
+    >>> chain_local_factors("sigmoid", depth=3).tolist()
+    [0.25, 0.25, 0.25]
+    """
+    act = activation(name)
+    depth = _check_depth(depth)
+    w_arr = _per_layer(w, 1.0, depth, "w")
+    z_arr = _per_layer(z, steepest_input(name), depth, "z")
+    return w_arr * act.df(z_arr)
+
+
+def best_case_chain(name: str, depth: int = 10) -> np.ndarray:
+    """Gradient magnitude left after passing back through ``k = 1..depth`` layers, best case.
+
+    Best case: ``|w| = 1`` and every pre-activation at the steepest point, so a sigmoid
+    chain keeps ``(1/4)**k`` and a ReLU-family chain keeps ``1``.
+
+    Parameters
+    ----------
+    name
+        Activation name.
+    depth
+        Number of layers.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth,)``; entry ``k - 1`` is the magnitude after ``k`` layers.
+
+    Examples
+    --------
+    >>> float(best_case_chain("sigmoid")[-1])
+    9.5367431640625e-07
+    """
+    return np.abs(np.cumprod(chain_local_factors(name, depth)))
+
+
+def default_init(name: str) -> str:
+    """Initialisation the lecture pairs with an activation.
+
+    Parameters
+    ----------
+    name
+        Activation name.
+
+    Returns
+    -------
+    str
+        ``"he"`` for the ReLU family, ``"xavier"`` for sigmoid and tanh.
+    """
+    return "he" if check_activation_name(name) in RELU_FAMILY else "xavier"
+
+
+def init_weights(
+    layer_sizes: list[int] | tuple[int, ...], init: str, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Gaussian weight matrices for consecutive layer sizes.
+
+    Parameters
+    ----------
+    layer_sizes
+        ``[n_in, n_1, ..., n_out]``; matrix ``k`` has shape ``(sizes[k], sizes[k + 1])``.
+    init
+        ``"xavier"`` (Glorot normal, std ``sqrt(2 / (fan_in + fan_out))``) or
+        ``"he"`` (std ``sqrt(2 / fan_in)``).
+    rng
+        Source of randomness, consumed in layer order.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One matrix per consecutive pair of sizes.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``init``.
+    """
+    if init not in INIT_NAMES:
+        raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INIT_NAMES)}")
+    weights = []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        if init == "xavier":
+            std = math.sqrt(2.0 / (fan_in + fan_out))
+        else:
+            std = math.sqrt(2.0 / fan_in)
+        weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
+    return weights
+
+
+def mlp_loss_and_gradients(
+    weights: list[np.ndarray], x: np.ndarray, targets: np.ndarray, act: Activation
+) -> tuple[float, list[np.ndarray]]:
+    """MSE loss of a bias-free MLP and ``dL/dW`` for every layer, by hand-written backprop.
+
+    The network is ``h_0 = x``, ``h_k = f(h_{k-1} W_k)`` for every layer but the last,
+    and a linear readout ``y = h_{L-1} W_L``. Loss ``L = mean((y - t)**2) / 2`` over
+    all outputs.
+
+    Parameters
+    ----------
+    weights
+        ``W_1 .. W_L``, shapes ``(n_{k-1}, n_k)``.
+    x
+        Inputs, shape ``(batch, n_0)``.
+    targets
+        Shape ``(batch, n_L)``.
+    act
+        Hidden activation.
+
+    Returns
+    -------
+    loss : float
+        The MSE loss.
+    grads : list of numpy.ndarray
+        ``dL/dW_k``, same shapes as ``weights``.
+    """
+    hs = [np.asarray(x, dtype=float)]
+    zs = []
+    for w in weights[:-1]:
+        zs.append(hs[-1] @ w)
+        hs.append(act.f(zs[-1]))
+    y = hs[-1] @ weights[-1]
+    err = y - targets
+    loss = 0.5 * float(np.mean(err**2))
+
+    grads: list[np.ndarray] = [np.empty(0)] * len(weights)
+    delta = err / err.size  # dL/dy
+    grads[-1] = hs[-1].T @ delta
+    upstream = delta @ weights[-1].T  # dL/dh_{L-1}
+    for k in range(len(weights) - 2, -1, -1):
+        delta = upstream * act.df(zs[k])  # dL/dz_k
+        grads[k] = hs[k].T @ delta
+        upstream = delta @ weights[k].T
+    return loss, grads
+
+
+def layer_gradient_norms(
+    name: str,
+    depth: int = 10,
+    width: int = 32,
+    batch: int = 256,
+    seed: int = 0,
+    init: str | None = None,
+) -> np.ndarray:
+    """Frobenius norm of ``dL/dW_k`` for each of the ``depth`` weight matrices of a deep MLP.
+
+    The net has ``depth`` weight matrices: ``depth - 1`` hidden layers of ``width``
+    units (input dimension ``width``), each followed by the activation, and the last
+    matrix is a linear readout to one output. No biases (they would start at zero and
+    leave this pass unchanged). One forward/backward pass on a seeded batch:
+    ``rng = default_rng(seed)`` draws inputs ``~ N(0, 1)``, then targets ``~ N(0, 1)``,
+    then the weights (layer 1 first); loss is MSE.
+
+    Parameters
+    ----------
+    name
+        Hidden activation (default parameters).
+    depth
+        Number of weight matrices, i.e. bars in the chart (at least 2).
+    width
+        Input and hidden width.
+    batch
+        Batch size.
+    seed
+        Seed for weights, inputs and targets.
+    init
+        ``"xavier"`` or ``"he"``; ``None`` picks :func:`default_init`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth,)``, first layer first.
+
+    Examples
+    --------
+    >>> norms = layer_gradient_norms("sigmoid")
+    >>> bool(norms[0] / norms[-1] < 1e-5)
+    True
+    """
+    act = activation(name)
+    depth = _check_depth(depth)
+    if depth < 2:
+        raise ValueError(f"depth must be at least 2 (hidden layers + readout), got {depth}")
+    for label, value in (("width", width), ("batch", batch)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    init = default_init(name) if init is None else init
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, width))
+    targets = rng.normal(size=(batch, 1))
+    weights = init_weights([width] * depth + [1], init, rng)
+    _, grads = mlp_loss_and_gradients(weights, x, targets, act)
+    return np.array([np.linalg.norm(g) for g in grads])

@@ -1,0 +1,516 @@
+"""Small training runs for chapters 4 and 5: dying units, a single neuron, PReLU's alpha.
+
+All runs are plain full-batch gradient descent with hand-written gradients, seeded
+with ``numpy.random.default_rng(seed)`` so a scene shows the same numbers every render.
+
+* :func:`dead_unit_curve` - fraction of dead hidden units while a one-hidden-layer
+  MLP trains with a too-large learning rate.
+* :func:`neuron_trajectory` - one neuron ``a = f(w x + b)`` knocked into the dead
+  zone by one oversized update, then trained on.
+* :func:`fit_prelu_alpha` - PReLU's negative slope learned from data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import RELU_FAMILY, Activation, activation, check_activation_name
+
+#: PReLU's alpha steps at ``lr * PRELU_ALPHA_LR_SCALE``. Its gradient sums ``z * dL/da``
+#: over every input, so with |z| large (a unit deep in the negative region) a full-size
+#: step flings alpha far past any sensible slope; a tenth keeps it on a readable path.
+PRELU_ALPHA_LR_SCALE = 0.1
+
+
+@dataclass(frozen=True)
+class DeadRunSettings:
+    """Fixed setup of :func:`dead_unit_curve`, for scenes to cite.
+
+    Attributes
+    ----------
+    steps
+        Default number of gradient-descent steps.
+    lr
+        Default (too-large) learning rate.
+    n_points
+        Training inputs.
+    input_dim
+        Input dimension.
+    width
+        Hidden units.
+    """
+
+    steps: int = 1000
+    lr: float = 0.4
+    n_points: int = 128
+    input_dim: int = 32
+    width: int = 32
+
+
+#: The setup every chapter-4/5 dead-unit plot uses.
+DEFAULT_DEAD_RUN = DeadRunSettings()
+
+
+@dataclass(frozen=True)
+class DeadUnitRun:
+    """Result of :func:`dead_unit_curve`.
+
+    Attributes
+    ----------
+    name
+        Hidden activation.
+    params
+        Its parameters (initial ``alpha`` for PReLU).
+    steps
+        Gradient-descent steps taken.
+    lr
+        Learning rate.
+    seed
+        Seed of data and initial weights.
+    dead_fraction
+        Shape ``(steps + 1,)``; entry ``t`` is the fraction of hidden units whose
+        pre-activation is ``<= 0`` on every training input after ``t`` steps
+        (entry 0 = at initialisation).
+    loss
+        Shape ``(steps + 1,)``; MSE loss at the same moments.
+    """
+
+    name: str
+    params: dict[str, float]
+    steps: int
+    lr: float
+    seed: int
+    dead_fraction: np.ndarray
+    loss: np.ndarray
+
+
+@dataclass(frozen=True)
+class NeuronTrajectory:
+    """Result of :func:`neuron_trajectory`; every per-step array has ``steps + 2`` rows.
+
+    Row 0 is the healthy initial state, row 1 the state right after the kick, rows
+    ``2 ..`` the states after each ordinary step. Gradients in row ``t`` are the ones
+    computed *at* state ``t`` (row 0 holds the gradient the kick multiplies).
+
+    Attributes
+    ----------
+    name, params
+        Activation and its parameters (initial ``alpha`` for PReLU).
+    steps, lr, kick, seed
+        Ordinary steps, their learning rate, the kick's learning rate, the seed.
+    x, y
+        Inputs and teacher targets, shape ``(n_inputs,)``.
+    w, b, alpha
+        Weight, bias and negative-side slope per row (alpha is constant unless PReLU).
+    z
+        Pre-activations ``w x_i + b``, shape ``(steps + 2, n_inputs)``.
+    grad_w, grad_b, grad_alpha
+        ``dL/dw``, ``dL/db``, ``dL/dalpha`` per row (``grad_alpha`` is reported for
+        every member of the ReLU family but only applied for PReLU).
+    loss
+        MSE loss per row.
+    """
+
+    name: str
+    params: dict[str, float]
+    steps: int
+    lr: float
+    kick: float
+    seed: int
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    b: np.ndarray
+    alpha: np.ndarray
+    z: np.ndarray
+    grad_w: np.ndarray
+    grad_b: np.ndarray
+    grad_alpha: np.ndarray
+    loss: np.ndarray
+
+    @property
+    def active_counts(self) -> np.ndarray:
+        """Number of inputs with ``z_i > 0`` per row."""
+        return np.count_nonzero(self.z > 0, axis=1)
+
+    @property
+    def revival_step(self) -> int | None:
+        """First row after the kick with at least one ``z_i > 0``, or ``None``."""
+        active = np.flatnonzero(self.active_counts[2:] > 0)
+        return int(active[0]) + 2 if active.size else None
+
+
+# --- single-neuron setup (chapters 4 and 5) ---------------------------------------
+#: Inputs of the single neuron.
+NEURON_INPUTS = 12
+#: Teacher ``y = relu(TEACHER_W x + TEACHER_B)``: positive on every input in [-1, 1],
+#: so the neuron ought to be active everywhere.
+TEACHER_W = 2.0
+TEACHER_B = 2.0
+#: Healthy start: a little above the teacher, every input active.
+NEURON_W0 = 2.5
+NEURON_B0 = 2.75
+NEURON_STEPS = 40
+NEURON_LR = 1.0
+#: Learning rate of the one oversized update (6x the ordinary one).
+NEURON_KICK = 6.0
+
+# --- PReLU alpha fit (chapter 5) ----------------------------------------------------
+ALPHA_FIT_POINTS = 64
+ALPHA_FIT_RANGE = 2.0
+ALPHA_FIT_NOISE = 0.02
+ALPHA_FIT_STEPS = 60
+ALPHA_FIT_LR = 0.15
+
+
+def _check_positive_int(value: int, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _check_positive_float(value: float, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{label} must be a positive number, got {value!r}")
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{label} must be a positive finite number, got {value!r}")
+    return value
+
+
+def _check_finite_float(value: float, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{label} must be a finite number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{label} must be a finite number, got {value!r}")
+    return value
+
+
+def _relu_family_activation(name: str, params: dict[str, float]) -> Activation:
+    if check_activation_name(name) not in RELU_FAMILY:
+        raise ValueError(
+            f"{name!r} has no dead region; allowed: {', '.join(RELU_FAMILY)}"
+        )
+    return activation(name, **params)
+
+
+def spread_inputs(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
+    """``n`` sorted random inputs, one per equal-width bin of ``[low, high]``.
+
+    One point per bin keeps the cloud evenly spread for every seed, so each seed tells
+    the same story and only the jitter changes.
+
+    Parameters
+    ----------
+    rng
+        Source of the jitter.
+    n
+        Number of points.
+    low, high
+        Interval.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``, increasing.
+    """
+    edges = np.linspace(low, high, n + 1)
+    return edges[:-1] + rng.uniform(0.0, 1.0, size=n) * (edges[1] - edges[0])
+
+
+def _leaky_parts(z: np.ndarray, slope: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    # Value and derivative of the ReLU family with negative-side slope `slope`
+    # (derivative at exactly 0 is the negative-side slope, as in Activation.df).
+    return np.where(z > 0, z, slope * z), np.where(z > 0, 1.0, slope)
+
+
+def dead_unit_curve(
+    name: str,
+    steps: int = DEFAULT_DEAD_RUN.steps,
+    lr: float = DEFAULT_DEAD_RUN.lr,
+    seed: int = 0,
+    **params: float,
+) -> DeadUnitRun:
+    """Dead-unit fraction and loss while a one-hidden-layer MLP trains with a large lr.
+
+    Setup (:data:`DEFAULT_DEAD_RUN`): 128 inputs ``x ~ N(0, I_32)``, targets
+    ``y = sin(2 u.x)`` for the fixed unit direction ``u = (1, ..., 1) / sqrt(32)``;
+    net ``32 -> 32 hidden (activation) -> 1`` with He-initialised hidden weights
+    (std ``sqrt(2 / 32)``), readout std ``sqrt(1 / 32)``, zero biases; full-batch
+    gradient descent on ``mean((y_hat - y)**2) / 2``. ``rng = default_rng(seed)``
+    draws inputs, hidden weights, readout weights in that order, so every activation
+    starts from the same data and weights. PReLU learns one alpha per hidden unit
+    (step ``lr * PRELU_ALPHA_LR_SCALE``).
+
+    With ReLU a dead unit's incoming weights and bias get exactly zero gradient, so the
+    dead fraction can never go down; with the defaults about half the units die in the
+    first few steps. Leaky ReLU units die too but keep a small gradient and many come
+    back; PReLU units (seed 0) do not die at all. The catapult that kills units is
+    chaotic: other seeds or learning rates give different shares.
+
+    Parameters
+    ----------
+    name
+        ``"relu"``, ``"leaky_relu"`` or ``"prelu"``.
+    steps
+        Gradient-descent steps.
+    lr
+        Learning rate (the default is deliberately too large).
+    seed
+        Seed of data and initial weights.
+    **params
+        Activation parameters (``slope`` or initial ``alpha``).
+
+    Returns
+    -------
+    DeadUnitRun
+        Per-step dead fraction and loss, ``steps + 1`` entries each.
+
+    Raises
+    ------
+    ValueError
+        For a name outside the ReLU family, bad parameters, or non-positive
+        ``steps`` / ``lr``.
+    """
+    act = _relu_family_activation(name, params)
+    steps = _check_positive_int(steps, "steps")
+    lr = _check_positive_float(lr, "lr")
+    setup = DEFAULT_DEAD_RUN
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(setup.n_points, setup.input_dim))
+    direction = np.full(setup.input_dim, 1.0 / math.sqrt(setup.input_dim))
+    y = np.sin(2.0 * x @ direction)[:, None]
+    w_hidden = rng.normal(
+        0.0, math.sqrt(2.0 / setup.input_dim), size=(setup.input_dim, setup.width)
+    )
+    b_hidden = np.zeros(setup.width)
+    w_out = rng.normal(0.0, math.sqrt(1.0 / setup.width), size=(setup.width, 1))
+    b_out = 0.0
+    slope = np.full(setup.width, act.negative_slope)
+
+    dead_fraction = np.empty(steps + 1)
+    loss = np.empty(steps + 1)
+    n = setup.n_points
+    for t in range(steps + 1):
+        z = x @ w_hidden + b_hidden
+        h, dh = _leaky_parts(z, slope)
+        err = h @ w_out + b_out - y
+        dead_fraction[t] = np.mean(np.all(z <= 0, axis=0))
+        loss[t] = 0.5 * float(np.mean(err**2))
+        if t == steps:
+            break
+        d_out = err / n
+        d_h = d_out @ w_out.T
+        d_z = d_h * dh
+        grad_w_out = h.T @ d_out
+        grad_b_out = float(d_out.sum())
+        grad_w_hidden = x.T @ d_z
+        grad_b_hidden = d_z.sum(axis=0)
+        if name == "prelu":
+            slope = slope - lr * PRELU_ALPHA_LR_SCALE * (d_h * np.minimum(z, 0.0)).sum(axis=0)
+        w_hidden -= lr * grad_w_hidden
+        b_hidden -= lr * grad_b_hidden
+        w_out -= lr * grad_w_out
+        b_out -= lr * grad_b_out
+    return DeadUnitRun(
+        name=name,
+        params=dict(act.params),
+        steps=steps,
+        lr=lr,
+        seed=seed,
+        dead_fraction=dead_fraction,
+        loss=loss,
+    )
+
+
+def neuron_trajectory(
+    name: str,
+    steps: int = NEURON_STEPS,
+    lr: float = NEURON_LR,
+    seed: int = 0,
+    kick: float = NEURON_KICK,
+    **params: float,
+) -> NeuronTrajectory:
+    """One neuron ``a = f(w x + b)`` knocked dead by one oversized update, then trained on.
+
+    Inputs: :data:`NEURON_INPUTS` points spread over ``[-1, 1]`` (:func:`spread_inputs`,
+    seeded). Targets from the ReLU teacher ``relu(2 x + 2)``. Loss
+    ``mean((a - y)**2) / 2``. The neuron starts healthy at ``(w, b) = (2.5, 2.75)``
+    with every input active; the *kick* is one gradient step with learning rate
+    ``kick`` instead of ``lr``, which throws ``b`` far negative so every
+    ``z_i = w x_i + b <= 0``. Because every input is active before the kick, the kick
+    is identical for ReLU, Leaky ReLU and PReLU: all three continue from the same
+    dead state. Then ``steps`` ordinary steps at ``lr``.
+
+    With ReLU every later gradient is exactly 0 and nothing moves. With Leaky ReLU the
+    gradient is about 1/100 of normal, ``b`` climbs back and the inputs re-enter the
+    active region (row 23 with the defaults). PReLU also learns ``alpha`` (start 0.25,
+    step ``lr * PRELU_ALPHA_LR_SCALE``) and comes back within a couple of steps.
+
+    Parameters
+    ----------
+    name
+        ``"relu"``, ``"leaky_relu"`` or ``"prelu"``.
+    steps
+        Ordinary steps after the kick.
+    lr
+        Learning rate of the ordinary steps.
+    seed
+        Seed of the input jitter.
+    kick
+        Learning rate of the single oversized update.
+    **params
+        Activation parameters (``slope`` or initial ``alpha``).
+
+    Returns
+    -------
+    NeuronTrajectory
+        ``steps + 2`` rows: initial state, after the kick, after each step.
+
+    Raises
+    ------
+    ValueError
+        For a name outside the ReLU family, bad parameters, or non-positive
+        ``steps`` / ``lr`` / ``kick``.
+    """
+    act = _relu_family_activation(name, params)
+    steps = _check_positive_int(steps, "steps")
+    lr = _check_positive_float(lr, "lr")
+    kick = _check_positive_float(kick, "kick")
+    rng = np.random.default_rng(seed)
+    x = spread_inputs(rng, NEURON_INPUTS, -1.0, 1.0)
+    y = np.maximum(TEACHER_W * x + TEACHER_B, 0.0)
+
+    rows = steps + 2
+    w = np.empty(rows)
+    b = np.empty(rows)
+    alpha = np.empty(rows)
+    z = np.empty((rows, x.size))
+    grad_w = np.empty(rows)
+    grad_b = np.empty(rows)
+    grad_alpha = np.empty(rows)
+    loss = np.empty(rows)
+    w_t, b_t, alpha_t = NEURON_W0, NEURON_B0, float(act.negative_slope)
+    for t in range(rows):
+        z_t = w_t * x + b_t
+        a_t, da_t = _leaky_parts(z_t, alpha_t)
+        d_a = (a_t - y) / x.size
+        w[t], b[t], alpha[t], z[t] = w_t, b_t, alpha_t, z_t
+        loss[t] = 0.5 * float(np.mean((a_t - y) ** 2))
+        grad_w[t] = float(np.sum(d_a * da_t * x))
+        grad_b[t] = float(np.sum(d_a * da_t))
+        grad_alpha[t] = float(np.sum(d_a * np.minimum(z_t, 0.0)))
+        step = kick if t == 0 else lr
+        w_t -= step * grad_w[t]
+        b_t -= step * grad_b[t]
+        if name == "prelu":
+            alpha_t -= step * PRELU_ALPHA_LR_SCALE * grad_alpha[t]
+    return NeuronTrajectory(
+        name=name,
+        params=dict(act.params),
+        steps=steps,
+        lr=lr,
+        kick=kick,
+        seed=seed,
+        x=x,
+        y=y,
+        w=w,
+        b=b,
+        alpha=alpha,
+        z=z,
+        grad_w=grad_w,
+        grad_b=grad_b,
+        grad_alpha=grad_alpha,
+        loss=loss,
+    )
+
+
+def prelu_fit_data(true_slope: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and noisy targets with a known negative-side slope, for :func:`fit_prelu_alpha`.
+
+    ``x``: :data:`ALPHA_FIT_POINTS` points spread over ``[-2, 2]``;
+    ``y = x`` for ``x > 0`` and ``true_slope * x`` otherwise, plus ``N(0, 0.02**2)`` noise.
+
+    Parameters
+    ----------
+    true_slope
+        Negative-side slope of the data.
+    seed
+        Seed of inputs and noise.
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+        Shape ``(ALPHA_FIT_POINTS,)`` each, ``x`` increasing.
+
+    Raises
+    ------
+    ValueError
+        If ``true_slope`` is not a finite number.
+    """
+    true_slope = _check_finite_float(true_slope, "true_slope")
+    rng = np.random.default_rng(seed)
+    x = spread_inputs(rng, ALPHA_FIT_POINTS, -ALPHA_FIT_RANGE, ALPHA_FIT_RANGE)
+    y = np.where(x > 0, x, true_slope * x) + rng.normal(0.0, ALPHA_FIT_NOISE, size=x.size)
+    return x, y
+
+
+def fit_prelu_alpha(
+    true_slope: float,
+    alpha0: float = 0.25,
+    steps: int = ALPHA_FIT_STEPS,
+    lr: float = ALPHA_FIT_LR,
+    seed: int = 0,
+) -> np.ndarray:
+    """Learn PReLU's alpha by gradient descent on data with a known negative slope.
+
+    The model is ``f(z) = z`` for ``z > 0`` and ``alpha z`` otherwise, fed the inputs
+    of :func:`prelu_fit_data` directly (``z = x``); loss ``mean((f - y)**2) / 2``;
+    ``dL/dalpha = sum over z_i < 0 of z_i * dL/df_i``. Only alpha is learned.
+
+    Parameters
+    ----------
+    true_slope
+        Negative-side slope that generated the data.
+    alpha0
+        Starting alpha (0.25, He et al. 2015).
+    steps
+        Gradient-descent steps.
+    lr
+        Learning rate; the defaults settle within 0.02 of ``true_slope`` in about
+        30 steps for slopes within 0.25 of ``alpha0``.
+    seed
+        Seed of the data.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(steps + 1,)``; entry 0 is ``alpha0``.
+
+    Raises
+    ------
+    ValueError
+        For non-finite slopes, non-positive ``steps`` / ``lr``, or an ``lr`` so large
+        that descent would diverge on this data.
+    """
+    alpha0 = _check_finite_float(alpha0, "alpha0")
+    steps = _check_positive_int(steps, "steps")
+    lr = _check_positive_float(lr, "lr")
+    x, y = prelu_fit_data(true_slope, seed)
+    negative = np.minimum(x, 0.0)
+    # The loss is quadratic in alpha with curvature mean(z**2 over z < 0): beyond
+    # 2 / curvature every step overshoots further.
+    curvature = float(np.mean(negative**2))
+    if lr >= 2.0 / curvature:
+        raise ValueError(f"lr must be below {2.0 / curvature:.3g} for this data, got {lr!r}")
+    alphas = np.empty(steps + 1)
+    alphas[0] = alpha0
+    for t in range(steps):
+        f = np.where(x > 0, x, alphas[t] * x)
+        d_f = (f - y) / x.size
+        alphas[t + 1] = alphas[t] - lr * float(np.sum(negative * d_f))
+    return alphas

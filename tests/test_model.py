@@ -1,0 +1,438 @@
+"""Storyboard facts the numpy model must hold (see STORYBOARD.md, last section).
+
+Expected values come from maths (closed forms, exact fractions, finite differences),
+never from the code under test.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import math
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scenes.model import (
+    ACTIVATION_NAMES,
+    DEFAULT_DEAD_RUN,
+    activation,
+    best_case_chain,
+    chain_local_factors,
+    dead_unit_curve,
+    fit_prelu_alpha,
+    layer_gradient_norms,
+    mlp_loss_and_gradients,
+    neuron_trajectory,
+    prelu_fit_data,
+    sigmoid_slope_max,
+)
+from scenes.model.networks import init_weights
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MODEL_DIR = REPO_ROOT / "scenes" / "model"
+RELU_FAMILY = ("relu", "leaky_relu", "prelu")
+
+finite_x = st.floats(min_value=-100.0, max_value=100.0, allow_nan=False)
+property_test = settings(deadline=None)
+
+
+def exact_sigmoid_slope(x: float) -> float:
+    """sigma'(x) = e^-x / (1 + e^-x)^2, straight from the definition."""
+    e = math.exp(-x)
+    return e / (1.0 + e) ** 2
+
+
+# --- Chapter 1: the sigmoid's slope never exceeds 1/4 ------------------------------
+
+
+@property_test
+@given(finite_x)
+def test_sigmoid_slope_never_exceeds_a_quarter(x: float) -> None:
+    assert activation("sigmoid").df(x) <= 0.25
+
+
+@property_test
+@given(finite_x)
+def test_sigmoid_slope_is_positive_everywhere(x: float) -> None:
+    assert activation("sigmoid").df(x) > 0.0
+
+
+@property_test
+@given(st.floats(min_value=1e-3, max_value=100.0), st.sampled_from([-1.0, 1.0]))
+def test_sigmoid_slope_is_below_a_quarter_away_from_zero(magnitude: float, sign: float) -> None:
+    assert activation("sigmoid").df(sign * magnitude) < 0.25
+
+
+def test_sigmoid_slope_peaks_at_a_quarter_only_at_zero() -> None:
+    grid = np.arange(-60_000, 60_001) / 10_000  # step 1e-4 over [-6, 6], contains 0 exactly
+    slopes = activation("sigmoid").df(grid)
+    assert slopes.max() == 0.25
+    assert grid[np.argmax(slopes)] == 0.0
+    assert np.all(slopes[np.abs(grid) >= 1e-3] < 0.25)
+    assert sigmoid_slope_max() == (0.0, 0.25)
+
+
+@property_test
+@given(st.floats(min_value=-8.0, max_value=8.0))
+def test_sigmoid_slope_equals_s_times_one_minus_s(x: float) -> None:
+    # Beyond |x| ~ 8 the naive 1 - s loses digits, so compare there with the closed form.
+    s = 1.0 / (1.0 + math.exp(-x))
+    assert activation("sigmoid").df(x) == pytest.approx(s * (1.0 - s), rel=1e-9)
+
+
+@property_test
+@given(st.floats(min_value=-30.0, max_value=30.0))
+def test_sigmoid_slope_matches_its_closed_form(x: float) -> None:
+    assert activation("sigmoid").df(x) == pytest.approx(exact_sigmoid_slope(x), rel=1e-12)
+
+
+def test_sigmoid_saturates_beyond_four() -> None:
+    sig = activation("sigmoid")
+    assert float(sig.df(4.0)) == pytest.approx(exact_sigmoid_slope(4.0), rel=1e-12)
+    assert float(sig.df(6.0)) == pytest.approx(exact_sigmoid_slope(6.0), rel=1e-12)
+    assert 0.01766 < float(sig.df(4.0)) < 0.01767
+    assert 0.00246 < float(sig.df(6.0)) < 0.00247
+    tails = np.concatenate([np.linspace(-12.0, -4.0001, 500), np.linspace(4.0001, 12.0, 500)])
+    assert np.all(sig.df(tails) < 0.018)
+
+
+@pytest.mark.parametrize("name", ACTIVATION_NAMES)
+@settings(deadline=None, max_examples=40)
+@given(x=st.floats(min_value=-8.0, max_value=8.0).filter(lambda v: abs(v) > 1e-3))
+def test_derivative_matches_finite_differences(name: str, x: float) -> None:
+    act = activation(name)
+    h = 1e-6
+    numeric = (float(act.f(x + h)) - float(act.f(x - h))) / (2 * h)
+    assert float(act.df(x)) == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+def test_activation_values_match_their_definitions() -> None:
+    xs = [-3.0, -0.5, 0.0, 0.7, 2.0]
+    for x in xs:
+        assert float(activation("sigmoid").f(x)) == pytest.approx(1.0 / (1.0 + math.exp(-x)))
+        assert float(activation("tanh").f(x)) == pytest.approx(math.tanh(x))
+        assert float(activation("relu").f(x)) == max(0.0, x)
+        assert float(activation("leaky_relu").f(x)) == pytest.approx(x if x > 0 else 0.01 * x)
+        assert float(activation("prelu", alpha=0.3).f(x)) == pytest.approx(x if x > 0 else 0.3 * x)
+
+
+# --- Chapters 3 and 5: the ReLU family's derivatives --------------------------------
+
+
+@property_test
+@given(st.floats(min_value=1e-300, max_value=1e300))
+def test_relu_slope_is_one_for_positive_inputs(x: float) -> None:
+    assert activation("relu").df(x) == 1.0
+
+
+@property_test
+@given(st.floats(min_value=-1e300, max_value=0.0))
+def test_relu_slope_is_zero_for_non_positive_inputs(x: float) -> None:
+    assert activation("relu").df(x) == 0.0
+
+
+def test_relu_slope_at_zero_is_zero_by_convention() -> None:
+    assert activation("relu").df(0.0) == 0.0
+    assert activation("leaky_relu").df(0.0) == 0.01
+
+
+@property_test
+@given(st.floats(min_value=-1e300, max_value=-1e-300))
+def test_leaky_relu_slope_is_one_hundredth_for_negative_inputs(x: float) -> None:
+    assert activation("leaky_relu").df(x) == 0.01
+    assert activation("leaky_relu").df(-x) == 1.0
+
+
+@property_test
+@given(
+    st.floats(min_value=-1e6, max_value=-1e-6),
+    st.floats(min_value=-2.0, max_value=2.0, allow_nan=False),
+)
+def test_prelu_slope_is_alpha_for_negative_inputs(x: float, alpha: float) -> None:
+    act = activation("prelu", alpha=alpha)
+    assert act.df(x) == alpha
+    assert act.df(-x) == 1.0
+
+
+def test_activation_defaults_follow_the_papers() -> None:
+    assert activation("leaky_relu").params == {"slope": 0.01}  # Maas et al. 2013
+    assert activation("prelu").params == {"alpha": 0.25}  # He et al. 2015
+    assert ACTIVATION_NAMES == ("sigmoid", "tanh", "relu", "leaky_relu", "prelu")
+
+
+def test_activation_is_immutable() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        activation("relu").name = "sigmoid"  # type: ignore[misc]
+
+
+# --- Chapter 2: compounding, layer by layer ------------------------------------------
+
+
+def test_a_quarter_to_the_tenth_is_under_one_in_a_million() -> None:
+    chain = best_case_chain("sigmoid", depth=10)
+    assert chain[-1] == 9.5367431640625e-07
+    expected = [float(Fraction(1, 4) ** k) for k in range(1, 11)]
+    assert chain.tolist() == expected
+
+
+def test_best_case_chain_is_the_running_product_of_local_factors() -> None:
+    for name in ACTIVATION_NAMES:
+        factors = chain_local_factors(name, depth=7)
+        assert best_case_chain(name, depth=7) == pytest.approx(np.abs(np.cumprod(factors)))
+
+
+@pytest.mark.parametrize("name", RELU_FAMILY)
+def test_relu_family_chain_passes_the_gradient_at_full_strength(name: str) -> None:
+    assert best_case_chain(name, depth=10).tolist() == [1.0] * 10
+
+
+def test_chain_local_factor_is_weight_times_slope() -> None:
+    # sigma(ln 3) = 3/4, so sigma'(ln 3) = 3/16; with w = 2 the factor is 3/8.
+    factors = chain_local_factors("sigmoid", depth=2, w=[1.0, 2.0], z=[0.0, math.log(3.0)])
+    assert factors == pytest.approx([0.25, 0.375])
+    relu_factors = chain_local_factors("relu", depth=3, w=[0.5, -2.0, 3.0], z=[1.0, 2.0, -1.0])
+    assert relu_factors.tolist() == [0.5, -2.0, 0.0]
+
+
+def test_sigmoid_network_gradient_vanishes_towards_the_input() -> None:
+    norms = layer_gradient_norms("sigmoid", depth=10, width=32, batch=256, seed=0)
+    assert norms.shape == (10,)
+    ratio = norms[0] / norms[-1]
+    assert 1e-8 < ratio < 1e-5  # storyboard: about 1e-6 .. 1e-7
+
+
+def test_relu_network_with_he_init_keeps_layers_within_an_order_of_magnitude() -> None:
+    norms = layer_gradient_norms("relu", depth=10, width=32, batch=256, seed=0)
+    assert norms.max() / norms.min() < 10.0
+
+
+def test_init_scales_follow_he_and_glorot() -> None:
+    rng = np.random.default_rng(0)
+    he, _ = init_weights([400, 300, 1], "he", rng)
+    xavier, _ = init_weights([400, 300, 1], "xavier", rng)
+    assert he.std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    assert xavier.std() == pytest.approx(math.sqrt(2 / (400 + 300)), rel=0.02)
+    assert np.array_equal(layer_gradient_norms("relu"), layer_gradient_norms("relu", init="he"))
+    assert np.array_equal(
+        layer_gradient_norms("sigmoid"), layer_gradient_norms("sigmoid", init="xavier")
+    )
+
+
+def test_layer_gradient_norms_are_deterministic_per_seed() -> None:
+    first = layer_gradient_norms("tanh", depth=6, width=8, batch=16, seed=3)
+    again = layer_gradient_norms("tanh", depth=6, width=8, batch=16, seed=3)
+    other = layer_gradient_norms("tanh", depth=6, width=8, batch=16, seed=4)
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("name", ACTIVATION_NAMES)
+def test_backprop_matches_central_finite_differences(name: str) -> None:
+    rng = np.random.default_rng(7)
+    sizes = [3, 4, 5, 2]
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    x = rng.normal(size=(6, sizes[0]))
+    targets = rng.normal(size=(6, sizes[-1]))
+    act = activation(name)
+    _, grads = mlp_loss_and_gradients(weights, x, targets, act)
+    h = 1e-6
+    for k, w in enumerate(weights):
+        numeric = np.zeros_like(w)
+        for idx in np.ndindex(w.shape):
+            plus = [v.copy() for v in weights]
+            minus = [v.copy() for v in weights]
+            plus[k][idx] += h
+            minus[k][idx] -= h
+            loss_plus, _ = mlp_loss_and_gradients(plus, x, targets, act)
+            loss_minus, _ = mlp_loss_and_gradients(minus, x, targets, act)
+            numeric[idx] = (loss_plus - loss_minus) / (2 * h)
+        np.testing.assert_allclose(grads[k], numeric, rtol=1e-5, atol=1e-9)
+
+
+# --- Chapter 4: a neuron dies ----------------------------------------------------------
+
+
+def test_kick_pushes_every_input_into_the_dead_zone() -> None:
+    run = neuron_trajectory("relu")
+    assert np.all(run.z[0] > 0)  # healthy before the kick
+    assert np.all(run.z[1] <= 0)  # dead right after it
+    assert run.b[1] < 0
+
+
+def test_dead_relu_unit_gets_exactly_zero_weight_and_bias_gradient() -> None:
+    run = neuron_trajectory("relu")
+    assert np.all(run.z[1:] <= 0)
+    assert np.all(run.grad_w[1:] == 0.0)
+    assert np.all(run.grad_b[1:] == 0.0)
+
+
+def test_dead_relu_unit_never_moves_again() -> None:
+    run = neuron_trajectory("relu")
+    assert np.all(run.w[1:] == run.w[1])
+    assert np.all(run.b[1:] == run.b[1])
+    assert np.all(run.z[1:] == run.z[1])
+    assert np.all(run.loss[1:] == run.loss[1])
+
+
+def test_relu_dead_fraction_never_comes_back_down() -> None:
+    dead = dead_unit_curve("relu").dead_fraction
+    assert dead.shape == (DEFAULT_DEAD_RUN.steps + 1,)
+    assert dead[0] == 0.0
+    assert np.all(np.diff(dead) >= 0.0)
+    assert dead[-1] >= 0.3
+
+
+# --- Chapter 5: Leaky ReLU and PReLU restore the flow ----------------------------------
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "prelu"])
+def test_leaky_and_prelu_start_from_the_same_dead_state(name: str) -> None:
+    relu, other = neuron_trajectory("relu"), neuron_trajectory(name)
+    assert np.array_equal(other.x, relu.x)
+    assert (other.w[1], other.b[1]) == (relu.w[1], relu.b[1])
+    assert np.all(other.z[1] <= 0)
+
+
+def test_leaky_relu_unit_in_the_dead_state_gets_a_small_nonzero_gradient() -> None:
+    run = neuron_trajectory("leaky_relu")
+    # By hand: a_i = 0.01 z_i on every input, so dL/db = mean(0.01 (0.01 z_i - y_i)).
+    z, y = run.z[1], run.y
+    expected_b = float(np.mean(0.01 * (0.01 * z - y)))
+    expected_w = float(np.mean(0.01 * (0.01 * z - y) * run.x))
+    assert run.grad_b[1] == pytest.approx(expected_b, rel=1e-12)
+    assert run.grad_w[1] == pytest.approx(expected_w, rel=1e-12)
+    assert run.grad_b[1] != 0.0 and run.grad_w[1] != 0.0
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "prelu"])
+def test_leaky_and_prelu_units_return_to_the_active_region(name: str) -> None:
+    run = neuron_trajectory(name)
+    assert run.grad_b[1] != 0.0
+    assert run.revival_step is not None and run.revival_step <= run.steps + 1
+    assert run.b[run.revival_step] > run.b[1]  # b climbed back
+    assert run.active_counts[-1] > run.z.shape[1] // 2  # most inputs active again
+    assert run.loss[-1] < run.loss[1]
+
+
+def test_leaky_relu_revival_is_slow_enough_to_watch() -> None:
+    run = neuron_trajectory("leaky_relu")
+    assert 10 <= run.revival_step <= 40
+
+
+@pytest.fixture(scope="module")
+def dead_runs() -> dict[str, object]:
+    return {name: dead_unit_curve(name) for name in RELU_FAMILY}
+
+
+def test_leaky_and_prelu_end_with_fewer_dead_units(dead_runs: dict) -> None:
+    relu_end = dead_runs["relu"].dead_fraction[-1]
+    for name in ("leaky_relu", "prelu"):
+        run = dead_runs[name]
+        assert run.dead_fraction[-1] <= relu_end - 0.15
+        assert np.isfinite(run.loss[-1])
+    leaky = dead_runs["leaky_relu"].dead_fraction
+    assert leaky.max() > leaky[-1]  # units died, then came back
+    assert np.argmax(leaky) < leaky.size - 1
+
+
+def test_dead_unit_runs_share_data_and_initial_weights(dead_runs: dict) -> None:
+    # Same seed, same init: before any step, ReLU and Leaky ReLU differ only on the
+    # negative side, so their initial losses are close but not identical.
+    assert dead_runs["relu"].loss[0] == pytest.approx(dead_runs["leaky_relu"].loss[0], rel=0.05)
+    assert {run.lr for run in dead_runs.values()} == {DEFAULT_DEAD_RUN.lr}
+
+
+@pytest.mark.parametrize("true_slope", [0.1, 0.3])
+def test_prelu_alpha_approaches_the_true_negative_slope(true_slope: float) -> None:
+    alphas = fit_prelu_alpha(true_slope)
+    assert alphas[0] == 0.25
+    assert len(alphas) <= 61
+    assert abs(alphas[-1] - true_slope) < 0.02
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.floats(min_value=0.0, max_value=0.5))
+def test_prelu_alpha_settles_near_any_true_slope(true_slope: float) -> None:
+    assert abs(fit_prelu_alpha(true_slope, seed=1)[-1] - true_slope) < 0.02
+
+
+def test_prelu_alpha_step_follows_the_loss_gradient() -> None:
+    x, y = prelu_fit_data(0.1)
+
+    def loss(alpha: float) -> float:
+        return 0.5 * float(np.mean((np.where(x > 0, x, alpha * x) - y) ** 2))
+
+    lr, h = 0.15, 1e-6
+    numeric = (loss(0.25 + h) - loss(0.25 - h)) / (2 * h)
+    alphas = fit_prelu_alpha(0.1, alpha0=0.25, steps=1, lr=lr)
+    assert (alphas[0] - alphas[1]) / lr == pytest.approx(numeric, rel=1e-6)
+
+
+# --- Bad input and layering -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: activation("swish"),
+        lambda: activation("relu", slope=0.1),
+        lambda: activation("leaky_relu", alpha=0.1),
+        lambda: activation("leaky_relu", slope=1.5),
+        lambda: activation("leaky_relu", slope=float("nan")),
+        lambda: activation("prelu", alpha="big"),
+        lambda: best_case_chain("softplus"),
+        lambda: best_case_chain("relu", depth=0),
+        lambda: chain_local_factors("relu", depth=3, w=[1.0, 2.0]),
+        lambda: layer_gradient_norms("gelu"),
+        lambda: layer_gradient_norms("relu", init="orthogonal"),
+        lambda: dead_unit_curve("sigmoid"),
+        lambda: dead_unit_curve("relu", steps=0),
+        lambda: neuron_trajectory("tanh"),
+        lambda: neuron_trajectory("relu", lr=-1.0),
+        lambda: fit_prelu_alpha(float("inf")),
+        lambda: fit_prelu_alpha(0.1, steps=0),
+        lambda: fit_prelu_alpha(0.1, lr=100.0),
+    ],
+)
+def test_bad_arguments_raise_value_error(call) -> None:
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_unknown_activation_error_names_the_allowed_values() -> None:
+    with pytest.raises(ValueError) as info:
+        activation("swish")
+    for name in ACTIVATION_NAMES:
+        assert name in str(info.value)
+
+
+def test_model_package_imports_no_manim() -> None:
+    code = (
+        "import sys, scenes.model; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'manim', 'scipy', 'torch'}); "
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_model_sources_import_only_numpy_and_the_standard_library() -> None:
+    allowed = {"__future__", "math", "dataclasses", "typing", "numpy"}
+    for path in MODEL_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert roots <= allowed, f"{path.name} imports {roots - allowed}"
