@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The one entry point of the lecture: installs what is missing, renders, tests.
+#   ./render.sh            render every chapter at 1080p60, English, dark theme
+#   ./render.sh list|help  what there is and how to ask for it
+#   ./render.sh test       run the test suite
+# Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VENV=.venv
+# What Manim needs from the system: cairo/pango headers to build pycairo and manimpango, LaTeX
+# (standalone.cls is in latex-extra) and dvisvgm for MathTex, and a CJK font for zh-TW text.
+SYSTEM_PACKAGES=(
+  build-essential pkg-config libcairo2-dev libpango1.0-dev
+  texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+  fonts-noto-cjk
+)
+
+say() { printf 'render.sh: %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1
+  fi
+}
+
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing system packages ($*) and no apt-get here; install their equivalents by hand"
+    exit 1
+  fi
+  say "installing system packages: $*"
+  if ! { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }; then
+    say "cannot install system packages (need root or passwordless sudo); run:"
+    say "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $*"
+    exit 1
+  fi
+}
+
+missing_packages() {
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || echo "$package"
+  done
+}
+
+ensure_python() {
+  local needed=()
+  command -v python3 >/dev/null 2>&1 || needed+=(python3)
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
+  python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    >/dev/null 2>&1 || needed+=(python3-dev)
+  if [ ${#needed[@]} -gt 0 ]; then apt_install "${needed[@]}"; fi
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { say "Python 3.10 or newer is needed"; exit 1; }
+}
+
+ensure_system_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian-like: trust the user
+  local missing
+  mapfile -t missing < <(missing_packages "${SYSTEM_PACKAGES[@]}")
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+ensure_venv() {
+  local wanted stamp="$VENV/.requirements.sha256"
+  wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then return 0; fi
+  [ -x "$VENV/bin/python" ] || { say "creating $VENV"; python3 -m venv "$VENV"; }
+  say "installing Python packages from requirements.txt (first run builds pycairo and manimpango)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$wanted" > "$stamp"
+}
+
+bootstrap() {
+  ensure_system_packages
+  ensure_venv
+}
+
+ensure_python
+command=$(python3 -m scenes.pipeline.cli check "$@") || exit $?
+case "$command" in
+  help|list) exec python3 -m scenes.pipeline.cli "$@" ;;
+  test)
+    shift
+    bootstrap
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  render)
+    bootstrap
+    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    ;;
+esac

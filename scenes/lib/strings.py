@@ -1,0 +1,62 @@
+"""Every on-screen word and caption, looked up by meaning in the active language's string table.
+
+Tables live in ``assets/strings/<lang>.json`` (flat ``"chapter.key": "text"`` maps); the languages
+are exactly the tables present. The font for each language is in ``assets/fonts.json``.
+Standard library only: the render pipeline validates ``--lang`` with it before any install.
+"""
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+STRINGS_DIR = ASSETS / "strings"
+DEFAULT_LANGUAGE = "en"
+
+
+def languages() -> tuple[str, ...]:
+    """The languages that have a string table, English first."""
+    found = sorted(p.stem for p in STRINGS_DIR.glob("*.json"))
+    return tuple(sorted(found, key=lambda lang: lang != DEFAULT_LANGUAGE))
+
+
+def current_language() -> str:
+    """The active language, read from ``LECTURE_LANG`` (default English)."""
+    lang = os.environ.get("LECTURE_LANG", DEFAULT_LANGUAGE)
+    if lang not in languages():
+        raise ValueError(f"no string table for language {lang!r}; choose one of {', '.join(languages())}")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def table(lang: str) -> dict[str, str]:
+    """The whole string table of ``lang``."""
+    with open(STRINGS_DIR / f"{lang}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (default: the active language), with ``{values}`` filled in.
+
+    Examples
+    --------
+    >>> t("ch1.title", lang="en")
+    "The sigmoid's slope never exceeds 1/4"
+    """
+    entries = table(lang or current_language())
+    if key not in entries:
+        raise KeyError(f"string {key!r} is missing from the {lang or current_language()} table")
+    return entries[key].format(**values) if values else entries[key]
+
+
+@lru_cache(maxsize=None)
+def _fonts() -> dict[str, str]:
+    with open(ASSETS / "fonts.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def font(lang: str | None = None) -> str:
+    """The font family used for text in ``lang`` (default: the active language)."""
+    return _fonts()[lang or current_language()]

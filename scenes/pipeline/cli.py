@@ -1,0 +1,50 @@
+"""Entry point behind ``render.sh``: ``python -m scenes.pipeline.cli COMMAND [OPTIONS]``.
+
+``check`` validates a whole command line with the standard library only (render.sh calls it before
+installing anything); ``list`` and ``help`` need nothing installed; ``render`` needs the venv.
+"""
+from __future__ import annotations
+
+import sys
+
+from scenes.lib.strings import t
+from scenes.pipeline.options import USAGE, UsageError, fail, parse_render_options, split_command
+from scenes.registry import CHAPTERS
+
+
+def list_chapters() -> None:
+    width = max(len(chapter.slug) for chapter in CHAPTERS)
+    for chapter in CHAPTERS:
+        print(f"{chapter.number:>2}  {chapter.slug:<{width}}  {t(f'{chapter.key}.summary', lang='en')}")
+
+
+def main(argv: list[str]) -> int:
+    check_only = bool(argv) and argv[0] == "check"
+    if check_only:
+        argv = argv[1:]
+    try:
+        command, rest = split_command(argv)
+        if command == "render":
+            options = parse_render_options(rest)
+        elif command in ("list", "help") and rest:
+            raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
+    except UsageError as error:
+        fail(str(error))
+    if check_only:
+        print(command)
+        return 0
+    if command == "help":
+        print(USAGE, end="")
+    elif command == "list":
+        list_chapters()
+    elif command == "render":
+        from scenes.pipeline.render import render  # needs the venv (manim, PyAV)
+
+        return render(options)
+    else:
+        fail(f"'{command}' is handled by render.sh itself")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,157 @@
+"""Command-line options of ``render.sh``, validated with the standard library alone so a bad
+option fails in a second, with one line, before anything is installed or written."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from scenes.lib.strings import languages
+from scenes.lib.style import THEME_NAMES
+from scenes.registry import Chapter, chapter_names, find_chapters
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Quality:
+    """One render quality: Manim's quality flag and what it produces."""
+
+    name: str
+    manim_flag: str  # -q<flag>
+    height: int
+    fps: int
+
+    @property
+    def width(self) -> int:
+        return self.height * 16 // 9 + (self.height * 16 // 9) % 2
+
+    @property
+    def manim_folder(self) -> str:
+        """The folder Manim names after the resolution, e.g. 1080p60."""
+        return f"{self.height}p{self.fps}"
+
+
+QUALITIES = {
+    q.name: q
+    for q in (
+        Quality("preview", "l", 480, 15),
+        Quality("720p", "m", 720, 30),
+        Quality("1080p", "h", 1080, 60),
+        Quality("4k", "k", 2160, 60),
+    )
+}
+DEFAULT_QUALITY = "1080p"
+DEFAULT_OUT = "build"
+COMMANDS = ("render", "list", "test", "help")
+
+USAGE = f"""\
+usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
+       ./render.sh list              chapters in lecture order
+       ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
+       ./render.sh help              this text
+
+options:
+  --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
+  --lang     {'|'.join(languages())}   (default en)
+  --theme    {'|'.join(THEME_NAMES)}   (default dark)
+  --scenes   chapter names as './render.sh list' prints them (default: all)
+  --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
+"""
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line instead of argparse's usage dump
+        raise UsageError(message)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    quality: Quality
+    lang: str
+    theme: str
+    chapters: tuple[Chapter, ...]
+    out: Path
+
+    @property
+    def variant(self) -> str:
+        """The output subfolder for this language, theme and quality."""
+        return f"{self.lang}-{self.theme}-{self.quality.name}"
+
+    @property
+    def variant_dir(self) -> Path:
+        return self.out / self.variant
+
+
+def _choice(kind: str, allowed) -> callable:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"unknown {kind} {value!r}; choose one of {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+def _scene_list(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"no chapter named in {value!r}; choose from {', '.join(chapter_names())}")
+    try:
+        find_chapters(names)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return names
+
+
+def _writable_out(value: str) -> Path:
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"output folder {value!r} is a file")
+    probe = path
+    while not probe.exists():  # the nearest folder that exists must let us create the rest
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"output folder {value!r} is not writable")
+    return path
+
+
+def parse_render_options(argv: list[str]) -> RenderOptions:
+    """Parse ``render`` options; raise UsageError with one line on anything bad."""
+    parser = _Parser(prog="render.sh", add_help=False)
+    parser.add_argument("--quality", type=_choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
+    parser.add_argument("--lang", type=_choice("language", languages()), default="en")
+    parser.add_argument("--theme", type=_choice("theme", THEME_NAMES), default="dark")
+    parser.add_argument("--scenes", type=_scene_list, default=None)
+    parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
+    return RenderOptions(
+        quality=QUALITIES[args.quality],
+        lang=args.lang,
+        theme=args.theme,
+        chapters=tuple(find_chapters(args.scenes)),
+        out=args.out.resolve(),
+    )
+
+
+def split_command(argv: list[str]) -> tuple[str, list[str]]:
+    """The sub-command (default ``render``) and the arguments after it."""
+    if argv and not argv[0].startswith("-"):
+        if argv[0] not in COMMANDS:
+            raise UsageError(f"unknown command {argv[0]!r}; choose one of {', '.join(COMMANDS)}")
+        return argv[0], argv[1:]
+    if argv and argv[0] in ("-h", "--help"):
+        return "help", argv[1:]
+    return "render", argv
+
+
+def fail(message: str, status: int = 2) -> None:
+    print(f"render.sh: {message}", file=sys.stderr)
+    raise SystemExit(status)

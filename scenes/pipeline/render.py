@@ -1,0 +1,160 @@
+"""Render chapters with Manim and publish them, with a manifest, all or nothing.
+
+Each chapter renders in its own Manim process into a per-variant cache (so Manim's partial-movie
+cache serves re-runs); the finished files are staged next to the output folder and only moved
+into place, together with the manifest, once every chapter has succeeded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import av
+
+from scenes.lib.strings import t
+from scenes.pipeline.options import ROOT, RenderOptions, fail
+from scenes.registry import CHAPTERS, Chapter
+
+CACHE_DIR = ROOT / ".cache" / "manim"
+MANIFEST_NAME = "manifest.json"
+
+
+def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "manim", "render",
+        f"-q{options.quality.manim_flag}",
+        "--media_dir", str(media_dir),
+        str(chapter.path), chapter.scene,
+    ]
+
+
+def manim_env(options: RenderOptions) -> dict[str, str]:
+    env = dict(os.environ, LECTURE_LANG=options.lang, LECTURE_THEME=options.theme)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def probe_video(path: Path) -> dict[str, float | int]:
+    """Duration, resolution and frame rate of a video file, read with PyAV."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        duration = float(container.duration / av.time_base) if container.duration else float(stream.duration * stream.time_base)
+        return {
+            "duration": round(duration, 3),
+            "width": stream.codec_context.width,
+            "height": stream.codec_context.height,
+            "fps": float(stream.base_rate),
+        }
+
+
+def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index: int, total: int) -> dict:
+    """Render one chapter with Manim and copy its video (and captions) into ``stage``."""
+    media_dir = CACHE_DIR / f"{options.lang}-{options.theme}"
+    print(f"[{index}/{total}] {chapter.slug}: rendering ({options.lang}, {options.theme}, {options.quality.name})",
+          flush=True)
+    started = time.monotonic()
+    result = subprocess.run(manim_command(chapter, options, media_dir), cwd=ROOT, env=manim_env(options))
+    if result.returncode != 0:
+        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
+    produced = media_dir / "videos" / chapter.module / options.quality.manim_folder / f"{chapter.scene}.mp4"
+    if not produced.is_file():
+        raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
+    entry = {
+        "name": chapter.slug,
+        "number": chapter.number,
+        "title": t(f"{chapter.key}.title", lang=options.lang),
+        "video": f"{chapter.stem}.mp4",
+        "language": options.lang,
+        "theme": options.theme,
+        "quality": options.quality.name,
+    }
+    shutil.copyfile(produced, stage / entry["video"])
+    captions = produced.with_suffix(".srt")
+    if captions.is_file():
+        entry["captions"] = f"{chapter.stem}.srt"
+        shutil.copyfile(captions, stage / entry["captions"])
+    entry.update(probe_video(stage / entry["video"]))
+    print(f"[{index}/{total}] {chapter.slug}: {entry['duration']:.1f} s of video in "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    return entry
+
+
+def read_manifest(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def merged_chapters(previous: dict, fresh: list[dict], variant_dir: Path) -> list[dict]:
+    """This run's chapters plus earlier ones still on disk, in lecture order."""
+    by_name = {entry["name"]: entry for entry in previous.get("chapters", [])
+               if (variant_dir / entry.get("video", "")).is_file()}
+    by_name.update({entry["name"]: entry for entry in fresh})
+    order = {chapter.slug: position for position, chapter in enumerate(CHAPTERS)}
+    return sorted((entry for name, entry in by_name.items() if name in order), key=lambda e: order[e["name"]])
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                     delete=False) as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    os.replace(fh.name, path)
+
+
+def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
+    """Move staged files into the variant folder and rewrite its manifest; return the manifest path."""
+    variant_dir = options.variant_dir
+    variant_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = variant_dir / MANIFEST_NAME
+    previous = read_manifest(manifest_path)
+    for staged in stage.iterdir():
+        os.replace(staged, variant_dir / staged.name)
+    manifest = {
+        "lecture": t("lecture.title", lang=options.lang),
+        "language": options.lang,
+        "theme": options.theme,
+        "quality": options.quality.name,
+        "width": options.quality.width,
+        "height": options.quality.height,
+        "fps": options.quality.fps,
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "chapters": merged_chapters(previous, entries, variant_dir),
+    }
+    write_json_atomically(manifest_path, manifest)
+    return manifest_path
+
+
+def render(options: RenderOptions) -> int:
+    """Render the chosen chapters; on any failure leave the output folder as it was."""
+    out_existed = options.out.exists()
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out))
+    except OSError as error:
+        fail(f"cannot write to output folder {options.out}: {error.strerror}")
+    started = time.monotonic()
+    try:
+        entries = [render_chapter(chapter, options, stage, index, len(options.chapters))
+                   for index, chapter in enumerate(options.chapters, start=1)]
+        manifest_path = publish(stage, entries, options)
+    except (RuntimeError, OSError, KeyboardInterrupt) as error:
+        shutil.rmtree(stage, ignore_errors=True)
+        if not out_existed and not any(options.out.iterdir()):
+            options.out.rmdir()
+        reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
+        fail(f"{reason}; nothing was written to {options.out}", status=130 if isinstance(error, KeyboardInterrupt) else 1)
+    shutil.rmtree(stage, ignore_errors=True)
+    print(f"\nRendered {len(entries)} chapter(s) in {time.monotonic() - started:.0f} s:")
+    for entry in entries:
+        print(f"  {options.variant_dir / entry['video']}  ({entry['duration']:.1f} s)")
+    print(f"Manifest: {manifest_path}")
+    return 0

@@ -1,0 +1,117 @@
+"""render.sh end to end: options are validated, a real render writes a decodable video and a
+truthful manifest, and a failed render leaves the output folder as it was."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import av
+import pytest
+
+from scenes.registry import chapter_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RENDER = str(ROOT / "render.sh")
+
+
+def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([RENDER, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=1200)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--quality", "8k"], "'8k'"),
+        (["--lang", "fr"], "'fr'"),
+        (["--theme", "sepia"], "'sepia'"),
+        (["--scenes", "sigmoid-slope,nope"], "'nope'"),
+        (["--frobnicate"], "'--frobnicate'"),
+        (["publish"], "'publish'"),
+        (["list", "extra"], "'extra'"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line_naming_the_value_and_write_nothing(args, named, tmp_path):
+    out = tmp_path / "out"
+    result = run_render(*args, "--out", str(out)) if args[0].startswith("-") else run_render(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert "choose" in lines[0] or "help" in lines[0] or "takes no" in lines[0]
+    assert not out.exists()
+
+
+def test_list_prints_every_chapter_in_lecture_order():
+    result = run_render("list")
+    assert result.returncode == 0
+    names = [line.split()[1] for line in result.stdout.strip().splitlines()]
+    assert names == list(chapter_names())
+
+
+@pytest.fixture(scope="module")
+def preview_render(tmp_path_factory):
+    """One real render of chapter 1 at preview quality through render.sh."""
+    out = tmp_path_factory.mktemp("render") / "out"
+    result = run_render("--quality", "preview", "--scenes", "sigmoid-slope", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out / "en-dark-preview"
+
+
+def test_preview_render_writes_a_decodable_video_of_the_expected_size(preview_render):
+    manifest = json.loads((preview_render / "manifest.json").read_text())
+    (entry,) = manifest["chapters"]
+    assert entry["name"] == "sigmoid-slope"
+    video = preview_render / entry["video"]
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(stream))
+        assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
+        assert float(stream.base_rate) == 15
+    # The manifest's duration is the video's: every frame decodes and the count matches it.
+    assert frames == pytest.approx(entry["duration"] * 15, abs=1)
+    assert 20 < entry["duration"] < 120
+
+
+def test_manifest_describes_the_render(preview_render):
+    manifest = json.loads((preview_render / "manifest.json").read_text())
+    assert (manifest["language"], manifest["theme"], manifest["quality"]) == ("en", "dark", "preview")
+    (entry,) = manifest["chapters"]
+    assert entry["title"] == "The sigmoid's slope never exceeds 1/4"
+    assert (entry["width"], entry["height"], entry["fps"]) == (854, 480, 15.0)
+    assert (entry["language"], entry["theme"]) == ("en", "dark")
+    captions = (preview_render / entry["captions"]).read_text(encoding="utf-8")
+    assert "squashes any input" in captions
+    assert not list(preview_render.parent.glob(".staging-*")), "no staging folder may remain"
+
+
+@pytest.fixture
+def failing_manim(tmp_path) -> dict[str, str]:
+    """Environment in which ``python -m manim`` is a stand-in that fails at once."""
+    fake = tmp_path / "fake"
+    (fake / "manim").mkdir(parents=True)
+    (fake / "manim" / "__init__.py").write_text("")
+    (fake / "manim" / "__main__.py").write_text("raise SystemExit(3)\n")
+    return {"PYTHONPATH": str(fake)}
+
+
+def test_failed_render_leaves_previous_output_untouched(preview_render, failing_manim):
+    """A Manim that fails (a stand-in on PYTHONPATH) must not touch what is already there."""
+    before = {p.name: p.stat().st_mtime_ns for p in preview_render.iterdir()}
+    out = preview_render.parent
+    result = run_render("--quality", "preview", "--scenes", "title,sigmoid-slope", "--out", str(out),
+                        env=failing_manim)
+    assert result.returncode == 1
+    assert "nothing was written" in result.stderr.strip().splitlines()[-1]
+    assert {p.name: p.stat().st_mtime_ns for p in preview_render.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["en-dark-preview"]
+
+
+def test_failed_render_into_a_new_folder_leaves_no_folder(failing_manim, tmp_path):
+    out = tmp_path / "new-out"
+    result = run_render("--quality", "preview", "--scenes", "title", "--out", str(out),
+                        env=failing_manim)
+    assert result.returncode == 1
+    assert not out.exists()

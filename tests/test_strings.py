@@ -1,0 +1,49 @@
+"""Every on-screen word comes from a string table, and no language misses a key."""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from scenes.lib.strings import languages, table, t
+from scenes.registry import CHAPTERS
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_lecture_languages_have_a_table():
+    assert set(languages()) == {"en", "zh-TW"}
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_every_key_exists_in_every_language(lang):
+    reference = set(table("en"))
+    assert set(table(lang)) == reference, set(table(lang)) ^ reference
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_no_string_is_empty_and_placeholders_match_english(lang):
+    for key, text in table(lang).items():
+        assert text.strip(), f"{lang}:{key} is empty"
+        assert placeholders(text) == placeholders(table("en")[key]), key
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_every_chapter_has_a_title_and_summary(lang):
+    for chapter in CHAPTERS:
+        assert t(f"{chapter.key}.title", lang=lang)
+        assert t(f"{chapter.key}.summary", lang=lang)
+
+
+def test_traditional_chinese_table_is_in_chinese():
+    han = re.compile(r"[\u4e00-\u9fff]")
+    captions = {k: v for k, v in table("zh-TW").items() if k.endswith(".caption")}
+    assert captions and all(han.search(v) for v in captions.values())
+
+
+def test_missing_key_is_a_clear_error():
+    with pytest.raises(KeyError, match="missing from the en table"):
+        t("no.such.key", lang="en")
