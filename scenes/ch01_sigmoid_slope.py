@@ -1,0 +1,213 @@
+"""Chapter 1: the sigmoid squashes its input, and its slope never exceeds 1/4."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    ReplacementTransform,
+    SurroundingRectangle,
+    ValueTracker,
+    config,
+    VGroup,
+    Write,
+    linear,
+    smooth,
+)
+
+from scenes.lib.components.plots import ActivationPlot, get_readout
+from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, stack
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
+from scenes.model import activation, sigmoid_slope_max
+
+X_MAX = 6  # the storyboard's axes: x in [-6, 6]
+TAIL_X = 4  # |x| beyond this counts as saturated
+SWEEP_SECONDS = 6.0
+PANEL_GAP = 0.6  # between the plots and the right-hand panel
+PLOT_WIDTH = 6.8
+READOUT_SIZE = LABEL_SIZE * 1.1  # formulas read a little smaller than text of the same size
+GROUP_GAP = ITEM_BUFF * 1.6  # between groups in the right-hand panel
+
+
+def as_tex_fraction(value: float) -> str:
+    """A value that is a simple fraction (like 0.25) written as one (\\frac{1}{4})."""
+    fraction = Fraction(value).limit_denominator(16)
+    return rf"\tfrac{{{fraction.numerator}}}{{{fraction.denominator}}}"
+
+
+class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
+    """sigma(x), its derivative, a sweeping tangent, the 1/4 ceiling and the saturated tails."""
+
+    chapter_key = "ch1"
+
+    def construct(self) -> None:
+        self.sigmoid = activation("sigmoid")
+        self.peak_x, self.peak = sigmoid_slope_max()
+        self.show_sigmoid()
+        self.derive_derivative()
+        self.sweep_point()
+        self.stop_at_peak()
+        self.mark_saturated_tails()
+        self.show_takeaway()
+
+    # Beat 1 ---------------------------------------------------------------------------------
+    def show_sigmoid(self) -> None:
+        self.start_beat("show_sigmoid")
+        self.title = get_chapter_title(self.chapter_key)
+        self.plot = ActivationPlot(
+            self.sigmoid,
+            x_range=(-X_MAX, X_MAX, 2),
+            f_range=(0, 1, 0.5),
+            df_range=(0, 0.3, 0.1),
+            width=PLOT_WIDTH,
+            f_height=1.8,
+            df_height=1.6,
+            f_label_tex=r"\sigma(x)",
+            df_label_tex=r"\sigma'(x)",
+            df_decimals=1,
+        )
+        self.plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        self.definition = get_math(r"\sigma(x) = \frac{1}{1 + e^{-x}}", color=self.theme.sigmoid)
+        self.squashes = self.get_panel_text("ch1.squashes")
+        self.panel = stack(self.definition, self.squashes)
+        self.place_in_panel(self.panel)
+        f_plot = self.plot.f_plot
+        self.play(Write(self.title))
+        self.play(Create(f_plot.axes), FadeIn(f_plot.y_label))
+        self.play(Create(f_plot.graph), Write(self.definition), run_time=2)
+        self.play(FadeIn(self.squashes, shift=UP * 0.2))
+        self.wait(BEAT_PAUSE)
+
+    # Beat 2 ---------------------------------------------------------------------------------
+    def derive_derivative(self) -> None:
+        self.start_beat("derive_derivative")
+        steps = [
+            get_math(r"\sigma'(x) = \frac{e^{-x}}{(1 + e^{-x})^2}"),
+            get_math(r"= \frac{1}{1 + e^{-x}} \cdot \frac{e^{-x}}{1 + e^{-x}}"),
+            get_math(r"= \sigma(x)\,\bigl(1 - \sigma(x)\bigr)", color=self.theme.sigmoid),
+        ]
+        derivation = stack(*steps)
+        steps[1].shift(RIGHT * 0.55)
+        steps[2].shift(RIGHT * 0.55)
+        derivation.next_to(self.definition, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.play(FadeOut(self.squashes))
+        for step in steps:
+            self.play(Write(step), run_time=1.2)
+        self.wait(SHORT_PAUSE)
+        # Keep the result, compact, and draw it.
+        self.derivative = get_math(r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)", color=self.theme.sigmoid)
+        self.derivative.next_to(self.definition, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        df_plot = self.plot.df_plot
+        self.play(ReplacementTransform(derivation, self.derivative))
+        self.play(Create(df_plot.axes), FadeIn(df_plot.y_label))
+        self.play(Create(df_plot.graph), run_time=2)
+        self.wait(BEAT_PAUSE)
+
+    # Beat 3 ---------------------------------------------------------------------------------
+    def sweep_point(self) -> None:
+        self.start_beat("sweep_point")
+        sigmoid, theme = self.sigmoid, self.theme
+        self.x = ValueTracker(-X_MAX)
+        x = self.x
+        dot = self.plot.f_plot.get_moving_dot(x)
+        tangent = self.plot.f_plot.get_tangent_line(x, sigmoid.df)
+        slope_dot = self.plot.df_plot.get_moving_dot(x)
+        self.readouts = stack(
+            get_readout("x", x.get_value, decimals=2, size=READOUT_SIZE),
+            get_readout(r"\sigma(x)", lambda: float(sigmoid.f(x.get_value())), color=theme.sigmoid, size=READOUT_SIZE),
+            get_readout(r"\sigma'(x)", lambda: float(sigmoid.df(x.get_value())), color=theme.gradient,
+                        size=READOUT_SIZE),
+            buff=ITEM_BUFF * 0.8,
+        )
+        self.readouts.next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.sweepers = VGroup(tangent, dot, slope_dot)
+        self.play(FadeIn(self.sweepers), FadeIn(self.readouts))
+        self.play(x.animate.set_value(X_MAX), run_time=SWEEP_SECONDS, rate_func=linear)
+        self.wait(SHORT_PAUSE)
+
+    # Beat 4 ---------------------------------------------------------------------------------
+    def stop_at_peak(self) -> None:
+        self.start_beat("stop_at_peak")
+        self.play(self.x.animate.set_value(self.peak_x), run_time=2.5, rate_func=smooth)
+        df_plot, quarter = self.plot.df_plot, as_tex_fraction(self.peak)
+        ceiling = df_plot.get_horizontal_line(self.peak)
+        ceiling_label = get_math(rf"y = {quarter}", size=LABEL_SIZE * 1.2, color=self.theme.gradient)
+        ceiling_label.next_to(df_plot.axes.c2p(X_MAX, self.peak), UP, buff=0.1).align_to(ceiling, RIGHT)
+        band = df_plot.get_band(0, self.peak)
+        reason = get_math(rf"s(1 - s) \le {quarter}", r"\ \text{for } s \in (0, 1)", size=READOUT_SIZE)
+        self.bound = get_math(rf"0 < \sigma'(x) \le {quarter}", size=BODY_SIZE * 1.2, color=self.theme.gradient)
+        for_every_x = self.get_panel_text("ch1.for_every_x")
+        self.bound_group = stack(reason, self.beside_or_below(self.bound, for_every_x))
+        self.bound_group.next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.play(Create(ceiling), FadeIn(ceiling_label))
+        self.play(Write(reason))
+        self.play(FadeIn(band), Write(self.bound_group[1]))
+        self.play(self.x.animate.set_value(-2.5), run_time=1.2)
+        self.play(self.x.animate.set_value(self.peak_x), run_time=1.2)
+        self.wait(BEAT_PAUSE)
+        self.ceiling = VGroup(ceiling, ceiling_label, band)
+
+    # Beat 5 ---------------------------------------------------------------------------------
+    def mark_saturated_tails(self) -> None:
+        self.start_beat("mark_saturated_tails")
+        theme, df = self.theme, self.sigmoid.df
+        regions = VGroup(*(
+            plot.get_x_region(low, high)
+            for plot in (self.plot.f_plot, self.plot.df_plot)
+            for low, high in ((-X_MAX, -TAIL_X), (TAIL_X, X_MAX))
+        ))
+        tail_slope = float(df(TAIL_X))
+        tail_bound = math.ceil(tail_slope * 1000) / 1000
+        label = self.get_panel_text("ch1.saturated", color=theme.dead)
+        tail_math = get_math(rf"|x| > {TAIL_X}:\ \ \sigma'(x) < {tail_bound:.3f}", size=READOUT_SIZE)
+        tail_group = stack(label, tail_math)
+        tail_group.move_to(self.bound_group, aligned_edge=LEFT + UP)
+        self.play(FadeOut(self.bound_group[0]), FadeIn(regions))
+        self.play(self.bound_group[1].animate.next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
+        tail_group.next_to(self.bound_group[1], DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.play(FadeIn(tail_group, shift=UP * 0.2))
+        self.play(self.x.animate.set_value(X_MAX), run_time=2.5, rate_func=smooth)
+        self.play(self.x.animate.set_value(-X_MAX), run_time=3.5, rate_func=smooth)
+        self.wait(BEAT_PAUSE)
+        self.tail_group = tail_group
+
+    # Beat 6 ---------------------------------------------------------------------------------
+    def show_takeaway(self) -> None:
+        self.start_beat("takeaway")
+        self.play(self.x.animate.set_value(self.peak_x), run_time=1.5)
+        takeaway = self.get_panel_text("ch1.takeaway", size=BODY_SIZE, color=self.theme.gradient, inset=0.4)
+        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
+        # The sweep is over: its readouts and the tails' note make room for the one line to remember.
+        card = VGroup(box, takeaway).next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.play(FadeOut(self.tail_group), FadeOut(self.readouts),
+                  self.bound_group[1].animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
+        self.play(FadeIn(card, shift=UP * 0.2))
+        self.wait(BEAT_PAUSE * 3)
+
+    # Layout helpers ---------------------------------------------------------------------------
+    def place_in_panel(self, group: VGroup) -> None:
+        """Put ``group`` in the right-hand panel beside the plots, top-aligned with them."""
+        group.next_to(self.plot, RIGHT, buff=PANEL_GAP).align_to(self.plot, UP)
+
+    def get_panel_text(self, key: str, size: float = LABEL_SIZE, color: str | None = None, inset: float = 0.0):
+        """A string wrapped to the right-hand panel's width (less ``inset``, e.g. for a box)."""
+        return get_wrapped_text(key, self.panel_width() - inset, size=size, color=color)
+
+    def beside_or_below(self, first, second) -> VGroup:
+        """``second`` to the right of ``first`` when the panel is wide enough, else under it."""
+        row = VGroup(first, second).arrange(RIGHT, buff=0.3)
+        if row.width > self.panel_width():
+            row = stack(first, second, buff=ITEM_BUFF * 0.6)
+        return row
+
+    def panel_width(self) -> float:
+        """Width of the right-hand panel, up to the safe edge of the frame."""
+        return config.frame_width / 2 - EDGE_BUFF - (self.plot.get_right()[0] + PANEL_GAP)

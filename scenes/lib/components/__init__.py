@@ -1,0 +1,1 @@
+"""Reusable mobjects and animation builders shared by the chapters."""

@@ -1,0 +1,71 @@
+"""Text and formula builders that take their words from the string table and their look from the style."""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, UP, MathTex, Text, VGroup
+
+from ..strings import font, t
+from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
+
+
+def get_text(key: str, size: float = BODY_SIZE, color: str | None = None, **values: object) -> Text:
+    """The string ``key`` of the active language as a Text in the language's font."""
+    return get_plain_text(t(key, **values), size=size, color=color)
+
+
+def get_plain_text(content: str, size: float = BODY_SIZE, color: str | None = None) -> Text:
+    """``content`` (already looked up or computed) as a Text in the active language's font."""
+    return Text(content, font=font(), font_size=size, color=color or current_theme().text)
+
+
+def get_math(*tex: str, size: float = MATH_SIZE, color: str | None = None) -> MathTex:
+    """A LaTeX formula (shared by both languages) in the theme's text colour."""
+    return MathTex(*tex, font_size=size, color=color or current_theme().text)
+
+
+def get_chapter_title(chapter_key: str, size: float = TITLE_SIZE * 0.8) -> Text:
+    """The chapter's title, placed at the top edge of the frame."""
+    return get_text(f"{chapter_key}.title", size=size).to_edge(UP, buff=EDGE_BUFF)
+
+
+def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
+    """Mobjects one under the other, left-aligned."""
+    return VGroup(*mobjects).arrange(DOWN, buff=buff, aligned_edge=aligned_edge)
+
+
+NO_LINE_START = "，。、；：？！）」』,.;:?!)"
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
+def _wrap_tokens(content: str) -> list[str]:
+    """Units a line may break between: each CJK character, each run of other letters (a word),
+    with spaces and closing punctuation kept on the token before them (no line starts with '，')."""
+    tokens: list[str] = []
+    for char in content:
+        joins_previous = tokens and (
+            char == " " or char in NO_LINE_START
+            or (not _is_cjk(char) and not _is_cjk(tokens[-1][-1]) and not tokens[-1].endswith(" "))
+        )
+        if joins_previous:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
+                     **values: object) -> VGroup:
+    """The string ``key`` broken into left-aligned lines no wider than ``max_width``."""
+    lines: list[str] = []
+    current = ""
+    for token in _wrap_tokens(t(key, **values)):
+        candidate = current + token
+        if current and get_plain_text(candidate.rstrip(), size=size).width > max_width:
+            lines.append(current.rstrip())
+            current = token
+        else:
+            current = candidate
+    lines.append(current.rstrip())
+    return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)

@@ -1,0 +1,51 @@
+"""The base class of every chapter: theme, language, and beats (a section plus a caption line).
+
+A beat is what the storyboard numbers: a place where a lecturer clicks "next". ``start_beat``
+opens a Manim section named after the beat and, when the beat ends, records its caption from the
+string table as a Manim subcaption spanning the whole beat, so subtitles and slide notes can be
+built from the scenes without touching them.
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from manim import Scene
+
+from .strings import current_language, t
+from .style import current_theme
+
+
+class LectureScene(Scene):
+    """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""
+
+    chapter_key: ClassVar[str] = ""
+
+    def setup(self) -> None:
+        self.theme = current_theme()
+        self.lang = current_language()
+        self.camera.background_color = self.theme.background
+        self.beats: list[str] = []
+        self._beat_start: float | None = None
+
+    def caption_key(self, beat: str) -> str:
+        return f"{self.chapter_key}.{beat}.caption"
+
+    def start_beat(self, beat: str) -> None:
+        """Close the running beat (recording its caption) and open ``beat`` as a new section."""
+        self._close_beat()
+        self.next_section(name=beat)
+        self.beats.append(beat)
+        self._beat_start = self.time
+
+    def _close_beat(self) -> None:
+        if self._beat_start is None:
+            return
+        elapsed = self.time - self._beat_start
+        if elapsed > 0:
+            # Subcaptions are stamped at "now"; a negative offset starts this one where its beat began.
+            self.add_subcaption(t(self.caption_key(self.beats[-1])), duration=elapsed, offset=-elapsed)
+        self._beat_start = None
+
+    def tear_down(self) -> None:
+        self._close_beat()
+        super().tear_down()
