@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from manim import (
     DOWN,
@@ -15,15 +14,15 @@ from manim import (
     ReplacementTransform,
     SurroundingRectangle,
     ValueTracker,
-    config,
     VGroup,
     Write,
+    config,
     linear,
     smooth,
 )
 
 from scenes.lib.components.plots import ActivationPlot, get_readout
-from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, stack
+from scenes.lib.components.text import fraction_tex, get_chapter_title, get_math, get_wrapped_text, stack
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
 from scenes.model import activation, sigmoid_slope_max
@@ -35,12 +34,6 @@ PANEL_GAP = 0.6  # between the plots and the right-hand panel
 PLOT_WIDTH = 6.8
 READOUT_SIZE = LABEL_SIZE * 1.1  # formulas read a little smaller than text of the same size
 GROUP_GAP = ITEM_BUFF * 1.6  # between groups in the right-hand panel
-
-
-def as_tex_fraction(value: float) -> str:
-    """A value that is a simple fraction (like 0.25) written as one (\\frac{1}{4})."""
-    fraction = Fraction(value).limit_denominator(16)
-    return rf"\tfrac{{{fraction.numerator}}}{{{fraction.denominator}}}"
 
 
 class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
@@ -137,7 +130,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
     def stop_at_peak(self) -> None:
         self.start_beat("stop_at_peak")
         self.play(self.x.animate.set_value(self.peak_x), run_time=2.5, rate_func=smooth)
-        df_plot, quarter = self.plot.df_plot, as_tex_fraction(self.peak)
+        df_plot, quarter = self.plot.df_plot, fraction_tex(self.peak)
         ceiling = df_plot.get_horizontal_line(self.peak)
         ceiling_label = get_math(rf"y = {quarter}", size=LABEL_SIZE * 1.2, color=self.theme.gradient)
         ceiling_label.next_to(df_plot.axes.c2p(X_MAX, self.peak), UP, buff=0.1).align_to(ceiling, RIGHT)

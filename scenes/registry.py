@@ -35,6 +35,8 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(0, "title", "ch00_title", "TitleCard", "ch0"),
     Chapter(1, "sigmoid-slope", "ch01_sigmoid_slope", "SigmoidSlopeNeverExceedsAQuarter", "ch1"),
+    Chapter(2, "compounding", "ch02_compounding", "SmallSlopesCompound", "ch2"),
+    Chapter(3, "relu", "ch03_relu", "ReluPassesTheGradient", "ch3"),
 )
 
 

@@ -23,6 +23,7 @@ from scenes.model import (
     ACTIVATION_NAMES,
     DEFAULT_DEAD_RUN,
     activation,
+    backward_chain,
     best_case_chain,
     chain_local_factors,
     dead_unit_curve,
@@ -436,3 +437,17 @@ def test_model_sources_import_only_numpy_and_the_standard_library() -> None:
             else:
                 continue
             assert roots <= allowed, f"{path.name} imports {roots - allowed}"
+
+
+@given(st.lists(st.floats(min_value=-2.0, max_value=2.0, allow_nan=False), min_size=1, max_size=12))
+def test_gradient_reaching_the_input_is_the_product_of_every_local_factor(factors: list[float]) -> None:
+    gradients = backward_chain(np.array(factors))
+    assert gradients[0] == 1.0  # dL/dh_depth itself
+    assert len(gradients) == len(factors) + 1
+    assert gradients[-1] == pytest.approx(abs(math.prod(factors)), rel=1e-12, abs=1e-300)
+    # Crossing the last layer first: after one step only the last factor has been applied.
+    assert gradients[1] == pytest.approx(abs(factors[-1]), rel=1e-12)
+
+
+def test_sigmoid_chain_leaves_a_quarter_to_the_tenth_at_the_input() -> None:
+    assert backward_chain(chain_local_factors("sigmoid", depth=10))[-1] == 0.25**10

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from scenes.lib.strings import languages, table, t
+from scenes.lib.strings import languages, t, table
 from scenes.registry import CHAPTERS
 
 

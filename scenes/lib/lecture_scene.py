@@ -30,12 +30,16 @@ class LectureScene(Scene):
     def caption_key(self, beat: str) -> str:
         return f"{self.chapter_key}.{beat}.caption"
 
-    def start_beat(self, beat: str) -> None:
-        """Close the running beat (recording its caption) and open ``beat`` as a new section."""
+    def start_beat(self, beat: str, **caption_values: object) -> None:
+        """Close the running beat (recording its caption) and open ``beat`` as a new section.
+
+        ``caption_values`` fill the caption's ``{placeholders}`` (computed numbers, never typed).
+        """
         self._close_beat()
         self.next_section(name=beat)
         self.beats.append(beat)
         self._beat_start = self.time
+        self._caption_values = caption_values
 
     def _close_beat(self) -> None:
         if self._beat_start is None:
@@ -43,7 +47,8 @@ class LectureScene(Scene):
         elapsed = self.time - self._beat_start
         if elapsed > 0:
             # Subcaptions are stamped at "now"; a negative offset starts this one where its beat began.
-            self.add_subcaption(t(self.caption_key(self.beats[-1])), duration=elapsed, offset=-elapsed)
+            caption = t(self.caption_key(self.beats[-1]), **self._caption_values)
+            self.add_subcaption(caption, duration=elapsed, offset=-elapsed)
         self._beat_start = None
 
     def tear_down(self) -> None:

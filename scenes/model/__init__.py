@@ -13,6 +13,7 @@ from .activations import (
     sigmoid_slope_max,
 )
 from .networks import (
+    backward_chain,
     best_case_chain,
     chain_local_factors,
     layer_gradient_norms,
@@ -40,6 +41,7 @@ __all__ = [
     "DeadUnitRun",
     "NeuronTrajectory",
     "activation",
+    "backward_chain",
     "best_case_chain",
     "chain_local_factors",
     "dead_unit_curve",

@@ -281,3 +281,26 @@ def layer_gradient_norms(
     weights = init_weights([width] * depth + [1], init, rng)
     _, grads = mlp_loss_and_gradients(weights, x, targets, act)
     return np.array([np.linalg.norm(g) for g in grads])
+
+
+def backward_chain(factors: np.ndarray) -> np.ndarray:
+    """|dL/dh_k| along a chain, from the last layer back to the input, with dL/dh_depth = 1.
+
+    Parameters
+    ----------
+    factors
+        Local factors ``w_k * f'(z_k)`` for k = 1..depth (as from :func:`chain_local_factors`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth + 1,)``: entry j is the magnitude after crossing j layers backwards,
+        i.e. |dL/dh_{depth-j}|; entry 0 is 1 and the last entry is |dL/dx|.
+
+    Examples
+    --------
+    >>> backward_chain(np.array([0.5, 0.25])).tolist()
+    [1.0, 0.25, 0.125]
+    """
+    factors = np.asarray(factors, dtype=float)
+    return np.abs(np.concatenate(([1.0], np.cumprod(factors[::-1]))))

@@ -45,7 +45,10 @@ def probe_video(path: Path) -> dict[str, float | int]:
     """Duration, resolution and frame rate of a video file, read with PyAV."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        duration = float(container.duration / av.time_base) if container.duration else float(stream.duration * stream.time_base)
+        if container.duration:
+            duration = float(container.duration / av.time_base)
+        else:
+            duration = float(stream.duration * stream.time_base)
         return {
             "duration": round(duration, 3),
             "width": stream.codec_context.width,
@@ -150,8 +153,9 @@ def render(options: RenderOptions) -> int:
         shutil.rmtree(stage, ignore_errors=True)
         if not out_existed and not any(options.out.iterdir()):
             options.out.rmdir()
-        reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
-        fail(f"{reason}; nothing was written to {options.out}", status=130 if isinstance(error, KeyboardInterrupt) else 1)
+        interrupted = isinstance(error, KeyboardInterrupt)
+        reason = "interrupted" if interrupted else str(error)
+        fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
     shutil.rmtree(stage, ignore_errors=True)
     print(f"\nRendered {len(entries)} chapter(s) in {time.monotonic() - started:.0f} s:")
     for entry in entries:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from manim import (
     DOWN,
     UP,
@@ -20,8 +19,8 @@ from manim import (
     VGroup,
 )
 
-from ..style import AXIS_WIDTH, LABEL_SIZE, SMALL_SIZE, current_theme, gradient_strength
-from .text import get_math
+from ..style import AXIS_WIDTH, LABEL_SIZE, MATH_SIZE, SMALL_SIZE, current_theme, gradient_strength
+from .text import fraction_tex, get_math, number_tex
 
 NODE_RADIUS = 0.24
 PULSE_MIN_RADIUS = 0.04
@@ -34,7 +33,7 @@ class ChainNetwork(VGroup):
     def __init__(self, depth: int, width: float, activation_name: str = "sigmoid",
                  node_radius: float = NODE_RADIUS, label_size: float = LABEL_SIZE) -> None:
         theme = current_theme()
-        self.depth = depth
+        self.layer_count = depth
         self.activation_name = activation_name
         names = ["x"] + [f"h_{{{k}}}" for k in range(1, depth + 1)] + ["L"]
         spacing = width / (len(names) - 1)
@@ -59,7 +58,7 @@ class ChainNetwork(VGroup):
         theme = current_theme()
         return VGroup(*(
             get_math(f"{factor:.{decimals}f}", size=size, color=theme.gradient).next_to(edge, DOWN, buff=0.3)
-            for factor, edge in zip(factors, self.edges[: self.depth])
+            for factor, edge in zip(factors, self.edges[: self.layer_count])
         ))
 
     def make_forward_pass_animation(self, run_time: float = 2.5) -> Animation:
@@ -89,7 +88,7 @@ class ChainNetwork(VGroup):
         animations (bars, counters, a second chain) on the same timeline.
         """
         pulse = self.get_pulse(1.0, len(self.nodes) - 1)
-        targets = [self.get_pulse(g, self.depth - k) for k, g in enumerate(node_gradients)]
+        targets = [self.get_pulse(g, self.layer_count - k) for k, g in enumerate(node_gradients)]
         steps = [Transform(pulse, target, run_time=step_time) for target in targets]
         return pulse, steps
 
@@ -102,5 +101,7 @@ def play_together(*step_lists: Sequence[Animation]) -> Succession:
     return Succession(*(AnimationGroup(*steps) for steps in zip(*step_lists)))
 
 
-def as_array(values: Sequence[float]) -> np.ndarray:
-    return np.asarray(values, dtype=float)
+def get_compounding_counter(factor: float, crossed: int, value: float, size: float = MATH_SIZE * 1.1) -> MathTex:
+    """``(factor)^k = value`` after the pulse has crossed k layers: (1/4)^3 = 0.0156, 1^3 = 1."""
+    base = "1" if factor == 1 else rf"\left({fraction_tex(factor)}\right)"
+    return get_math(rf"{base}^{{{crossed}}} = {number_tex(value)}", size=size, color=current_theme().gradient)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from manim import DOWN, LEFT, Animation, GrowFromEdge, Line, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Animation, GrowFromEdge, Line, Mobject, Rectangle, VGroup
 
 from ..style import AXIS_WIDTH, SMALL_SIZE, current_theme
 from .text import get_math
@@ -26,7 +26,8 @@ class LogBarChart(VGroup):
     """
 
     def __init__(self, count: int, low: int, high: int, width: float, height: float,
-                 series: int = 1, label_step: int = 1, x_label_tex: str | None = None) -> None:
+                 series: int = 1, label_step: int = 1, x_label: Mobject | None = None,
+                 y_label: Mobject | None = None) -> None:
         theme = current_theme()
         self.count, self.low, self.high, self.series = count, low, high, series
         self.chart_width, self.chart_height = width, height
@@ -44,10 +45,11 @@ class LogBarChart(VGroup):
             for k in range(count)
         ))
         parts = [ticks, self.x_axis, self.y_axis, tick_labels, self.slot_labels]
-        if x_label_tex:
-            self.x_label = get_math(x_label_tex, size=SMALL_SIZE, color=theme.muted)
-            self.x_label.next_to(self.slot_labels, DOWN, buff=0.15)
-            parts.append(self.x_label)
+        if x_label is not None:
+            parts.append(x_label.next_to(self.slot_labels, RIGHT, buff=0.25))
+        self.y_label = y_label
+        if y_label is not None:
+            parts.append(y_label.next_to(self.y_axis, UP, buff=0.2).align_to(tick_labels, LEFT))
         self.grown_bars: list[Rectangle] = []
         super().__init__(*parts)
 

@@ -6,7 +6,7 @@ derivative on a shared x axis, the picture chapters 1, 3 and 5 all build on.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from manim import (
@@ -25,7 +25,7 @@ from manim import (
     always_redraw,
 )
 
-from ...model import Activation
+from ...model import RELU_FAMILY, Activation
 from ..style import AXIS_WIDTH, CURVE_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
 from .text import get_math
 
@@ -46,6 +46,7 @@ class FunctionPlot(VGroup):
         color: str | None = None,
         y_label_tex: str | None = None,
         y_decimals: int = 1,
+        discontinuities: Sequence[float] = (),
     ) -> None:
         theme = current_theme()
         self.fn = fn
@@ -66,7 +67,8 @@ class FunctionPlot(VGroup):
             color=theme.muted,
         )
         self.graph = self.axes.plot(lambda x: float(fn(np.array(x))), color=color or theme.text,
-                                    stroke_width=CURVE_WIDTH, use_smoothing=False)
+                                    stroke_width=CURVE_WIDTH, use_smoothing=False,
+                                    discontinuities=list(discontinuities), dt=1e-3)
         parts = [self.axes, self.graph]
         self.y_label = None
         if y_label_tex:
@@ -134,11 +136,15 @@ class ActivationPlot(VGroup):
         df_label_tex: str,
         gap: float = 0.45,
         df_decimals: int = 2,
+        f_decimals: int = 1,
     ) -> None:
         color = current_theme().activation_color(activation.name)
         self.activation = activation
-        self.f_plot = FunctionPlot(activation.f, x_range, f_range, width, f_height, color, f_label_tex, 1)
-        self.df_plot = FunctionPlot(activation.df, x_range, df_range, width, df_height, color, df_label_tex, df_decimals)
+        # The ReLU family's derivative jumps at 0: draw it as two pieces, not with a vertical riser.
+        jumps = (0.0,) if activation.name in RELU_FAMILY else ()
+        self.f_plot = FunctionPlot(activation.f, x_range, f_range, width, f_height, color, f_label_tex, f_decimals)
+        self.df_plot = FunctionPlot(activation.df, x_range, df_range, width, df_height, color, df_label_tex,
+                                    df_decimals, discontinuities=jumps)
         super().__init__(self.f_plot, self.df_plot)
         self.df_plot.next_to(self.f_plot, DOWN, buff=gap)
         # Keep both axes' origins on one vertical line, whatever their tick labels' widths.

@@ -69,3 +69,37 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
             current = candidate
     lines.append(current.rstrip())
     return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
+
+
+def fraction_tex(value: float, max_denominator: int = 16) -> str:
+    """A value that is a simple fraction (0.25) written as one (\\tfrac{1}{4}) in LaTeX."""
+    from fractions import Fraction
+
+    fraction = Fraction(value).limit_denominator(max_denominator)
+    return rf"\tfrac{{{fraction.numerator}}}{{{fraction.denominator}}}"
+
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def _split_number(value: float, digits: int) -> tuple[str, int | None]:
+    """Plain digits down to 0.001 (exponent None); beyond, a mantissa and a power of ten."""
+    import math
+
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits}g}", None
+    exponent = math.floor(math.log10(abs(value)))
+    return f"{value / 10**exponent:.{digits - 1}f}", exponent
+
+
+def number_tex(value: float, digits: int = 3) -> str:
+    """``value`` for LaTeX: 0.0625, or 9.54 \\times 10^{-7} when it is tiny or huge."""
+    mantissa, exponent = _split_number(value, digits)
+    return mantissa if exponent is None else rf"{mantissa} \times 10^{{{exponent}}}"
+
+
+def number_text(value: float, digits: int = 2) -> str:
+    """``value`` for plain text (captions): 0.062, or 2.7 × 10⁻⁷ when it is tiny or huge."""
+    mantissa, exponent = _split_number(value, digits)
+    return mantissa if exponent is None else f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"

@@ -1,0 +1,176 @@
+"""Chapter 2: backprop multiplies one slope per layer, so sigmoid gradients vanish with depth."""
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+    Write,
+    config,
+)
+
+from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
+from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.text import (
+    fraction_tex,
+    get_chapter_title,
+    get_math,
+    get_text,
+    get_wrapped_text,
+    number_tex,
+    number_text,
+    stack,
+)
+from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.style import (
+    BEAT_PAUSE,
+    BODY_SIZE,
+    EDGE_BUFF,
+    ITEM_BUFF,
+    LABEL_SIZE,
+    MATH_SIZE,
+    SHORT_PAUSE,
+    SMALL_SIZE,
+)
+from scenes.model import backward_chain, chain_local_factors, layer_gradient_norms, sigmoid_slope_max
+
+CHAIN_WIDTH = 12.2
+CHART_WIDTH = 6.6
+CHART_HEIGHT = 2.2
+STEP_TIME = 0.7  # seconds per layer as the gradient pulse travels back
+
+
+class SmallSlopesCompound(LectureScene):
+    """A deep sigmoid chain: the forward pass, the chain rule, the shrinking pulse, real numbers."""
+
+    chapter_key = "ch2"
+
+    def construct(self) -> None:
+        self.factors = chain_local_factors("sigmoid", DEPTH)
+        self.node_gradients = backward_chain(self.factors)
+        self.real_norms = layer_gradient_norms("sigmoid", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+        self.draw_chain()
+        self.run_forward_pass()
+        self.write_chain_rule()
+        self.send_gradient_backwards()
+        self.show_real_network()
+        self.show_takeaway()
+
+    def draw_chain(self) -> None:
+        self.start_beat("draw_chain", depth=DEPTH)
+        self.title = get_chapter_title(self.chapter_key)
+        self.chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "sigmoid")
+        self.chain.next_to(self.title, DOWN, buff=1.55)
+        self.play(Write(self.title))
+        self.play(LaggedStart(*(Create(node) for node in self.chain.nodes), lag_ratio=0.15),
+                  FadeIn(self.chain.labels), Create(self.chain.edges), run_time=2)
+        self.wait(BEAT_PAUSE)
+
+    def run_forward_pass(self) -> None:
+        self.start_beat("forward_pass")
+        self.play(self.chain.make_forward_pass_animation(run_time=3))
+        self.wait(SHORT_PAUSE)
+
+    def write_chain_rule(self) -> None:
+        self.start_beat("write_chain_rule")
+        _, peak = sigmoid_slope_max()
+        self.rule = get_math(
+            rf"\frac{{\partial L}}{{\partial x}} = \frac{{\partial L}}{{\partial h_{{{DEPTH}}}}}"
+            rf"\prod_{{k=1}}^{{{DEPTH}}} w_k\,\sigma'(z_k)",
+            size=MATH_SIZE,
+        )
+        bound = get_math(rf"\sigma'(z_k) \le {fraction_tex(peak)}", size=MATH_SIZE, color=self.theme.gradient)
+        self.rule_row = VGroup(self.rule, bound).arrange(RIGHT, buff=1.0)
+        self.rule_row.next_to(self.title, DOWN, buff=ITEM_BUFF * 1.5)
+        self.factor_labels = self.chain.get_factor_labels(self.factors)
+        self.play(Write(self.rule), run_time=2)
+        self.play(LaggedStart(*(FadeIn(label, shift=UP * 0.1) for label in self.factor_labels), lag_ratio=0.1))
+        self.play(Write(bound))
+        self.wait(BEAT_PAUSE)
+
+    def send_gradient_backwards(self) -> None:
+        self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]))
+        self.chart = self.get_chart()
+        best_case = get_wrapped_text("ch2.best_case", self.panel_width(), size=LABEL_SIZE, color=self.theme.muted)
+        counter = self.get_counter(0)
+        self.panel = stack(best_case, counter, buff=ITEM_BUFF * 2)
+        self.place_in_panel(self.panel)
+        self.play(FadeIn(self.chart), FadeIn(best_case))
+        pulse, steps = self.chain.make_backward_pulse(self.node_gradients, step_time=STEP_TIME)
+        self.play(FadeIn(pulse), FadeIn(counter))
+        self.play(steps[0])
+        for crossed in range(1, DEPTH + 1):
+            layer = DEPTH - crossed  # 0-based index of the layer just crossed
+            self.play(AnimationGroup(
+                steps[crossed],
+                self.chart.make_bar_animation(layer, self.node_gradients[crossed], self.theme.gradient,
+                                              run_time=STEP_TIME),
+                Transform(counter, self.get_counter(crossed).move_to(counter, aligned_edge=LEFT), run_time=STEP_TIME),
+            ))
+        self.pulse, self.counter = pulse, counter
+        self.wait(BEAT_PAUSE)
+
+    def show_real_network(self) -> None:
+        ratio = self.real_norms[0] / self.real_norms[-1]
+        self.start_beat("real_network", depth=DEPTH, ratio=number_text(ratio))
+        staircase = VGroup(*self.chart.grown_bars)
+        self.chart.grown_bars.clear()
+        description = get_wrapped_text("ch2.real_network", self.panel_width(), size=LABEL_SIZE,
+                                       depth=DEPTH, width=WIDTH, batch=BATCH)
+        ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
+                              rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
+        self.real_panel = stack(description, ratio_math, buff=ITEM_BUFF * 2)
+        self.place_in_panel(self.real_panel)
+        new_y_label = self.get_y_label("ch2.weight_gradient").move_to(self.chart.y_label, aligned_edge=LEFT)
+        self.play(FadeOut(self.panel), FadeOut(self.pulse), FadeOut(staircase),
+                  Transform(self.chart.y_label, new_y_label))
+        self.play(FadeIn(description))
+        self.play(LaggedStart(*(
+            self.chart.make_bar_animation(layer, norm, self.theme.sigmoid) for layer, norm in enumerate(self.real_norms)
+        ), lag_ratio=0.2, run_time=3))
+        self.play(Write(ratio_math))
+        self.wait(BEAT_PAUSE * 2)
+
+    def show_takeaway(self) -> None:
+        self.start_beat("takeaway")
+        takeaway = get_wrapped_text("ch2.takeaway", self.panel_width() - 0.4, size=BODY_SIZE,
+                                    color=self.theme.gradient)
+        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
+        card = VGroup(box, takeaway)
+        self.place_in_panel(card)
+        self.play(FadeOut(self.real_panel), FadeIn(card, shift=UP * 0.2))
+        self.wait(BEAT_PAUSE * 3)
+
+    # Builders ----------------------------------------------------------------------------------
+    def get_chart(self) -> LogBarChart:
+        low, high = log_range([*self.node_gradients[1:], *self.real_norms])
+        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH, CHART_HEIGHT, label_step=2 if high - low > 5 else 1,
+                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
+                            y_label=self.get_y_label("ch2.reaching_layer"))
+        return chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+
+    def get_y_label(self, key: str):
+        return get_text(key, size=SMALL_SIZE, color=self.theme.muted)
+
+    def get_counter(self, crossed: int):
+        return get_compounding_counter(self.factors[0], crossed, self.node_gradients[crossed], size=MATH_SIZE * 1.15)
+
+    def place_in_panel(self, group) -> None:
+        """Put ``group`` in the panel right of the bar chart, top-aligned with the chart's label."""
+        group.next_to(self.chart, RIGHT, buff=PANEL_GAP).align_to(self.chart, UP)
+
+    def panel_width(self) -> float:
+        return config.frame_width / 2 - EDGE_BUFF - (self.chart.get_right()[0] + PANEL_GAP)
+
+
+PANEL_GAP = 0.8

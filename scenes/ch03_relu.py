@@ -1,0 +1,206 @@
+"""Chapter 3: ReLU's slope is 1 where it is active, so the gradient crosses every layer intact."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Rectangle,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+    Write,
+    config,
+)
+
+from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
+from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.plots import ActivationPlot
+from scenes.lib.components.text import (
+    get_chapter_title,
+    get_math,
+    get_text,
+    get_wrapped_text,
+    number_text,
+    stack,
+)
+from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.style import (
+    BEAT_PAUSE,
+    BODY_SIZE,
+    EDGE_BUFF,
+    ITEM_BUFF,
+    LABEL_SIZE,
+    SHORT_PAUSE,
+    SMALL_SIZE,
+)
+from scenes.model import activation, backward_chain, chain_local_factors, layer_gradient_norms
+
+X_RANGE = 3
+CHAIN_WIDTH = 11.0
+CHART_WIDTH = 6.6
+CHART_HEIGHT = 2.2
+STEP_TIME = 0.6
+PANEL_GAP = 0.8
+CAVEAT_WIDTH = 10.5
+
+
+class ReluPassesTheGradient(LectureScene):
+    """ReLU and its step derivative, the same chain at full strength, side by side, real networks."""
+
+    chapter_key = "ch3"
+
+    def construct(self) -> None:
+        self.relu = activation("relu")
+        self.gradients = {name: backward_chain(chain_local_factors(name, DEPTH)) for name in ("sigmoid", "relu")}
+        self.norms = {name: layer_gradient_norms(name, depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+                      for name in ("sigmoid", "relu")}
+        self.show_relu()
+        self.send_gradient_through_relu_chain()
+        self.compare_side_by_side()
+        self.compare_real_networks()
+        self.state_the_caveat()
+
+    def show_relu(self) -> None:
+        self.start_beat("show_relu")
+        self.title = get_chapter_title(self.chapter_key)
+        plot = ActivationPlot(self.relu, x_range=(-X_RANGE, X_RANGE, 1), f_range=(0, X_RANGE, 1),
+                              df_range=(0, 1.5, 0.5), width=6.4, f_height=2.0, df_height=1.5,
+                              f_label_tex=r"\mathrm{ReLU}(x)", df_label_tex=r"\mathrm{ReLU}'(x)",
+                              df_decimals=1, f_decimals=0)
+        plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        color = self.theme.relu
+        definition = get_math(r"\mathrm{ReLU}(x) = \max(0, x)", color=color)
+        derivative = get_math(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}", color=color)
+        width = config.frame_width / 2 - EDGE_BUFF - plot.get_right()[0] - PANEL_GAP
+        small_print = get_wrapped_text("ch3.at_zero", width, size=SMALL_SIZE, color=self.theme.muted)
+        panel = stack(definition, derivative, small_print, buff=ITEM_BUFF * 2)
+        panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
+        self.play(Write(self.title))
+        self.play(Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(definition))
+        self.play(Create(plot.f_plot.graph), run_time=1.5)
+        self.play(Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(derivative))
+        self.play(Create(plot.df_plot.graph), run_time=1.5)
+        self.play(FadeIn(small_print))
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(plot), FadeOut(panel))
+
+    def send_gradient_through_relu_chain(self) -> None:
+        self.start_beat("relu_chain", depth=DEPTH)
+        chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "relu").next_to(self.title, DOWN, buff=1.0)
+        factors = chain_local_factors("relu", DEPTH)
+        factor_labels = chain.get_factor_labels(factors)
+        chart = self.get_chart(self.gradients["relu"][1:], "ch3.reaching_layer")
+        counter = self.get_counter("relu", 0)
+        counter.next_to(chart, RIGHT, buff=PANEL_GAP).align_to(chart, UP)
+        self.play(FadeIn(chain))
+        self.play(chain.make_forward_pass_animation(run_time=2), FadeIn(factor_labels))
+        self.play(FadeIn(chart), FadeIn(counter))
+        gradients = self.gradients["relu"]
+        pulse, steps = chain.make_backward_pulse(gradients, step_time=STEP_TIME)
+        self.play(FadeIn(pulse))
+        self.play(steps[0])
+        for crossed in range(1, DEPTH + 1):
+            self.play(AnimationGroup(
+                steps[crossed],
+                chart.make_bar_animation(DEPTH - crossed, gradients[crossed], self.theme.gradient, run_time=STEP_TIME),
+                Transform(counter, self.get_counter("relu", crossed).move_to(counter, aligned_edge=LEFT),
+                          run_time=STEP_TIME),
+            ))
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(VGroup(chain, factor_labels, pulse, chart.with_bars(), counter)))
+
+    def compare_side_by_side(self) -> None:
+        self.start_beat("side_by_side")
+        names = ("sigmoid", "relu")
+        chains = {name: ChainNetwork(DEPTH, CHAIN_WIDTH - 1.2, name) for name in names}
+        counters = {name: self.get_counter(name, DEPTH) for name in names}
+        rows = VGroup()
+        for name in names:
+            label = get_text(f"ch3.{name}", size=LABEL_SIZE, color=self.theme.activation_color(name))
+            label.next_to(chains[name], UP, buff=0.5).align_to(chains[name], LEFT)
+            counters[name].next_to(chains[name], DOWN, buff=0.45).align_to(chains[name], RIGHT)
+            rows.add(VGroup(label, chains[name], counters[name]))
+        rows.arrange(DOWN, buff=0.8).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
+        # The same chain class, the same timeline: only the activation differs.
+        pulses, step_lists = zip(*(chains[name].make_backward_pulse(self.gradients[name], step_time=STEP_TIME)
+                                   for name in names))
+        self.play(FadeIn(VGroup(*(row[:2] for row in rows))))
+        self.play(*(chains[name].make_forward_pass_animation(run_time=2) for name in names))
+        self.wait(SHORT_PAUSE)
+        self.play(*(FadeIn(pulse) for pulse in pulses))
+        self.play(play_together(*step_lists))
+        self.play(*(FadeIn(counter) for counter in counters.values()))
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(rows), *(FadeOut(pulse) for pulse in pulses))
+
+    def compare_real_networks(self) -> None:
+        sigmoid, relu = self.norms["sigmoid"], self.norms["relu"]
+        relu_spread = float(relu.max() / relu.min())
+        sigmoid_orders = math.log10(float(sigmoid.max() / sigmoid.min()))
+        self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread),
+                        orders=f"{sigmoid_orders:.0f}")
+        low, high = log_range([*sigmoid, *relu])
+        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, series=2,
+                            label_step=2 if high - low > 5 else 1,
+                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
+                            y_label=get_text("ch2.weight_gradient", size=SMALL_SIZE, color=self.theme.muted))
+        chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+        width = config.frame_width / 2 - EDGE_BUFF - chart.get_right()[0] - PANEL_GAP
+        legend = stack(*(self.get_legend_row(name) for name in ("sigmoid", "relu")), buff=ITEM_BUFF)
+        summary = stack(
+            get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread)),
+            get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=f"{sigmoid_orders:.0f}"),
+            buff=ITEM_BUFF * 1.5,
+        )
+        self.panel = stack(legend, summary, buff=ITEM_BUFF * 3)
+        self.panel.next_to(chart, RIGHT, buff=PANEL_GAP).align_to(chart, UP)
+        self.play(FadeIn(chart), FadeIn(legend))
+        for series, name in enumerate(("sigmoid", "relu")):
+            color = self.theme.activation_color(name)
+            self.play(LaggedStart(*(chart.make_bar_animation(layer, norm, color, series_index=series)
+                                    for layer, norm in enumerate(self.norms[name])), lag_ratio=0.15, run_time=2))
+        self.play(FadeIn(summary[0]))
+        self.play(FadeIn(summary[1]))
+        self.wait(BEAT_PAUSE * 2)
+        self.chart = chart
+
+    def state_the_caveat(self) -> None:
+        self.start_beat("caveat")
+        caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE)
+        seed = get_text("ch3.seed", size=BODY_SIZE, color=self.theme.gradient)
+        box = SurroundingRectangle(seed, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
+        notes = VGroup(caveat, VGroup(box, seed)).arrange(DOWN, buff=ITEM_BUFF * 3)
+        notes.next_to(self.title, DOWN, buff=1.0)
+        self.play(FadeOut(self.panel), FadeOut(self.chart.with_bars()))
+        self.play(FadeIn(caveat), run_time=1.5)
+        self.wait(BEAT_PAUSE)
+        self.play(FadeIn(notes[1], shift=UP * 0.2))
+        self.wait(BEAT_PAUSE * 3)
+
+    # Builders ----------------------------------------------------------------------------------
+    def get_chart(self, values: np.ndarray, y_label_key: str) -> LogBarChart:
+        low, high = log_range([*self.gradients["sigmoid"][1:], *values])
+        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH, CHART_HEIGHT, label_step=2 if high - low > 5 else 1,
+                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
+                            y_label=get_text(y_label_key, size=SMALL_SIZE, color=self.theme.muted))
+        return chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+
+    def get_counter(self, name: str, crossed: int):
+        factor = chain_local_factors(name, 1)[0]
+        return get_compounding_counter(factor, crossed, self.gradients[name][crossed])
+
+    def get_legend_row(self, name: str) -> VGroup:
+        color = self.theme.activation_color(name)
+        swatch = Rectangle(width=0.35, height=0.25, stroke_width=0, fill_color=color, fill_opacity=0.9)
+        return VGroup(swatch, get_text(f"ch3.{name}_init", size=LABEL_SIZE, color=color)).arrange(RIGHT, buff=0.2)
