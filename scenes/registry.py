@@ -37,6 +37,9 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "sigmoid-slope", "ch01_sigmoid_slope", "SigmoidSlopeNeverExceedsAQuarter", "ch1"),
     Chapter(2, "compounding", "ch02_compounding", "SmallSlopesCompound", "ch2"),
     Chapter(3, "relu", "ch03_relu", "ReluPassesTheGradient", "ch3"),
+    Chapter(4, "dying-relu", "ch04_dying_relu", "ANeuronDies", "ch4"),
+    Chapter(5, "leaky-prelu", "ch05_leaky_prelu", "LeakySlopesRestoreTheFlow", "ch5"),
+    Chapter(6, "recap", "ch06_recap", "Recap", "ch6"),
 )
 
 

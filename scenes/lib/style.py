@@ -106,3 +106,4 @@ def gradient_strength(magnitude: float) -> float:
         return 0.0
     log_g = min(max(math.log10(magnitude), GRADIENT_LOG_FLOOR), GRADIENT_LOG_CEILING)
     return (log_g - GRADIENT_LOG_FLOOR) / (GRADIENT_LOG_CEILING - GRADIENT_LOG_FLOOR)
+TRAINING_STEP_SECONDS = 0.25  # one gradient-descent step of the single neuron (chapters 4 and 5 alike)

@@ -1,0 +1,99 @@
+"""Chapter 4: a ReLU neuron pushed below zero gets exactly zero gradient and never learns again."""
+from __future__ import annotations
+
+from manim import DOWN, UP, Create, FadeIn, FadeOut, SurroundingRectangle, VGroup, Write
+
+from scenes.lib.components.curves import FractionOverSteps
+from scenes.lib.components.neuron import NeuronStage
+from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
+from scenes.model import DEFAULT_DEAD_RUN, dead_unit_curve, neuron_trajectory
+
+LINE_WIDTH = 11.0
+CURVE_WIDTH = 9.0
+CURVE_HEIGHT = 2.6
+
+
+class ANeuronDies(LectureScene):
+    """One ReLU neuron, one oversized update, and training that no longer moves anything."""
+
+    chapter_key = "ch4"
+
+    def construct(self) -> None:
+        self.trajectory = neuron_trajectory("relu")
+        self.run = dead_unit_curve("relu")
+        self.show_neuron()
+        self.push_below_zero()
+        self.train_in_vain()
+        self.show_real_run()
+        self.show_takeaway()
+
+    def show_neuron(self) -> None:
+        self.start_beat("show_neuron", inputs=len(self.trajectory.x))
+        self.title = get_chapter_title(self.chapter_key)
+        self.stage = NeuronStage(self.trajectory, LINE_WIDTH, r"a = \mathrm{ReLU}(w x + b)")
+        self.stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
+        self.play(Write(self.title))
+        self.play(FadeIn(self.stage[0]))
+        self.play(Create(self.stage.line), FadeIn(self.stage.active_region), FadeIn(self.stage.region_labels))
+        self.play(FadeIn(self.stage.dots))
+        self.wait(BEAT_PAUSE)
+
+    def push_below_zero(self) -> None:
+        self.start_beat("big_update", kick=f"{self.trajectory.kick / self.trajectory.lr:.0f}")
+        label = get_text("ch4.kick", size=LABEL_SIZE, color=self.theme.gradient)
+        label.next_to(self.stage.line, DOWN, buff=1.0)
+        self.play(FadeIn(label))
+        self.play(self.stage.make_rows_animation(1, run_time=2.5))
+        self.wait(SHORT_PAUSE)
+        self.play(FadeOut(label))
+
+    def train_in_vain(self) -> None:
+        self.start_beat("frozen_training", steps=self.trajectory.steps)
+        zero_slope = VGroup(
+            get_math(r"\mathrm{ReLU}'(z_i) = 0", size=LABEL_SIZE * 1.1, color=self.theme.dead),
+            get_text("ch4.for_every_input", size=LABEL_SIZE, color=self.theme.dead),
+        ).arrange(direction=(1, 0, 0), buff=0.25)
+        zero_slope.next_to(self.stage.line, DOWN, buff=1.0)
+        self.play(FadeIn(zero_slope))
+        self.play(self.stage.make_rows_animation(1 + self.trajectory.steps,
+                                                 run_time=self.trajectory.steps * TRAINING_STEP_SECONDS))
+        dead = get_text("ch4.dead", size=LABEL_SIZE, color=self.theme.dead)
+        dead.next_to(self.stage.neuron[0], UP, buff=0.15)
+        downstream = get_text("ch4.downstream", size=LABEL_SIZE, color=self.theme.muted)
+        downstream.move_to(zero_slope)
+        self.play(FadeIn(dead))
+        self.play(FadeOut(zero_slope), FadeIn(downstream))
+        self.wait(BEAT_PAUSE)
+        self.dead_label, self.downstream = dead, downstream
+
+    def show_real_run(self) -> None:
+        final = self.run.dead_fraction[-1]
+        self.start_beat("real_run", percent=f"{final * 100:.0f}", steps=self.run.steps)
+        self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
+        self.stage.clear_updaters()
+        plot = FractionOverSteps(self.run.steps, CURVE_WIDTH, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
+        setup = get_text("ch4.run_setup", size=LABEL_SIZE, color=self.theme.muted,
+                         width=DEFAULT_DEAD_RUN.width, lr=f"{self.run.lr:g}")
+        VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
+        curve = plot.get_curve(self.run.dead_fraction, self.theme.relu)
+        end_label = plot.get_end_label("act.relu", self.run.dead_fraction, self.theme.relu)
+        self.play(FadeIn(setup), FadeIn(plot))
+        self.play(Create(curve), run_time=3)
+        self.play(FadeIn(end_label))
+        result = get_text("ch4.run_result", size=LABEL_SIZE, percent=f"{final * 100:.0f}")
+        result.next_to(plot, DOWN, buff=ITEM_BUFF * 1.5)
+        self.play(FadeIn(result))
+        self.wait(BEAT_PAUSE)
+        self.run_group = VGroup(setup, plot, curve, end_label, result)
+
+    def show_takeaway(self) -> None:
+        self.start_beat("takeaway")
+        takeaway = get_wrapped_text("ch4.takeaway", 10.0, size=BODY_SIZE * 1.2, color=self.theme.gradient)
+        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.25, corner_radius=0.1)
+        card = VGroup(box, takeaway).move_to(self.run_group[0])
+        self.play(FadeOut(self.run_group[0]), FadeIn(card, shift=UP * 0.2))
+        self.wait(BEAT_PAUSE * 3)
+
+

@@ -1,0 +1,201 @@
+"""Chapter 5: a small negative-side slope (Leaky ReLU, PReLU's learned alpha) keeps every neuron
+within reach of the gradient."""
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DashedLine,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    FadeOut,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+    config,
+    linear,
+)
+
+from scenes.lib.components.curves import FractionOverSteps
+from scenes.lib.components.neuron import NeuronStage
+from scenes.lib.components.plots import ActivationPlot, FunctionPlot
+from scenes.lib.components.text import (
+    get_chapter_title,
+    get_math,
+    get_text,
+    get_wrapped_text,
+    number_tex,
+    number_text,
+    stack,
+)
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.strings import t
+from scenes.lib.style import (
+    AXIS_WIDTH,
+    BEAT_PAUSE,
+    BODY_SIZE,
+    CURVE_WIDTH,
+    EDGE_BUFF,
+    ITEM_BUFF,
+    LABEL_SIZE,
+    SHORT_PAUSE,
+    SMALL_SIZE,
+    TRAINING_STEP_SECONDS,
+)
+from scenes.model import activation, dead_unit_curve, fit_prelu_alpha, neuron_trajectory, prelu_fit_data
+
+X_RANGE = 3
+LINE_WIDTH = 11.0
+PANEL_GAP = 0.7
+TRUE_SLOPE = 0.1  # the negative-side slope hidden in PReLU's training data
+ALPHA_STEP_SECONDS = 0.12
+CURVE_WIDTH_UNITS = 7.6
+CURVE_HEIGHT = 3.0
+NAMES = ("relu", "leaky_relu", "prelu")
+
+
+class LeakySlopesRestoreTheFlow(LectureScene):
+    """Leaky ReLU's small slope, the dead neuron revived, PReLU learning alpha, three real runs."""
+
+    chapter_key = "ch5"
+
+    def construct(self) -> None:
+        self.leaky = activation("leaky_relu")
+        self.slope = self.leaky.params["slope"]
+        self.show_leaky_relu()
+        self.revive_the_neuron()
+        self.learn_alpha()
+        self.compare_real_runs()
+        self.show_takeaway()
+
+    def show_leaky_relu(self) -> None:
+        self.start_beat("show_leaky", slope=f"{self.slope:g}")
+        self.title = get_chapter_title(self.chapter_key)
+        plot = ActivationPlot(self.leaky, x_range=(-X_RANGE, X_RANGE, 1), f_range=(-1, X_RANGE, 1),
+                              df_range=(0, 1.5, 0.5), width=6.0, f_height=2.2, df_height=1.4,
+                              f_label_tex=r"f(x)", df_label_tex=r"f'(x)", df_decimals=1, f_decimals=0)
+        plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        color, slope = self.theme.leaky_relu, number_tex(self.slope)
+        definition = get_math(rf"f(x) = \begin{{cases}} x & x > 0 \\ {slope}\,x & x \le 0 \end{{cases}}", color=color)
+        derivative = get_math(rf"f'(x) = {slope} \ \text{{ for }} x < 0", color=color)
+        zoom = self.get_zoom(plot)
+        panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
+        panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
+        self.play(Write(self.title))
+        self.play(Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(definition))
+        self.play(Create(plot.f_plot.graph), run_time=1.5)
+        self.play(Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(derivative))
+        self.play(Create(plot.df_plot.graph), run_time=1.5)
+        self.play(FadeIn(zoom))
+        self.play(Create(zoom[0].graph), run_time=1.5)
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(plot), FadeOut(panel))
+
+    def revive_the_neuron(self) -> None:
+        trajectory = neuron_trajectory("leaky_relu")
+        self.start_beat("revive_neuron", steps=trajectory.steps)
+        stage = NeuronStage(trajectory, LINE_WIDTH, r"a = \mathrm{LeakyReLU}(w x + b)")
+        stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
+        stage.jump_to(1)  # chapter 4's dead state, right after the oversized update
+        note = get_text("ch5.same_dead_state", size=LABEL_SIZE, color=self.theme.muted)
+        note.next_to(stage.line, DOWN, buff=1.0)
+        self.play(FadeIn(stage), FadeIn(note))
+        self.wait(SHORT_PAUSE)
+        self.play(stage.make_rows_animation(1 + trajectory.steps, run_time=trajectory.steps * TRAINING_STEP_SECONDS))
+        alive = get_text("ch5.alive", size=LABEL_SIZE, color=self.theme.leaky_relu)
+        alive.next_to(stage.neuron[1], UP, buff=0.6)
+        self.play(FadeIn(alive))
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(VGroup(stage, note, alive)))
+        stage.clear_updaters()
+
+    def learn_alpha(self) -> None:
+        alphas = fit_prelu_alpha(TRUE_SLOPE)
+        self.start_beat("learn_alpha", alpha0=f"{alphas[0]:g}", true_slope=f"{TRUE_SLOPE:g}",
+                        final=f"{alphas[-1]:.3f}", steps=len(alphas) - 1)
+        x, y = prelu_fit_data(TRUE_SLOPE)
+        color = self.theme.prelu
+        axes = Axes(x_range=(-2, 2, 1), y_range=(-0.6, 2, 0.5), x_length=6.4, y_length=4.2, tips=False,
+                    axis_config={"color": self.theme.muted, "stroke_width": AXIS_WIDTH})
+        axes.x_axis.add_numbers(font_size=SMALL_SIZE, color=self.theme.muted)
+        axes.next_to(self.title, DOWN, buff=ITEM_BUFF * 3).to_edge(LEFT, buff=EDGE_BUFF + 0.5)
+        points = VGroup(*(Dot(axes.c2p(xi, yi), radius=0.05, color=self.theme.muted) for xi, yi in zip(x, y)))
+        step = ValueTracker(0)
+
+        def alpha_now() -> float:
+            return float(alphas[min(int(round(step.get_value())), len(alphas) - 1)])
+
+        curve = always_redraw(lambda: axes.plot(lambda v: v if v > 0 else alpha_now() * v, x_range=(-2, 2, 0.01),
+                                                color=color, stroke_width=CURVE_WIDTH, use_smoothing=False))
+        true_arm = DashedLine(axes.c2p(-2, -2 * TRUE_SLOPE), axes.c2p(0, 0), color=self.theme.text,
+                              stroke_width=AXIS_WIDTH)
+        alpha_label = get_math(r"\alpha =", size=BODY_SIZE * 1.2, color=color)
+        alpha_value = DecimalNumber(alphas[0], num_decimal_places=3, font_size=BODY_SIZE * 1.2, color=color)
+        alpha_value.add_updater(lambda mob: mob.set_value(alpha_now()))
+        alpha_readout = VGroup(alpha_label, alpha_value).arrange(RIGHT, buff=0.2)
+        alpha_value.add_updater(lambda mob: mob.next_to(alpha_label, RIGHT, buff=0.2))
+        width = config.frame_width / 2 - EDGE_BUFF - axes.get_right()[0] - PANEL_GAP
+        formula = get_math(r"\frac{\partial L}{\partial \alpha} = \sum_{z_i < 0} z_i\,\frac{\partial L}{\partial f_i}",
+                           size=LABEL_SIZE * 1.2)
+        true_note = get_wrapped_text("ch5.true_slope", width, size=LABEL_SIZE, color=self.theme.muted,
+                                     true_slope=f"{TRUE_SLOPE:g}")
+        learned = get_wrapped_text("ch5.alpha_learned", width, size=LABEL_SIZE, color=color)
+        panel = stack(learned, formula, alpha_readout, true_note, buff=ITEM_BUFF * 2)
+        panel.next_to(axes, RIGHT, buff=PANEL_GAP).align_to(axes, UP)
+        self.play(Create(axes), FadeIn(points), FadeIn(learned), Write(formula))
+        self.play(Create(curve), FadeIn(alpha_readout))
+        self.play(Create(true_arm), FadeIn(true_note))
+        self.play(step.animate(rate_func=linear).set_value(len(alphas) - 1),
+                  run_time=(len(alphas) - 1) * ALPHA_STEP_SECONDS)
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(VGroup(axes, points, curve, true_arm, panel)))
+        alpha_value.clear_updaters()
+
+    def compare_real_runs(self) -> None:
+        runs = {name: dead_unit_curve(name) for name in NAMES}
+        relu = runs["relu"]
+        self.start_beat("compare_runs", lr=f"{relu.lr:g}", steps=relu.steps)
+        plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
+        setup = get_text("ch5.run_setup", size=LABEL_SIZE, color=self.theme.muted, lr=f"{relu.lr:g}", seed=relu.seed)
+        VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
+        plot.shift(LEFT * 1.4)  # room for the curves' end labels
+        self.play(FadeIn(setup), FadeIn(plot))
+        labels, curves = VGroup(), []
+        for name in NAMES:
+            run, color = runs[name], self.theme.activation_color(name)
+            curve = plot.get_curve(run.dead_fraction, color)
+            label = plot.get_end_label("ch5.curve_label", run.dead_fraction, color,
+                                       name=t(f"act.{name}"),
+                                       loss=number_text(run.loss[-1]))
+            labels.add(label)
+            curves.append(curve)
+            self.play(Create(curve), run_time=2)
+            self.play(FadeIn(label))
+        self.wait(BEAT_PAUSE * 2)
+        self.plot_group = VGroup(setup, plot, labels, *curves)
+
+    def show_takeaway(self) -> None:
+        self.start_beat("takeaway")
+        takeaway = get_wrapped_text("ch5.takeaway", 9.0, size=BODY_SIZE * 1.2, color=self.theme.gradient)
+        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.25, corner_radius=0.1)
+        card = VGroup(box, takeaway).move_to(DOWN * 0.3)
+        # The curves have made their point; the conclusion gets the whole stage.
+        self.play(FadeOut(self.plot_group), FadeIn(card, shift=UP * 0.2))
+        self.wait(BEAT_PAUSE * 3)
+
+    # Builders ----------------------------------------------------------------------------------
+    def get_zoom(self, plot: ActivationPlot) -> VGroup:
+        """The negative arm magnified so its slope shows: y axis scaled by 1/slope."""
+        low = -X_RANGE * self.slope
+        zoom = FunctionPlot(self.leaky.f, (-X_RANGE, 0, 1), (low, 0, -low / 3), 3.6, 1.6,
+                            color=self.theme.leaky_relu, y_decimals=2)
+        label = get_text("ch5.zoom", size=SMALL_SIZE, color=self.theme.muted, factor=f"{1 / self.slope:.0f}")
+        label.next_to(zoom, UP, buff=0.15).align_to(zoom, LEFT)
+        return VGroup(zoom, label)
