@@ -40,6 +40,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
     """sigma(x), its derivative, a sweeping tangent, the 1/4 ceiling and the saturated tails."""
 
     chapter_key = "ch1"
+    toc_index = 0
 
     def construct(self) -> None:
         self.sigmoid = activation("sigmoid")
@@ -54,6 +55,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
     # Beat 1 ---------------------------------------------------------------------------------
     def show_sigmoid(self) -> None:
         self.start_beat("show_sigmoid")
+        self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.plot = ActivationPlot(
             self.sigmoid,

@@ -54,6 +54,7 @@ class SmallSlopesCompound(LectureScene):
     """A deep sigmoid chain: the forward pass, the chain rule, the shrinking pulse, real numbers."""
 
     chapter_key = "ch2"
+    toc_index = 1
 
     def construct(self) -> None:
         self.factors = chain_local_factors("sigmoid", DEPTH)
@@ -68,6 +69,7 @@ class SmallSlopesCompound(LectureScene):
 
     def draw_chain(self) -> None:
         self.start_beat("draw_chain", depth=DEPTH)
+        self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "sigmoid")
         self.chain.next_to(self.title, DOWN, buff=1.55)

@@ -59,6 +59,7 @@ class ReluPassesTheGradient(LectureScene):
     """ReLU and its step derivative, the same chain at full strength, side by side, real networks."""
 
     chapter_key = "ch3"
+    toc_index = 2
 
     def construct(self) -> None:
         self.relu = activation("relu")
@@ -73,6 +74,7 @@ class ReluPassesTheGradient(LectureScene):
 
     def show_relu(self) -> None:
         self.start_beat("show_relu")
+        self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         plot = ActivationPlot(self.relu, x_range=(-X_RANGE, X_RANGE, 1), f_range=(0, X_RANGE, 1),
                               df_range=(0, 1.5, 0.5), width=6.4, f_height=2.0, df_height=1.5,

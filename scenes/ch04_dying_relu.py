@@ -19,6 +19,7 @@ class ANeuronDies(LectureScene):
     """One ReLU neuron, one oversized update, and training that no longer moves anything."""
 
     chapter_key = "ch4"
+    toc_index = 3
 
     def construct(self) -> None:
         self.trajectory = neuron_trajectory("relu")
@@ -31,6 +32,7 @@ class ANeuronDies(LectureScene):
 
     def show_neuron(self) -> None:
         self.start_beat("show_neuron", inputs=len(self.trajectory.x))
+        self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.stage = NeuronStage(self.trajectory, LINE_WIDTH, r"a = \mathrm{ReLU}(w x + b)")
         self.stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)

@@ -65,6 +65,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     """Leaky ReLU's small slope, the dead neuron revived, PReLU learning alpha, three real runs."""
 
     chapter_key = "ch5"
+    toc_index = 3
 
     def construct(self) -> None:
         self.leaky = activation("leaky_relu")
@@ -77,6 +78,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
 
     def show_leaky_relu(self) -> None:
         self.start_beat("show_leaky", slope=f"{self.slope:g}")
+        self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         plot = ActivationPlot(self.leaky, x_range=(-X_RANGE, X_RANGE, 1), f_range=(-1, X_RANGE, 1),
                               df_range=(0, 1.5, 0.5), width=6.0, f_height=2.2, df_height=1.4,

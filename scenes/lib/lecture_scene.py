@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import Scene
+from manim import FadeIn, FadeOut, Scene
 
+from .components.toc import get_table_of_contents
 from .strings import current_language, t
-from .style import current_theme
+from .style import BEAT_PAUSE, current_theme
 
 
 class LectureScene(Scene):
     """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""
 
     chapter_key: ClassVar[str] = ""
+    toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
 
     def setup(self) -> None:
         self.theme = current_theme()
@@ -26,6 +28,15 @@ class LectureScene(Scene):
         self.camera.background_color = self.theme.background
         self.beats: list[str] = []
         self._beat_start: float | None = None
+
+    def show_lecture_progress(self) -> None:
+        """The title card's table of contents, this chapter's idea lit, before the chapter starts."""
+        if self.toc_index is None:
+            return
+        toc = get_table_of_contents(active=self.toc_index)
+        self.play(FadeIn(toc))
+        self.wait(BEAT_PAUSE)
+        self.play(FadeOut(toc))
 
     def caption_key(self, beat: str) -> str:
         return f"{self.chapter_key}.{beat}.caption"
