@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import av
@@ -115,3 +117,30 @@ def test_failed_render_into_a_new_folder_leaves_no_folder(failing_manim, tmp_pat
                         env=failing_manim)
     assert result.returncode == 1
     assert not out.exists()
+
+
+def test_abandoned_staging_folders_of_dead_runs_are_removed(tmp_path):
+    from scenes.pipeline.render import remove_abandoned_stages
+
+    dead = tmp_path / ".staging-999999999-abc"  # no such process
+    alive = tmp_path / f".staging-{os.getpid()}-def"  # a run still going
+    dead.mkdir()
+    alive.mkdir()
+    remove_abandoned_stages(tmp_path)
+    assert not dead.exists() and alive.exists()
+
+
+def test_a_terminated_render_cleans_up_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen([RENDER, "--quality", "preview", "--scenes", "sigmoid-slope", "--out", str(out)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(out.glob(".staging-*")), "the render never started"
+    time.sleep(1.0)  # let Manim get going
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; nothing was written" in stderr
+    assert not out.exists(), "the output folder it created must be gone again"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -136,12 +137,36 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
     return manifest_path
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned_stages(out: Path) -> None:
+    """Staging folders left by runs that were killed outright (SIGKILL, power loss)."""
+    for stage in out.glob(".staging-*"):
+        pid = stage.name.split("-")[1]
+        if not pid.isdigit() or not _pid_alive(int(pid)):
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _raise_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def render(options: RenderOptions) -> int:
     """Render the chosen chapters; on any failure leave the output folder as it was."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # a polite kill cleans up like Ctrl-C
     out_existed = options.out.exists()
     try:
         options.out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=options.out))
+        remove_abandoned_stages(options.out)
+        stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=options.out))
     except OSError as error:
         fail(f"cannot write to output folder {options.out}: {error.strerror}")
     started = time.monotonic()
