@@ -9,11 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 VENV=.venv
 # What Manim needs from the system: cairo/pango headers to build pycairo and manimpango, LaTeX
-# (standalone.cls is in latex-extra) and dvisvgm for MathTex, and a CJK font for zh-TW text.
+# (standalone.cls is in latex-extra) and dvisvgm for MathTex, a CJK font for zh-TW text, and
+# ffmpeg to join chapters and export WebM/GIF.
 SYSTEM_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
-  fonts-noto-cjk
+  fonts-noto-cjk ffmpeg
 )
 
 say() { printf 'render.sh: %s\n' "$*" >&2; }

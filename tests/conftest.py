@@ -1,11 +1,41 @@
 """Shared fixtures: run scenes in-process with Manim's dry run, and the project's paths."""
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+RENDER = str(ROOT / "render.sh")
+
+
+def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """./render.sh with ``args``, its output captured."""
+    return subprocess.run([RENDER, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def preview_render(tmp_path_factory):
+    """One real render through render.sh: the first two chapters at preview quality, with the
+    GIF and WebM exports, in English on the dark theme. Returns the variant folder."""
+    out = tmp_path_factory.mktemp("render") / "out"
+    result = run_render("--quality", "preview", "--scenes", "title,sigmoid-slope", "--format", "gif,webm",
+                        "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out / "en-dark-preview"
+
+
+@pytest.fixture(scope="session")
+def chinese_render(tmp_path_factory):
+    """The title chapter rendered in Traditional Chinese on the light theme."""
+    out = tmp_path_factory.mktemp("render-zh") / "out"
+    result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-TW", "--theme", "light",
+                        "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out / "zh-TW-light-preview"
 
 
 @pytest.fixture

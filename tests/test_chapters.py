@@ -10,6 +10,7 @@ from manim import Text, tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 
 from scenes.lib import lecture_scene
+from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 from scenes.lib.layout import find_layout_problems
 from scenes.lib.strings import languages, table
 from scenes.registry import CHAPTERS
@@ -51,13 +52,21 @@ def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lectur
     for other in languages():
         for beat in scene.beats:
             assert scene.caption_key(beat) in table(other), f"{other} has no caption for {beat}"
-    captions = scene.renderer.file_writer.subcaptions
-    assert len(captions) == len(scene.beats), "every beat must carry exactly one caption"
-    spans = [(c.start.total_seconds(), c.end.total_seconds()) for c in captions]
+    cues = scene.renderer.file_writer.subcaptions
+    spans = [(c.start.total_seconds(), c.end.total_seconds()) for c in cues]
     assert spans[0][0] == pytest.approx(0.0, abs=1e-6), "the first caption starts with the chapter"
     for (start, end), (next_start, _) in zip(spans, spans[1:]):
-        assert start < end <= next_start + 1e-6, "captions follow the beats in order, without overlap"
+        assert start < end <= next_start + 1e-6, "cues follow each other in order, without overlap"
     assert spans[-1][1] == pytest.approx(scene.time, abs=1e-6), "the last caption ends with the chapter"
+    rules = RULES[lang]
+    for cue, (start, end) in zip(cues, spans):
+        lines = cue.content.split("\n")
+        assert len(lines) <= MAX_LINES, cue.content
+        assert all(len(line) <= rules.line_chars for line in lines), cue.content
+        assert end - start >= reading_seconds(cue.content, lang) - 1e-6, f"too short to read: {cue.content!r}"
+    spoken = "".join(c.content.replace("\n", " ") for c in cues).replace(" ", "")
+    expected = "".join(scene.caption_text(beat) for beat in scene.beats).replace(" ", "")
+    assert spoken == expected, "the cues say exactly the beats' captions, in order"
     report = [f"{beat}: {problem}" for beat, found in problems.items() for problem in found]
     assert not report, "layout problems:\n" + "\n".join(report)
 

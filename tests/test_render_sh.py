@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import av
 import pytest
+from conftest import RENDER, ROOT, run_render
 
 from scenes.registry import chapter_names
-
-ROOT = Path(__file__).resolve().parents[1]
-
-RENDER = str(ROOT / "render.sh")
-
-
-def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([RENDER, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=1200)
 
 
 @pytest.mark.parametrize(
@@ -53,39 +45,33 @@ def test_list_prints_every_chapter_in_lecture_order():
     assert names == list(chapter_names())
 
 
-@pytest.fixture(scope="module")
-def preview_render(tmp_path_factory):
-    """One real render of chapter 1 at preview quality through render.sh."""
-    out = tmp_path_factory.mktemp("render") / "out"
-    result = run_render("--quality", "preview", "--scenes", "sigmoid-slope", "--out", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out / "en-dark-preview"
-
-
-def test_preview_render_writes_a_decodable_video_of_the_expected_size(preview_render):
+def test_preview_render_writes_decodable_chapter_videos_of_the_expected_size(preview_render):
     manifest = json.loads((preview_render / "manifest.json").read_text())
-    (entry,) = manifest["chapters"]
-    assert entry["name"] == "sigmoid-slope"
-    video = preview_render / entry["video"]
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        frames = sum(1 for _ in container.decode(stream))
-        assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
-        assert float(stream.base_rate) == 15
-    # The manifest's duration is the video's: every frame decodes and the count matches it.
-    assert frames == pytest.approx(entry["duration"] * 15, abs=1)
-    assert 20 < entry["duration"] < 120
+    assert [entry["name"] for entry in manifest["chapters"]] == ["title", "sigmoid-slope"]
+    for entry in manifest["chapters"]:
+        with av.open(str(preview_render / entry["video"])) as container:
+            stream = container.streams.video[0]
+            frames = sum(1 for _ in container.decode(stream))
+            assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
+            assert float(stream.base_rate) == 15
+        # The manifest's duration is the video's: every frame decodes and the count matches it.
+        assert frames == pytest.approx(entry["duration"] * 15, abs=1)
+    assert 30 < manifest["chapters"][1]["duration"] < 120
 
 
 def test_manifest_describes_the_render(preview_render):
     manifest = json.loads((preview_render / "manifest.json").read_text())
     assert (manifest["language"], manifest["theme"], manifest["quality"]) == ("en", "dark", "preview")
-    (entry,) = manifest["chapters"]
+    assert manifest["title"] == "Why does ReLU fix vanishing gradients?"
+    entry = manifest["chapters"][1]
     assert entry["title"] == "The sigmoid's slope never exceeds 1/4"
     assert (entry["width"], entry["height"], entry["fps"]) == (854, 480, 15.0)
     assert (entry["language"], entry["theme"]) == ("en", "dark")
-    captions = (preview_render / entry["captions"]).read_text(encoding="utf-8")
+    captions = (preview_render / entry["captions"]["srt"]).read_text(encoding="utf-8")
     assert "squashes any input" in captions
+    for path in [entry["video"], *entry["captions"].values(), manifest["lecture"]["video"],
+                 manifest["lecture"]["thumbnail"], manifest["lecture"]["chapters"]]:
+        assert (preview_render / path).is_file(), path
     assert not list(preview_render.parent.glob(".staging-*")), "no staging folder may remain"
 
 
@@ -99,16 +85,18 @@ def failing_manim(tmp_path) -> dict[str, str]:
     return {"PYTHONPATH": str(fake)}
 
 
-def test_failed_render_leaves_previous_output_untouched(preview_render, failing_manim):
+def test_failed_render_leaves_previous_output_untouched(preview_render, failing_manim, tmp_path):
     """A Manim that fails (a stand-in on PYTHONPATH) must not touch what is already there."""
-    before = {p.name: p.stat().st_mtime_ns for p in preview_render.iterdir()}
-    out = preview_render.parent
+    out = tmp_path / "out"
+    shutil.copytree(preview_render.parent, out)
+    variant = out / preview_render.name
+    before = {p.name: p.stat().st_mtime_ns for p in variant.iterdir()}
     result = run_render("--quality", "preview", "--scenes", "title,sigmoid-slope", "--out", str(out),
                         env=failing_manim)
     assert result.returncode == 1
     assert "nothing was written" in result.stderr.strip().splitlines()[-1]
-    assert {p.name: p.stat().st_mtime_ns for p in preview_render.iterdir()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["en-dark-preview"]
+    assert {p.name: p.stat().st_mtime_ns for p in variant.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == [preview_render.name]
 
 
 def test_failed_render_into_a_new_folder_leaves_no_folder(failing_manim, tmp_path):

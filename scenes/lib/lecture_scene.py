@@ -7,10 +7,12 @@ built from the scenes without touching them.
 """
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
-from manim import FadeIn, FadeOut, Scene
+from manim import FadeIn, FadeOut, Scene, config
 
+from .captions import beat_seconds_needed, cue_times, split_caption
 from .components.toc import get_table_of_contents
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
@@ -28,6 +30,7 @@ class LectureScene(Scene):
         self.camera.background_color = self.theme.background
         self.beats: list[str] = []
         self._beat_start: float | None = None
+        self._caption_values: dict[str, dict[str, object]] = {}
 
     def show_lecture_progress(self) -> None:
         """The title card's table of contents, this chapter's idea lit, before the chapter starts."""
@@ -37,6 +40,10 @@ class LectureScene(Scene):
         self.play(FadeIn(toc))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(toc))
+
+    def caption_text(self, beat: str) -> str:
+        """The caption of ``beat`` in the scene's language, its computed values filled in."""
+        return t(self.caption_key(beat), **self._caption_values[beat])
 
     def caption_key(self, beat: str) -> str:
         return f"{self.chapter_key}.{beat}.caption"
@@ -50,16 +57,23 @@ class LectureScene(Scene):
         self.next_section(name=beat)
         self.beats.append(beat)
         self._beat_start = self.time
-        self._caption_values = caption_values
+        self._caption_values[beat] = caption_values
 
     def _close_beat(self) -> None:
+        """End the running beat: hold it until its caption can be read, then record the caption as
+        readable cues (two lines at most) spread over the beat."""
         if self._beat_start is None:
             return
-        elapsed = self.time - self._beat_start
-        if elapsed > 0:
-            # Subcaptions are stamped at "now"; a negative offset starts this one where its beat began.
-            caption = t(self.caption_key(self.beats[-1]), **self._caption_values)
-            self.add_subcaption(caption, duration=elapsed, offset=-elapsed)
+        caption = self.caption_text(self.beats[-1])
+        shortfall = beat_seconds_needed(caption, self.lang) - (self.time - self._beat_start)
+        if shortfall > 0:
+            # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
+            self.wait(math.ceil(shortfall * config.frame_rate - 1e-9) / config.frame_rate)
+        end = self.time
+        cues = split_caption(caption, self.lang)
+        for cue, (start, stop) in zip(cues, cue_times(cues, self.lang, self._beat_start, end)):
+            # Subcaptions are stamped at "now"; a negative offset places each cue inside its beat.
+            self.add_subcaption(cue, duration=stop - start, offset=start - end)
         self._beat_start = None
 
     def tear_down(self) -> None:

@@ -46,9 +46,11 @@ QUALITIES = {
 DEFAULT_QUALITY = "1080p"
 DEFAULT_OUT = "build"
 COMMANDS = ("render", "list", "test", "help")
+EXTRA_FORMATS = ("webm", "gif")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
+                          [--format webm,gif] [--transparent]
        ./render.sh list              chapters in lecture order
        ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
        ./render.sh help              this text
@@ -59,6 +61,8 @@ options:
   --theme    {'|'.join(THEME_NAMES)}   (default dark)
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
+  --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s)
+  --transparent  also render each chapter with a transparent background (NN-name.mov)
 """
 
 
@@ -78,6 +82,8 @@ class RenderOptions:
     theme: str
     chapters: tuple[Chapter, ...]
     out: Path
+    formats: tuple[str, ...] = ()
+    transparent: bool = False
 
     @property
     def variant(self) -> str:
@@ -109,6 +115,14 @@ def _scene_list(value: str) -> list[str]:
     return names
 
 
+def _format_list(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names or [value]:
+        if name not in EXTRA_FORMATS:
+            raise argparse.ArgumentTypeError(f"unknown format {name!r}; choose from {', '.join(EXTRA_FORMATS)}")
+    return names
+
+
 def _writable_out(value: str) -> Path:
     path = Path(value).expanduser()
     if path.exists() and not path.is_dir():
@@ -129,6 +143,8 @@ def parse_render_options(argv: list[str]) -> RenderOptions:
     parser.add_argument("--theme", type=_choice("theme", THEME_NAMES), default="dark")
     parser.add_argument("--scenes", type=_scene_list, default=None)
     parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
+    parser.add_argument("--format", type=_format_list, action="append", default=[])
+    parser.add_argument("--transparent", action="store_true")
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
@@ -138,6 +154,8 @@ def parse_render_options(argv: list[str]) -> RenderOptions:
         theme=args.theme,
         chapters=tuple(find_chapters(args.scenes)),
         out=args.out.resolve(),
+        formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
+        transparent=args.transparent,
     )
 
 

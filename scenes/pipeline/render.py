@@ -21,16 +21,27 @@ import av
 
 from scenes.lib.strings import t
 from scenes.pipeline.options import ROOT, RenderOptions, fail
+from scenes.pipeline.publish import (
+    GIF_MAX_SECONDS,
+    ChapterFiles,
+    make_gif,
+    publish_lecture,
+    read_cues,
+    remux_faststart,
+    write_srt,
+    write_vtt,
+)
 from scenes.registry import CHAPTERS, Chapter
 
 CACHE_DIR = ROOT / ".cache" / "manim"
 MANIFEST_NAME = "manifest.json"
 
 
-def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path) -> list[str]:
+def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False) -> list[str]:
     return [
         sys.executable, "-m", "manim", "render",
         f"-q{options.quality.manim_flag}",
+        *(["--transparent"] if transparent else []),
         "--media_dir", str(media_dir),
         str(chapter.path), chapter.scene,
     ]
@@ -58,18 +69,26 @@ def probe_video(path: Path) -> dict[str, float | int]:
         }
 
 
-def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index: int, total: int) -> dict:
-    """Render one chapter with Manim and copy its video (and captions) into ``stage``."""
+def run_manim(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
+    """Render one chapter with Manim (its cache makes unchanged animations free); return the video."""
     media_dir = CACHE_DIR / f"{options.lang}-{options.theme}"
+    result = subprocess.run(manim_command(chapter, options, media_dir, transparent), cwd=ROOT,
+                            env=manim_env(options))
+    if result.returncode != 0:
+        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
+    suffix = ".mov" if transparent else ".mp4"
+    produced = media_dir / "videos" / chapter.module / options.quality.manim_folder / f"{chapter.scene}{suffix}"
+    if not produced.is_file():
+        raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
+    return produced
+
+
+def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index: int, total: int) -> dict:
+    """Render one chapter and stage its video (index at the front), captions and extra formats."""
     print(f"[{index}/{total}] {chapter.slug}: rendering ({options.lang}, {options.theme}, {options.quality.name})",
           flush=True)
     started = time.monotonic()
-    result = subprocess.run(manim_command(chapter, options, media_dir), cwd=ROOT, env=manim_env(options))
-    if result.returncode != 0:
-        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
-    produced = media_dir / "videos" / chapter.module / options.quality.manim_folder / f"{chapter.scene}.mp4"
-    if not produced.is_file():
-        raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
+    produced = run_manim(chapter, options)
     entry = {
         "name": chapter.slug,
         "number": chapter.number,
@@ -79,15 +98,34 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index:
         "theme": options.theme,
         "quality": options.quality.name,
     }
-    shutil.copyfile(produced, stage / entry["video"])
-    captions = produced.with_suffix(".srt")
-    if captions.is_file():
-        entry["captions"] = f"{chapter.stem}.srt"
-        shutil.copyfile(captions, stage / entry["captions"])
+    remux_faststart(produced, stage / entry["video"])
     entry.update(probe_video(stage / entry["video"]))
+    cues = read_cues(produced.with_suffix(".srt"))
+    entry["captions"] = {"srt": f"{chapter.stem}.srt", "vtt": f"{chapter.stem}.vtt"}
+    write_srt(cues, stage / entry["captions"]["srt"])
+    write_vtt(cues, stage / entry["captions"]["vtt"])
+    if "gif" in options.formats and entry["duration"] <= GIF_MAX_SECONDS:
+        entry["gif"] = f"{chapter.stem}.gif"
+        make_gif(stage / entry["video"], stage / entry["gif"])
+    if options.transparent:
+        print(f"[{index}/{total}] {chapter.slug}: rendering with a transparent background", flush=True)
+        entry["transparent"] = f"{chapter.stem}.mov"
+        shutil.copyfile(run_manim(chapter, options, transparent=True), stage / entry["transparent"])
     print(f"[{index}/{total}] {chapter.slug}: {entry['duration']:.1f} s of video in "
           f"{time.monotonic() - started:.1f} s", flush=True)
     return entry
+
+
+def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[ChapterFiles]:
+    """Each chapter's video and captions (fresh from the stage, or kept from an earlier run) and its
+    start time in the joined lecture."""
+    files, offset = [], 0.0
+    for entry in entries:
+        folder = stage if (stage / entry["video"]).is_file() else variant_dir
+        captions = entry.get("captions", {}).get("srt")
+        files.append(ChapterFiles(entry, folder / entry["video"], folder / captions if captions else None, offset))
+        offset += entry["duration"]
+    return files
 
 
 def read_manifest(path: Path) -> dict:
@@ -111,19 +149,24 @@ def write_json_atomically(path: Path, data: dict) -> None:
                                      delete=False) as fh:
         json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
+    os.chmod(fh.name, 0o644)  # a temporary file is private; the manifest is for everyone
     os.replace(fh.name, path)
 
 
 def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
-    """Move staged files into the variant folder and rewrite its manifest; return the manifest path."""
+    """Build the lecture files in the stage, then move everything into the variant folder and
+    rewrite its manifest last; return the manifest path."""
     variant_dir = options.variant_dir
-    variant_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = variant_dir / MANIFEST_NAME
-    previous = read_manifest(manifest_path)
+    chapters = merged_chapters(read_manifest(manifest_path), entries, variant_dir)
+    print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
+          flush=True)
+    lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
+    variant_dir.mkdir(parents=True, exist_ok=True)
     for staged in stage.iterdir():
         os.replace(staged, variant_dir / staged.name)
     manifest = {
-        "lecture": t("lecture.title", lang=options.lang),
+        "title": t("lecture.title", lang=options.lang),
         "language": options.lang,
         "theme": options.theme,
         "quality": options.quality.name,
@@ -131,7 +174,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
         "height": options.quality.height,
         "fps": options.quality.fps,
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "chapters": merged_chapters(previous, entries, variant_dir),
+        "lecture": lecture,
+        "chapters": chapters,
     }
     write_json_atomically(manifest_path, manifest)
     return manifest_path
@@ -185,5 +229,6 @@ def render(options: RenderOptions) -> int:
     print(f"\nRendered {len(entries)} chapter(s) in {time.monotonic() - started:.0f} s:")
     for entry in entries:
         print(f"  {options.variant_dir / entry['video']}  ({entry['duration']:.1f} s)")
+    print(f"  {options.variant_dir / 'lecture.mp4'}  (the whole lecture)")
     print(f"Manifest: {manifest_path}")
     return 0

@@ -1,0 +1,202 @@
+"""From chapter videos to what a lecturer uploads or plays: one joined lecture (stream copy, index at
+the front), subtitles for the lecture and each chapter (.srt and .vtt), YouTube chapter lines, a
+thumbnail, and on request WebM and GIF exports. Every file is written into the staging folder;
+render.py moves them into place only when all of them succeeded.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import av
+import srt
+from PIL import Image, ImageDraw, ImageFont
+
+from scenes.lib.strings import font, t
+
+THUMBNAIL_SIZE = (1280, 720)
+THUMBNAIL_CHAPTER = "relu"  # its side-by-side comparison is the lecture in one picture
+THUMBNAIL_AT = 0.6  # fraction of that chapter's duration
+GIF_MAX_SECONDS = 30.0  # longer chapters make GIFs too large to be useful
+GIF_WIDTH = 480
+GIF_FPS = 10
+
+
+@dataclass(frozen=True)
+class ChapterFiles:
+    """One chapter's published files and where it starts in the lecture."""
+
+    entry: dict
+    video: Path
+    captions: Path | None
+    offset: float
+
+
+def ffmpeg(*args: str) -> None:
+    """Run ffmpeg quietly; a failure becomes a RuntimeError with ffmpeg's own last words."""
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise RuntimeError("ffmpeg is not installed (render.sh installs it; run ./render.sh once)") from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"ffmpeg failed ({last})")
+
+
+def remux_faststart(source: Path, target: Path) -> None:
+    """Copy a video with its index (moov) moved to the front, as browsers and YouTube prefer."""
+    ffmpeg("-i", str(source), "-c", "copy", "-movflags", "+faststart", str(target))
+
+
+def join_videos(videos: list[Path], target: Path) -> None:
+    """Concatenate same-format videos without re-encoding (ffmpeg's concat demuxer)."""
+    listing = target.with_suffix(".txt")
+    listing.write_text("".join(f"file '{video.resolve()}'\n" for video in videos), encoding="utf-8")
+    try:
+        ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart",
+               str(target))
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def video_duration(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return float(container.duration / av.time_base)
+
+
+def read_cues(path: Path | None) -> list[srt.Subtitle]:
+    if path is None or not path.is_file():
+        return []
+    return list(srt.parse(path.read_text(encoding="utf-8")))
+
+
+def shifted_cues(chapters: list[ChapterFiles]) -> list[srt.Subtitle]:
+    """Every chapter's cues moved to its place in the lecture and kept inside its chapter."""
+    cues = []
+    for chapter in chapters:
+        start_of, end_of = chapter.offset, chapter.offset + chapter.entry["duration"]
+        for cue in read_cues(chapter.captions):
+            start = min(max(cue.start.total_seconds() + start_of, start_of), end_of)
+            end = min(cue.end.total_seconds() + start_of, end_of)
+            if end > start:
+                cues.append(srt.Subtitle(len(cues) + 1, timedelta(seconds=start), timedelta(seconds=end),
+                                         cue.content))
+    return cues
+
+
+def write_srt(cues: list[srt.Subtitle], path: Path) -> None:
+    path.write_text(srt.compose(cues, reindex=True), encoding="utf-8")
+
+
+def vtt_time(delta: timedelta) -> str:
+    millis = round(delta.total_seconds() * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def write_vtt(cues: list[srt.Subtitle], path: Path) -> None:
+    """WebVTT for browsers' <track> elements and the slide decks."""
+    blocks = [f"{vtt_time(c.start)} --> {vtt_time(c.end)}\n{c.content}" for c in cues]
+    path.write_text("WEBVTT\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+
+
+def timestamp(seconds: float) -> str:
+    """YouTube's chapter time: M:SS style with two-digit minutes, hours only when needed."""
+    whole = int(math.floor(seconds + 1e-6))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def chapter_lines(chapters: list[ChapterFiles]) -> str:
+    """Lines to paste into a video description; YouTube needs the first at 00:00."""
+    return "".join(f"{timestamp(c.offset)} {c.entry['title']}\n" for c in chapters)
+
+
+def font_file(lang: str) -> tuple[str, int]:
+    """The file (and face index in a collection) of the language's font, found by fontconfig."""
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", f"{font(lang)}:weight=bold"],
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    return found[0], int(found[1] or 0)
+
+
+def frame_at(video: Path, seconds: float) -> Image.Image:
+    """The decoded frame at (or just after) ``seconds``."""
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        for frame in container.decode(stream):
+            if frame.time is not None and frame.time >= seconds - 1e-6:
+                return frame.to_image()
+    raise RuntimeError(f"no frame at {seconds:.2f} s in {video.name}")
+
+
+def make_thumbnail(chapters: list[ChapterFiles], lang: str, target: Path) -> None:
+    """A lecture frame with the title over a dark band, 1280x720, for YouTube."""
+    chosen = next((c for c in chapters if c.entry["name"] == THUMBNAIL_CHAPTER),
+                  max(chapters, key=lambda c: c.entry["duration"]))
+    image = frame_at(chosen.video, chosen.entry["duration"] * THUMBNAIL_AT).convert("RGB").resize(THUMBNAIL_SIZE)
+    path, index = font_file(lang)
+    title = t("lecture.title", lang=lang)
+    size = 76
+    per_line = 26 if lang == "en" else 12
+    lines = textwrap.wrap(title, per_line) if " " in title and lang == "en" else [
+        title[i:i + per_line] for i in range(0, len(title), per_line)]
+    title_font = ImageFont.truetype(path, size, index=index)
+    band_height = len(lines) * int(size * 1.25) + 60
+    band = Image.new("RGBA", (THUMBNAIL_SIZE[0], band_height), (0, 0, 0, 190))
+    image.paste(band, (0, THUMBNAIL_SIZE[1] - band_height), band)
+    draw = ImageDraw.Draw(image)
+    y = THUMBNAIL_SIZE[1] - band_height + 30
+    for line in lines:
+        draw.text((60, y), line, font=title_font, fill=(255, 255, 255))
+        y += int(size * 1.25)
+    image.save(target, format="PNG")
+
+
+def make_gif(video: Path, target: Path) -> None:
+    """A small looping GIF: reduced size and frame rate, one palette computed for the clip."""
+    filters = f"fps={GIF_FPS},scale={GIF_WIDTH}:-1:flags=lanczos,split[a][b];[a]palettegen=max_colors=128[p];" \
+              "[b][p]paletteuse=dither=bayer"
+    ffmpeg("-i", str(video), "-vf", filters, "-loop", "0", str(target))
+
+
+def make_webm(video: Path, target: Path) -> None:
+    """VP9 in WebM for web pages and some slide tools (constant quality, row multithreading)."""
+    ffmpeg("-i", str(video), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "34", "-row-mt", "1",
+           "-deadline", "good", "-cpu-used", "4", "-an", str(target))
+
+
+def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...]) -> dict:
+    """Write the lecture-wide files into ``stage``; return their manifest entry."""
+    lecture = stage / "lecture.mp4"
+    join_videos([c.video for c in chapters], lecture)
+    cues = shifted_cues(chapters)
+    write_srt(cues, stage / "lecture.srt")
+    write_vtt(cues, stage / "lecture.vtt")
+    (stage / "chapters.txt").write_text(chapter_lines(chapters), encoding="utf-8")
+    make_thumbnail(chapters, lang, stage / "thumbnail.png")
+    entry = {
+        "video": lecture.name,
+        "duration": round(video_duration(lecture), 3),
+        "captions": {"srt": "lecture.srt", "vtt": "lecture.vtt"},
+        "chapters": "chapters.txt",
+        "chapter_offsets": [round(c.offset, 3) for c in chapters],
+        "thumbnail": "thumbnail.png",
+    }
+    if "webm" in formats:
+        make_webm(lecture, stage / "lecture.webm")
+        entry["webm"] = {"video": "lecture.webm", "duration": round(video_duration(stage / "lecture.webm"), 3)}
+    return entry
+
+
+def copy_file(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
