@@ -48,13 +48,17 @@ missing_packages() {
 }
 
 ensure_python() {
+  # Only python3 itself is needed to check the command line; the rest waits until it is valid.
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { say "Python 3.10 or newer is needed"; exit 1; }
+}
+
+ensure_python_build_tools() {
   local needed=()
-  command -v python3 >/dev/null 2>&1 || needed+=(python3)
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || needed+=(python3-venv)
   python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
     >/dev/null 2>&1 || needed+=(python3-dev)
   if [ ${#needed[@]} -gt 0 ]; then apt_install "${needed[@]}"; fi
-  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { say "Python 3.10 or newer is needed"; exit 1; }
 }
 
 ensure_system_packages() {
@@ -76,6 +80,7 @@ ensure_venv() {
 
 bootstrap() {
   ensure_system_packages
+  ensure_python_build_tools
   ensure_venv
 }
 

@@ -22,7 +22,7 @@ from manim import (
 )
 
 from scenes.lib.components.plots import ActivationPlot, get_readout
-from scenes.lib.components.text import fraction_tex, get_chapter_title, get_math, get_wrapped_text, stack
+from scenes.lib.components.text import fraction_tex, fraction_text, get_chapter_title, get_math, get_wrapped_text, stack
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
 from scenes.model import activation, sigmoid_slope_max
@@ -130,7 +130,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
 
     # Beat 4 ---------------------------------------------------------------------------------
     def stop_at_peak(self) -> None:
-        self.start_beat("stop_at_peak")
+        self.start_beat("stop_at_peak", peak_x=f"{self.peak_x:g}", peak=fraction_text(self.peak))
         self.play(self.x.animate.set_value(self.peak_x), run_time=2.5, rate_func=smooth)
         df_plot, quarter = self.plot.df_plot, fraction_tex(self.peak)
         ceiling = df_plot.get_horizontal_line(self.peak)
@@ -152,7 +152,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
 
     # Beat 5 ---------------------------------------------------------------------------------
     def mark_saturated_tails(self) -> None:
-        self.start_beat("mark_saturated_tails")
+        self.start_beat("mark_saturated_tails", tail_x=TAIL_X)
         theme, df = self.theme, self.sigmoid.df
         regions = VGroup(*(
             plot.get_x_region(low, high)

@@ -22,6 +22,7 @@ from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
 from scenes.lib.components.log_bars import LogBarChart, log_range
 from scenes.lib.components.text import (
     fraction_tex,
+    fraction_text,
     get_chapter_title,
     get_math,
     get_text,
@@ -42,7 +43,7 @@ from scenes.lib.style import (
     SHORT_PAUSE,
     SMALL_SIZE,
 )
-from scenes.model import backward_chain, chain_local_factors, layer_gradient_norms, sigmoid_slope_max
+from scenes.model import BEST_CASE_WEIGHT, backward_chain, chain_local_factors, layer_gradient_norms, sigmoid_slope_max
 
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
@@ -84,8 +85,8 @@ class SmallSlopesCompound(LectureScene):
         self.wait(SHORT_PAUSE)
 
     def write_chain_rule(self) -> None:
-        self.start_beat("write_chain_rule")
         _, peak = sigmoid_slope_max()
+        self.start_beat("write_chain_rule", peak=fraction_text(peak))
         self.rule = get_math(
             rf"\frac{{\partial L}}{{\partial x}} = \frac{{\partial L}}{{\partial h_{{{DEPTH}}}}}"
             rf"\prod_{{k=1}}^{{{DEPTH}}} w_k\,\sigma'(z_k)",
@@ -101,9 +102,11 @@ class SmallSlopesCompound(LectureScene):
         self.wait(BEAT_PAUSE)
 
     def send_gradient_backwards(self) -> None:
-        self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]))
+        self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]),
+                        peak=fraction_text(self.factors[0]))
         self.chart = self.get_chart()
-        best_case = get_wrapped_text("ch2.best_case", self.panel_width(), size=LABEL_SIZE, color=self.theme.muted)
+        best_case = get_wrapped_text("ch2.best_case", self.panel_width(), size=LABEL_SIZE, color=self.theme.muted,
+                                     peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
         counter = self.get_counter(0)
         self.panel = stack(best_case, counter, buff=ITEM_BUFF * 2)
         self.place_in_panel(self.panel)

@@ -98,7 +98,7 @@ class ReluPassesTheGradient(LectureScene):
         self.play(FadeOut(plot), FadeOut(panel))
 
     def send_gradient_through_relu_chain(self) -> None:
-        self.start_beat("relu_chain", depth=DEPTH)
+        self.start_beat("relu_chain", depth=DEPTH, factor=f"{chain_local_factors('relu', 1)[0]:g}")
         chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "relu").next_to(self.title, DOWN, buff=1.0)
         factors = chain_local_factors("relu", DEPTH)
         factor_labels = chain.get_factor_labels(factors)
@@ -130,10 +130,11 @@ class ReluPassesTheGradient(LectureScene):
         rows = VGroup()
         for name in names:
             label = get_text(f"ch3.{name}", size=LABEL_SIZE, color=self.theme.activation_color(name))
-            label.next_to(chains[name], UP, buff=0.5).align_to(chains[name], LEFT)
-            counters[name].next_to(chains[name], DOWN, buff=0.45).align_to(chains[name], RIGHT)
+            # Name on the left and the final gradient on the right, on one line above the chain.
+            label.next_to(chains[name], UP, buff=0.4).align_to(chains[name], LEFT)
+            counters[name].next_to(chains[name], UP, buff=0.3).align_to(chains[name], RIGHT)
             rows.add(VGroup(label, chains[name], counters[name]))
-        rows.arrange(DOWN, buff=0.8).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
+        rows.arrange(DOWN, buff=0.9).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
         # The same chain class, the same timeline: only the activation differs.
         pulses, step_lists = zip(*(chains[name].make_backward_pulse(self.gradients[name], step_time=STEP_TIME)
                                    for name in names))

@@ -2,6 +2,8 @@
 within reach of the gradient."""
 from __future__ import annotations
 
+import math
+
 from manim import (
     DOWN,
     LEFT,
@@ -102,7 +104,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
 
     def revive_the_neuron(self) -> None:
         trajectory = neuron_trajectory("leaky_relu")
-        self.start_beat("revive_neuron", steps=trajectory.steps)
+        self.start_beat("revive_neuron", steps=trajectory.steps_to_full_recovery)
         stage = NeuronStage(trajectory, LINE_WIDTH, r"a = \mathrm{LeakyReLU}(w x + b)")
         stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
         stage.jump_to(1)  # chapter 4's dead state, right after the oversized update
@@ -112,7 +114,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(SHORT_PAUSE)
         self.play(stage.make_rows_animation(1 + trajectory.steps, run_time=trajectory.steps * TRAINING_STEP_SECONDS))
         alive = get_text("ch5.alive", size=LABEL_SIZE, color=self.theme.leaky_relu)
-        alive.next_to(stage.neuron[1], UP, buff=0.6)
+        alive.next_to(stage.neuron[0], UP, buff=0.15)
         self.play(FadeIn(alive))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(VGroup(stage, note, alive)))
@@ -124,7 +126,11 @@ class LeakySlopesRestoreTheFlow(LectureScene):
                         final=f"{alphas[-1]:.3f}", steps=len(alphas) - 1)
         x, y = prelu_fit_data(TRUE_SLOPE)
         color = self.theme.prelu
-        axes = Axes(x_range=(-2, 2, 1), y_range=(-0.6, 2, 0.5), x_length=6.4, y_length=4.2, tips=False,
+        # Ranges from the data and from the steepest negative arm alpha takes on its way.
+        x_low, x_high = math.floor(x.min()), math.ceil(x.max())
+        y_low = min(y.min(), x_low * max(alphas.max(), TRUE_SLOPE)) - 0.1
+        axes = Axes(x_range=(x_low, x_high, 1), y_range=(y_low, math.ceil(y.max()), 0.5), x_length=6.4,
+                    y_length=4.2, tips=False,
                     axis_config={"color": self.theme.muted, "stroke_width": AXIS_WIDTH})
         axes.x_axis.add_numbers(font_size=SMALL_SIZE, color=self.theme.muted)
         axes.next_to(self.title, DOWN, buff=ITEM_BUFF * 3).to_edge(LEFT, buff=EDGE_BUFF + 0.5)
@@ -134,9 +140,13 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         def alpha_now() -> float:
             return float(alphas[min(int(round(step.get_value())), len(alphas) - 1)])
 
-        curve = always_redraw(lambda: axes.plot(lambda v: v if v > 0 else alpha_now() * v, x_range=(-2, 2, 0.01),
-                                                color=color, stroke_width=CURVE_WIDTH, use_smoothing=False))
-        true_arm = DashedLine(axes.c2p(-2, -2 * TRUE_SLOPE), axes.c2p(0, 0), color=self.theme.text,
+        def draw_prelu():
+            prelu = activation("prelu", alpha=alpha_now())  # the model's PReLU at this step's alpha
+            return axes.plot(lambda v: float(prelu.f(v)), x_range=(x_low, x_high, 0.01), color=color,
+                             stroke_width=CURVE_WIDTH, use_smoothing=False)
+
+        curve = always_redraw(draw_prelu)
+        true_arm = DashedLine(axes.c2p(x_low, x_low * TRUE_SLOPE), axes.c2p(0, 0), color=self.theme.text,
                               stroke_width=AXIS_WIDTH)
         alpha_label = get_math(r"\alpha =", size=BODY_SIZE * 1.2, color=color)
         alpha_value = DecimalNumber(alphas[0], num_decimal_places=3, font_size=BODY_SIZE * 1.2, color=color)
@@ -163,7 +173,9 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     def compare_real_runs(self) -> None:
         runs = {name: dead_unit_curve(name) for name in NAMES}
         relu = runs["relu"]
-        self.start_beat("compare_runs", lr=f"{relu.lr:g}", steps=relu.steps)
+        final = {name: f"{runs[name].dead_fraction[-1] * 100:.0f}" for name in NAMES}
+        self.start_beat("compare_runs", lr=f"{relu.lr:g}", steps=relu.steps, relu=final["relu"],
+                        leaky=final["leaky_relu"], prelu=final["prelu"])
         plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
         setup = get_text("ch5.run_setup", size=LABEL_SIZE, color=self.theme.muted, lr=f"{relu.lr:g}", seed=relu.seed)
         VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
@@ -196,8 +208,11 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     def get_zoom(self, plot: ActivationPlot) -> VGroup:
         """The negative arm magnified so its slope shows: y axis scaled by 1/slope."""
         low = -X_RANGE * self.slope
-        zoom = FunctionPlot(self.leaky.f, (-X_RANGE, 0, 1), (low, 0, -low / 3), 3.6, 1.6,
-                            color=self.theme.leaky_relu, y_decimals=2)
-        label = get_text("ch5.zoom", size=SMALL_SIZE, color=self.theme.muted, factor=f"{1 / self.slope:.0f}")
+        main = plot.f_plot.axes
+        # Same x scale as the main plot, y stretched by 1/slope: the arm looks as steep as x itself.
+        zoom = FunctionPlot(self.leaky.f, (-X_RANGE, 0, 1), (low, 0, -low / 3), X_RANGE * main.x_axis.unit_size,
+                            -low * main.y_axis.unit_size / self.slope, color=self.theme.leaky_relu, y_decimals=2)
+        factor = zoom.axes.y_axis.unit_size / main.y_axis.unit_size
+        label = get_text("ch5.zoom", size=SMALL_SIZE, color=self.theme.muted, factor=f"{factor:.0f}")
         label.next_to(zoom, UP, buff=0.15).align_to(zoom, LEFT)
         return VGroup(zoom, label)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from fractions import Fraction
 
 import numpy as np
 from manim import (
@@ -25,6 +24,7 @@ from manim import (
 
 from scenes.lib.components.text import (
     fraction_tex,
+    fraction_text,
     get_chapter_title,
     get_math,
     get_plain_text,
@@ -35,7 +35,7 @@ from scenes.lib.components.text import (
     stack,
 )
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.strings import t
+from scenes.lib.strings import raw
 from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
 from scenes.model import activation, sigmoid_slope_max
 
@@ -91,12 +91,6 @@ def sit_on(mob: Mobject, y: float) -> Mobject:
     return mob.shift(UP * (y - baseline(mob)))
 
 
-def fraction_text(value: float) -> str:
-    """A simple fraction for plain text (captions): 0.25 -> "1/4"."""
-    fraction = Fraction(value).limit_denominator(16)
-    return f"{fraction.numerator}/{fraction.denominator}"
-
-
 def gap_beside(char: str) -> float:
     """The gap between a formula and the text next to it, judged by the character that faces it:
     a space, or a full-width character (CJK, whose punctuation sits centred in a full cell), keeps
@@ -132,7 +126,7 @@ def get_cell(key: str, size: float = CELL_SIZE, color: str | None = None, **tex:
     Word order and line breaks stay the translator's: "{one} on active paths" and
     "啟動的路徑上恆為 {one}" both work, and a header may break where its language reads best.
     """
-    lines = [get_line_with_math(line, size, color, tex) for line in t(key).split("\n")]
+    lines = [get_line_with_math(line, size, color, tex) for line in raw(key).split("\n")]
     return TextLines(*lines).arrange(DOWN, buff=LINE_GAP, aligned_edge=LEFT)
 
 

@@ -23,16 +23,19 @@ def media_dir(tmp_path_factory):
 
 
 def dry_run(chapter, monkeypatch, tmp_path):
-    """Construct ``chapter`` without rendering; return the scene and layout problems per beat."""
+    """Construct ``chapter`` without rendering; return the scene and the layout problems found after
+    every animation (keyed by beat), so no moment of a beat goes unchecked."""
     problems: dict[str, list[str]] = {}
-    original_close = lecture_scene.LectureScene._close_beat
+    original_play = lecture_scene.LectureScene.play
 
-    def checked_close(scene):
-        if scene._beat_start is not None:
-            problems[scene.beats[-1]] = find_layout_problems(scene.mobjects)
-        original_close(scene)
+    def checked_play(scene, *args, **kwargs):
+        original_play(scene, *args, **kwargs)
+        beat = scene.beats[-1] if scene.beats else "(before the first beat)"
+        for problem in find_layout_problems(scene.mobjects):
+            if problem not in problems.setdefault(beat, []):
+                problems[beat].append(problem)
 
-    monkeypatch.setattr(lecture_scene.LectureScene, "_close_beat", checked_close)
+    monkeypatch.setattr(lecture_scene.LectureScene, "play", checked_play)
     # A dry run has no movie file to put the .srt beside; the captions are checked in memory.
     monkeypatch.setattr(SceneFileWriter, "write_subcaption_file", lambda writer: None)
     scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)

@@ -451,3 +451,16 @@ def test_gradient_reaching_the_input_is_the_product_of_every_local_factor(factor
 
 def test_sigmoid_chain_leaves_a_quarter_to_the_tenth_at_the_input() -> None:
     assert backward_chain(chain_local_factors("sigmoid", depth=10))[-1] == 0.25**10
+
+
+def test_leaky_neuron_has_every_input_active_again_within_the_replayed_steps() -> None:
+    leaky = neuron_trajectory("leaky_relu")
+    assert leaky.steps_to_full_recovery is not None
+    assert leaky.revival_step - 1 <= leaky.steps_to_full_recovery <= leaky.steps
+    assert np.all(leaky.z[1 + leaky.steps_to_full_recovery] > 0)
+    assert neuron_trajectory("relu").steps_to_full_recovery is None
+
+
+def test_prelu_layer_loses_no_unit_in_the_default_run() -> None:
+    # Chapter 5's caption reports PReLU's final dead fraction; this is what it shows today.
+    assert dead_unit_curve("prelu").dead_fraction.max() == 0.0

@@ -17,6 +17,9 @@ from PIL import Image
 
 from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 
+# They share the session's renders (conftest.py), so they run on one xdist worker.
+pytestmark = pytest.mark.xdist_group("render")
+
 
 def manifest_of(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

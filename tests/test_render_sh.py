@@ -15,6 +15,9 @@ from conftest import RENDER, ROOT, run_render
 
 from scenes.registry import chapter_names
 
+# They share the session's renders (conftest.py), so they run on one xdist worker.
+pytestmark = pytest.mark.xdist_group("render")
+
 
 @pytest.mark.parametrize(
     ("args", "named"),

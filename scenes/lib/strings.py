@@ -37,18 +37,25 @@ def table(lang: str) -> dict[str, str]:
         return json.load(fh)
 
 
+def raw(key: str, lang: str | None = None) -> str:
+    """The text for ``key`` with its ``{placeholders}`` left in (for callers that fill them with formulas)."""
+    lang = lang or current_language()
+    entries = table(lang)
+    if key not in entries:
+        raise KeyError(f"string {key!r} is missing from the {lang} table")
+    return entries[key]
+
+
 def t(key: str, lang: str | None = None, **values: object) -> str:
     """The text for ``key`` in ``lang`` (default: the active language), with ``{values}`` filled in.
+    A placeholder without a value is an error, never a literal "{depth}" on screen.
 
     Examples
     --------
     >>> t("ch1.title", lang="en")
     "The sigmoid's slope never exceeds 1/4"
     """
-    entries = table(lang or current_language())
-    if key not in entries:
-        raise KeyError(f"string {key!r} is missing from the {lang or current_language()} table")
-    return entries[key].format(**values) if values else entries[key]
+    return raw(key, lang).format(**values)
 
 
 @lru_cache(maxsize=None)

@@ -13,6 +13,7 @@ from .activations import (
     sigmoid_slope_max,
 )
 from .networks import (
+    BEST_CASE_WEIGHT,
     backward_chain,
     best_case_chain,
     chain_local_factors,
@@ -32,6 +33,7 @@ from .training import (
 )
 
 __all__ = [
+    "BEST_CASE_WEIGHT",
     "ACTIVATION_NAMES",
     "DEFAULT_DEAD_RUN",
     "PRELU_ALPHA_LR_SCALE",

@@ -13,6 +13,9 @@ import numpy as np
 
 from .activations import RELU_FAMILY, Activation, activation, check_activation_name
 
+#: |w| in the best case of the chain: weights neither shrink nor grow the gradient.
+BEST_CASE_WEIGHT = 1.0
+
 #: Initialisations :func:`layer_gradient_norms` accepts.
 INIT_NAMES: tuple[str, ...] = ("xavier", "he")
 
@@ -93,7 +96,7 @@ def chain_local_factors(
     """
     act = activation(name)
     depth = _check_depth(depth)
-    w_arr = _per_layer(w, 1.0, depth, "w")
+    w_arr = _per_layer(w, BEST_CASE_WEIGHT, depth, "w")
     z_arr = _per_layer(z, steepest_input(name), depth, "z")
     return w_arr * act.df(z_arr)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import RELU_FAMILY, Activation, activation, check_activation_name
+from .activations import DEFAULT_PRELU_ALPHA, RELU_FAMILY, Activation, activation, check_activation_name
 
 #: PReLU's alpha steps at ``lr * PRELU_ALPHA_LR_SCALE``. Its gradient sums ``z * dL/da``
 #: over every input, so with |z| large (a unit deep in the negative region) a full-size
@@ -135,6 +135,12 @@ class NeuronTrajectory:
     def active_counts(self) -> np.ndarray:
         """Number of inputs with ``z_i > 0`` per row."""
         return np.count_nonzero(self.z > 0, axis=1)
+
+    @property
+    def steps_to_full_recovery(self) -> int | None:
+        """Ordinary steps after the kick until every input is active again, or ``None``."""
+        full = np.flatnonzero(self.active_counts[2:] == self.z.shape[1])
+        return int(full[0]) + 1 if full.size else None
 
     @property
     def revival_step(self) -> int | None:
@@ -461,7 +467,7 @@ def prelu_fit_data(true_slope: float, seed: int = 0) -> tuple[np.ndarray, np.nda
 
 def fit_prelu_alpha(
     true_slope: float,
-    alpha0: float = 0.25,
+    alpha0: float = DEFAULT_PRELU_ALPHA,
     steps: int = ALPHA_FIT_STEPS,
     lr: float = ALPHA_FIT_LR,
     seed: int = 0,

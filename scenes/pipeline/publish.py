@@ -6,9 +6,7 @@ render.py moves them into place only when all of them succeeded.
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
-import textwrap
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -17,11 +15,13 @@ import av
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
+from scenes.lib.captions import tokens
 from scenes.lib.strings import font, t
 
 THUMBNAIL_SIZE = (1280, 720)
 THUMBNAIL_CHAPTER = "relu"  # its side-by-side comparison is the lecture in one picture
 THUMBNAIL_AT = 0.6  # fraction of that chapter's duration
+THUMBNAIL_MARGIN = 60  # pixels
 GIF_MAX_SECONDS = 30.0  # longer chapters make GIFs too large to be useful
 GIF_WIDTH = 480
 GIF_FPS = 10
@@ -57,7 +57,9 @@ def remux_faststart(source: Path, target: Path) -> None:
 def join_videos(videos: list[Path], target: Path) -> None:
     """Concatenate same-format videos without re-encoding (ffmpeg's concat demuxer)."""
     listing = target.with_suffix(".txt")
-    listing.write_text("".join(f"file '{video.resolve()}'\n" for video in videos), encoding="utf-8")
+    # The concat list quotes paths in single quotes; a quote inside a path is written as '\''.
+    quoted = (str(video.resolve()).replace("'", "'\\''") for video in videos)
+    listing.write_text("".join(f"file '{path}'\n" for path in quoted), encoding="utf-8")
     try:
         ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart",
                str(target))
@@ -139,25 +141,33 @@ def frame_at(video: Path, seconds: float) -> Image.Image:
     raise RuntimeError(f"no frame at {seconds:.2f} s in {video.name}")
 
 
+def wrap_to_width(text: str, text_font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Lines no wider than ``width`` pixels, broken where subtitles may break (words, CJK characters)."""
+    lines, current = [], ""
+    for piece in tokens(text):
+        if current and text_font.getlength((current + piece).rstrip()) > width:
+            lines.append(current.rstrip())
+            current = ""
+        current += piece
+    return lines + [current.rstrip()]
+
+
 def make_thumbnail(chapters: list[ChapterFiles], lang: str, target: Path) -> None:
     """A lecture frame with the title over a dark band, 1280x720, for YouTube."""
     chosen = next((c for c in chapters if c.entry["name"] == THUMBNAIL_CHAPTER),
                   max(chapters, key=lambda c: c.entry["duration"]))
     image = frame_at(chosen.video, chosen.entry["duration"] * THUMBNAIL_AT).convert("RGB").resize(THUMBNAIL_SIZE)
     path, index = font_file(lang)
-    title = t("lecture.title", lang=lang)
     size = 76
-    per_line = 26 if lang == "en" else 12
-    lines = textwrap.wrap(title, per_line) if " " in title and lang == "en" else [
-        title[i:i + per_line] for i in range(0, len(title), per_line)]
     title_font = ImageFont.truetype(path, size, index=index)
+    lines = wrap_to_width(t("lecture.title", lang=lang), title_font, THUMBNAIL_SIZE[0] - 2 * THUMBNAIL_MARGIN)
     band_height = len(lines) * int(size * 1.25) + 60
     band = Image.new("RGBA", (THUMBNAIL_SIZE[0], band_height), (0, 0, 0, 190))
     image.paste(band, (0, THUMBNAIL_SIZE[1] - band_height), band)
     draw = ImageDraw.Draw(image)
     y = THUMBNAIL_SIZE[1] - band_height + 30
     for line in lines:
-        draw.text((60, y), line, font=title_font, fill=(255, 255, 255))
+        draw.text((THUMBNAIL_MARGIN, y), line, font=title_font, fill=(255, 255, 255))
         y += int(size * 1.25)
     image.save(target, format="PNG")
 
@@ -196,7 +206,3 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
         make_webm(lecture, stage / "lecture.webm")
         entry["webm"] = {"video": "lecture.webm", "duration": round(video_duration(stage / "lecture.webm"), 3)}
     return entry
-
-
-def copy_file(source: Path, target: Path) -> None:
-    shutil.copyfile(source, target)

@@ -6,6 +6,7 @@ into place, together with the manifest, once every chapter has succeeded.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -153,18 +155,37 @@ def write_json_atomically(path: Path, data: dict) -> None:
     os.replace(fh.name, path)
 
 
+def move_into_place(stage: Path, variant_dir: Path) -> None:
+    """Move every staged file into the variant folder; if any move fails (or the run is stopped
+    half-way) put back exactly what was there before."""
+    variant_dir.mkdir(parents=True, exist_ok=True)
+    backup = Path(tempfile.mkdtemp(prefix=".previous-", dir=stage))
+    moved: list[str] = []
+    try:
+        # The manifest goes last, so a reader never sees it describe files not yet in place.
+        for staged in sorted((p for p in stage.iterdir() if p != backup), key=lambda p: p.name == MANIFEST_NAME):
+            target = variant_dir / staged.name
+            if target.exists():
+                os.replace(target, backup / staged.name)
+            moved.append(staged.name)
+            os.replace(staged, target)
+    except BaseException:
+        for name in reversed(moved):
+            (variant_dir / name).unlink(missing_ok=True)
+            if (backup / name).exists():
+                os.replace(backup / name, variant_dir / name)
+        raise
+
+
 def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
-    """Build the lecture files in the stage, then move everything into the variant folder and
-    rewrite its manifest last; return the manifest path."""
+    """Build the lecture files and the manifest in the stage, then move them all into the variant
+    folder; return the manifest path."""
     variant_dir = options.variant_dir
     manifest_path = variant_dir / MANIFEST_NAME
     chapters = merged_chapters(read_manifest(manifest_path), entries, variant_dir)
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
     lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
-    variant_dir.mkdir(parents=True, exist_ok=True)
-    for staged in stage.iterdir():
-        os.replace(staged, variant_dir / staged.name)
     manifest = {
         "title": t("lecture.title", lang=options.lang),
         "language": options.lang,
@@ -177,8 +198,23 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
         "lecture": lecture,
         "chapters": chapters,
     }
-    write_json_atomically(manifest_path, manifest)
+    write_json_atomically(stage / MANIFEST_NAME, manifest)
+    move_into_place(stage, variant_dir)
     return manifest_path
+
+
+@contextmanager
+def exclusive(lock_path: Path):
+    """Hold an exclusive lock: two renders of one language and theme share Manim's media folder
+    and the output folder's manifest, so the second waits for the first."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Waiting for another render ({lock_path.stem}) to finish...", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _pid_alive(pid: int) -> bool:
@@ -215,15 +251,16 @@ def render(options: RenderOptions) -> int:
         fail(f"cannot write to output folder {options.out}: {error.strerror}")
     started = time.monotonic()
     try:
-        entries = [render_chapter(chapter, options, stage, index, len(options.chapters))
-                   for index, chapter in enumerate(options.chapters, start=1)]
-        manifest_path = publish(stage, entries, options)
-    except (RuntimeError, OSError, KeyboardInterrupt) as error:
+        with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"):
+            entries = [render_chapter(chapter, options, stage, index, len(options.chapters))
+                       for index, chapter in enumerate(options.chapters, start=1)]
+            manifest_path = publish(stage, entries, options)
+    except (Exception, KeyboardInterrupt) as error:
         shutil.rmtree(stage, ignore_errors=True)
         if not out_existed and not any(options.out.iterdir()):
             options.out.rmdir()
         interrupted = isinstance(error, KeyboardInterrupt)
-        reason = "interrupted" if interrupted else str(error)
+        reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
         fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
     shutil.rmtree(stage, ignore_errors=True)
     print(f"\nRendered {len(entries)} chapter(s) in {time.monotonic() - started:.0f} s:")

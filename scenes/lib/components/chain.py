@@ -92,9 +92,6 @@ class ChainNetwork(VGroup):
         steps = [Transform(pulse, target, run_time=step_time) for target in targets]
         return pulse, steps
 
-    def make_fade_animation(self, opacity: float = 0.35) -> Animation:
-        return AnimationGroup(self.animate.set_opacity(opacity))
-
 
 def play_together(*step_lists: Sequence[Animation]) -> Succession:
     """Per-layer steps of several chains (or charts) zipped onto one timeline."""

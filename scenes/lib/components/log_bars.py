@@ -84,13 +84,4 @@ class LogBarChart(VGroup):
         """The chart together with every bar grown so far (to move or fade them as one)."""
         return VGroup(self, *self.grown_bars)
 
-    def get_bars(self, values: Sequence[float], color: str, series_index: int = 0) -> VGroup:
-        """All bars of one series at once (not yet added to the chart)."""
-        return VGroup(*(self.get_bar(k, v, color, series_index) for k, v in enumerate(values)))
-
-    def top_of(self, index: int, value: float) -> tuple[float, float, float]:
-        """The point at the top centre of layer ``index``'s bar for ``value``."""
-        origin = self.x_axis.get_start()
-        return (origin[0] + self.slot_x(index), origin[1] + self.y_for(value), 0)
-
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
     UP,
     Axes,
@@ -161,9 +160,3 @@ def get_readout(label_tex: str, value: Callable[[], float], decimals: int = 3,
     number.add_updater(lambda mob: mob.set_value(value()).next_to(label, RIGHT, buff=0.15))
     return VGroup(label, number)
 
-
-def align_left(group: VGroup, reference) -> VGroup:
-    """Left-align every item of ``group`` with ``reference``."""
-    for item in group:
-        item.align_to(reference, LEFT)
-    return group

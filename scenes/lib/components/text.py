@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UP, MathTex, Text, VGroup
 
+from ..captions import tokens
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
 
@@ -32,35 +33,12 @@ def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
     return VGroup(*mobjects).arrange(DOWN, buff=buff, aligned_edge=aligned_edge)
 
 
-NO_LINE_START = "，。、；：？！）」』,.;:?!)"
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
-
-
-def _wrap_tokens(content: str) -> list[str]:
-    """Units a line may break between: each CJK character, each run of other letters (a word),
-    with spaces and closing punctuation kept on the token before them (no line starts with '，')."""
-    tokens: list[str] = []
-    for char in content:
-        joins_previous = tokens and (
-            char == " " or char in NO_LINE_START
-            or (not _is_cjk(char) and not _is_cjk(tokens[-1][-1]) and not tokens[-1].endswith(" "))
-        )
-        if joins_previous:
-            tokens[-1] += char
-        else:
-            tokens.append(char)
-    return tokens
-
-
 def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
                      **values: object) -> VGroup:
     """The string ``key`` broken into left-aligned lines no wider than ``max_width``."""
     lines: list[str] = []
     current = ""
-    for token in _wrap_tokens(t(key, **values)):
+    for token in tokens(t(key, **values)):
         candidate = current + token
         if current and get_plain_text(candidate.rstrip(), size=size).width > max_width:
             lines.append(current.rstrip())
@@ -103,3 +81,11 @@ def number_text(value: float, digits: int = 2) -> str:
     """``value`` for plain text (captions): 0.062, or 2.7 × 10⁻⁷ when it is tiny or huge."""
     mantissa, exponent = _split_number(value, digits)
     return mantissa if exponent is None else f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+def fraction_text(value: float, max_denominator: int = 16) -> str:
+    """A simple fraction for plain text (captions): 0.25 -> "1/4"."""
+    from fractions import Fraction
+
+    fraction = Fraction(value).limit_denominator(max_denominator)
+    return f"{fraction.numerator}/{fraction.denominator}"
