@@ -124,7 +124,9 @@ def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[C
     files, offset = [], 0.0
     for entry in entries:
         folder = stage if (stage / entry["video"]).is_file() else variant_dir
-        captions = entry.get("captions", {}).get("srt")
+        captions = entry.get("captions")
+        if isinstance(captions, dict):
+            captions = captions.get("srt")  # manifests before subtitles had one .srt path here
         files.append(ChapterFiles(entry, folder / entry["video"], folder / captions if captions else None, offset))
         offset += entry["duration"]
     return files
