@@ -10,7 +10,6 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
-    Create,
     FadeIn,
     FadeOut,
     LaggedStart,
@@ -24,7 +23,7 @@ from manim import (
 
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
 from scenes.lib.components.log_bars import LogBarChart, log_range
-from scenes.lib.components.plots import ActivationPlot
+from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
     get_math,
@@ -89,10 +88,8 @@ class ReluPassesTheGradient(LectureScene):
         panel = stack(definition, derivative, small_print, buff=ITEM_BUFF * 2)
         panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
         self.play(Write(self.title))
-        self.play(Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(definition))
-        self.play(Create(plot.f_plot.graph), run_time=1.5)
-        self.play(Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(derivative))
-        self.play(Create(plot.df_plot.graph), run_time=1.5)
+        for group in make_draw_animation_groups(plot, definition, derivative):
+            self.play(*group)
         self.play(FadeIn(small_print))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))

@@ -27,7 +27,7 @@ from manim import (
 
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.plots import ActivationPlot, FunctionPlot
+from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
     get_math,
@@ -93,10 +93,8 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
         panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
         self.play(Write(self.title))
-        self.play(Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(definition))
-        self.play(Create(plot.f_plot.graph), run_time=1.5)
-        self.play(Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(derivative))
-        self.play(Create(plot.df_plot.graph), run_time=1.5)
+        for group in make_draw_animation_groups(plot, definition, derivative):
+            self.play(*group)
         self.play(FadeIn(zoom))
         self.play(Create(zoom[0].graph), run_time=1.5)
         self.wait(BEAT_PAUSE)

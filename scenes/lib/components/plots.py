@@ -13,14 +13,18 @@ from manim import (
     DOWN,
     RIGHT,
     UP,
+    Animation,
     Axes,
+    Create,
     DashedLine,
     DecimalNumber,
     Dot,
+    FadeIn,
     Line,
     Polygon,
     ValueTracker,
     VGroup,
+    Write,
     always_redraw,
 )
 
@@ -148,6 +152,17 @@ class ActivationPlot(VGroup):
         self.df_plot.next_to(self.f_plot, DOWN, buff=gap)
         # Keep both axes' origins on one vertical line, whatever their tick labels' widths.
         self.df_plot.shift(RIGHT * (self.f_plot.axes.c2p(0, 0)[0] - self.df_plot.axes.c2p(0, 0)[0]))
+
+
+def make_draw_animation_groups(plot: ActivationPlot, f_note, df_note) -> list[tuple[Animation, ...]]:
+    """The order an activation plot is drawn in: f's axes with its note, f, then the derivative's axes
+    with its note and the derivative. Each tuple is one ``self.play(*group)``."""
+    return [
+        (Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(f_note)),
+        (Create(plot.f_plot.graph, run_time=1.5),),
+        (Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(df_note)),
+        (Create(plot.df_plot.graph, run_time=1.5),),
+    ]
 
 
 def get_readout(label_tex: str, value: Callable[[], float], decimals: int = 3,
