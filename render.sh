@@ -2,6 +2,7 @@
 # The one entry point of the lecture: installs what is missing, renders, tests.
 #   ./render.sh            render every chapter at 1080p60, English, dark theme
 #   ./render.sh list|help  what there is and how to ask for it
+#   ./render.sh slides     the lecture as click-through decks (HTML that works offline, PowerPoint)
 #   ./render.sh test       run the test suite
 # Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
 set -euo pipefail
@@ -16,6 +17,8 @@ SYSTEM_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
   fonts-noto-cjk ffmpeg
 )
+# The tests also drive the HTML deck in a real headless browser.
+TEST_PACKAGES=(chromium chromium-driver)
 
 say() { printf 'render.sh: %s\n' "$*" >&2; }
 
@@ -64,7 +67,7 @@ ensure_python_build_tools() {
 ensure_system_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian-like: trust the user
   local missing
-  mapfile -t missing < <(missing_packages "${SYSTEM_PACKAGES[@]}")
+  mapfile -t missing < <(missing_packages "${SYSTEM_PACKAGES[@]}" "$@")
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
@@ -79,7 +82,7 @@ ensure_venv() {
 }
 
 bootstrap() {
-  ensure_system_packages
+  ensure_system_packages "$@"
   ensure_python_build_tools
   ensure_venv
 }
@@ -90,10 +93,10 @@ case "$command" in
   help|list) exec python3 -m scenes.pipeline.cli "$@" ;;
   test)
     shift
-    bootstrap
+    bootstrap "${TEST_PACKAGES[@]}"
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
-  render)
+  render|slides)
     bootstrap
     exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
     ;;

@@ -19,6 +19,7 @@ from manim import (
     config,
     linear,
     smooth,
+    there_and_back,
 )
 
 from scenes.lib.components.plots import ActivationPlot, get_readout
@@ -127,6 +128,8 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.play(FadeIn(self.sweepers), FadeIn(self.readouts))
         self.play(x.animate.set_value(X_MAX), run_time=SWEEP_SECONDS, rate_func=linear)
         self.wait(SHORT_PAUSE)
+        # On a slide the point keeps sweeping (back to the left and here again) while the lecturer talks.
+        self.idle(lambda: self.play(x.animate.set_value(-X_MAX), run_time=2 * SWEEP_SECONDS, rate_func=there_and_back))
 
     # Beat 4 ---------------------------------------------------------------------------------
     def stop_at_peak(self) -> None:

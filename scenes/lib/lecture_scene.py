@@ -4,30 +4,54 @@ A beat is what the storyboard numbers: a place where a lecturer clicks "next". `
 opens a Manim section named after the beat and, when the beat ends, records its caption from the
 string table as a Manim subcaption spanning the whole beat, so subtitles and slide notes can be
 built from the scenes without touching them.
+
+The same beats make the slide decks: when ``render.sh slides`` sets ``LECTURE_SLIDES_DIR``, the
+chapter is built on manim-slides' ``Slide`` instead of ``Scene``, every beat becomes one slide whose
+speaker notes are its caption, and ``idle`` adds a looping slide where an animation should keep
+moving while the lecturer talks. Video renders never import manim-slides.
 """
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
-from manim import FadeIn, FadeOut, Scene, config
+from manim import FadeIn, FadeOut, ManimColor, Scene, config
 
 from .captions import beat_seconds_needed, cue_times, split_caption
 from .components.toc import get_table_of_contents
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
 
+SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set by render.sh slides: where manim-slides writes the deck
 
-class LectureScene(Scene):
+
+def _scene_base() -> type[Scene]:
+    """manim-slides' Slide when building a deck, plain Manim otherwise."""
+    if not os.environ.get(SLIDES_DIR_ENV):
+        return Scene
+    from manim_slides import Slide
+
+    return Slide
+
+
+class LectureScene(_scene_base()):
     """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""
 
     chapter_key: ClassVar[str] = ""
     toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
+    making_slides: ClassVar[bool] = bool(os.environ.get(SLIDES_DIR_ENV))
+    # manim-slides' reversed videos only serve its own player's "previous" key; decks don't use them.
+    skip_reversing: ClassVar[bool] = True
 
     def setup(self) -> None:
+        if self.making_slides:
+            self._output_folder = Path(os.environ[SLIDES_DIR_ENV])
         self.theme = current_theme()
         self.lang = current_language()
-        self.camera.background_color = self.theme.background
+        self.camera.background_color = ManimColor(self.theme.background)
         self.beats: list[str] = []
         self._beat_start: float | None = None
         self._caption_values: dict[str, dict[str, object]] = {}
@@ -54,10 +78,22 @@ class LectureScene(Scene):
         ``caption_values`` fill the caption's ``{placeholders}`` (computed numbers, never typed).
         """
         self._close_beat()
-        self.next_section(name=beat)
         self.beats.append(beat)
-        self._beat_start = self.time
         self._caption_values[beat] = caption_values
+        if self.making_slides:
+            self.next_slide(name=beat, notes=self.caption_text(beat))
+        else:
+            self.next_section(name=beat)
+        self._beat_start = self.time
+
+    def idle(self, play_cycle: Callable[[], None]) -> None:
+        """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
+        and over while the lecturer talks (so it must end exactly where it starts). Videos skip it."""
+        if not self.making_slides:
+            return
+        beat = self.beats[-1]
+        self.next_slide(name=f"{beat}.idle", loop=True, notes=self.caption_text(beat))
+        play_cycle()
 
     def _close_beat(self) -> None:
         """End the running beat: hold it until its caption can be read, then record the caption as
@@ -66,7 +102,7 @@ class LectureScene(Scene):
             return
         caption = self.caption_text(self.beats[-1])
         shortfall = beat_seconds_needed(caption, self.lang) - (self.time - self._beat_start)
-        if shortfall > 0:
+        if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
             self.wait(math.ceil(shortfall * config.frame_rate - 1e-9) / config.frame_rate)
         end = self.time

@@ -24,8 +24,8 @@ def main(argv: list[str]) -> int:
         argv = argv[1:]
     try:
         command, rest = split_command(argv)
-        if command == "render":
-            options = parse_render_options(rest)
+        if command in ("render", "slides"):
+            options = parse_render_options(rest, command)
         elif command in ("list", "help") and rest:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
     except UsageError as error:
@@ -41,6 +41,10 @@ def main(argv: list[str]) -> int:
         from scenes.pipeline.render import render  # needs the venv (manim, PyAV)
 
         return render(options)
+    elif command == "slides":
+        from scenes.pipeline.slides import make_slides  # needs the venv (manim-slides)
+
+        return make_slides(options)
     else:
         fail(f"'{command}' is handled by render.sh itself")
     return 0

@@ -44,13 +44,17 @@ QUALITIES = {
     )
 }
 DEFAULT_QUALITY = "1080p"
+# Videos are dark; slides are light, because most lecture templates are white.
+DEFAULT_THEMES = {"render": "dark", "slides": "light"}
 DEFAULT_OUT = "build"
-COMMANDS = ("render", "list", "test", "help")
+COMMANDS = ("render", "slides", "list", "test", "help")
 EXTRA_FORMATS = ("webm", "gif")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
                           [--format webm,gif] [--transparent]
+       ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
+                            click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
        ./render.sh list              chapters in lecture order
        ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
        ./render.sh help              this text
@@ -58,7 +62,7 @@ usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[
 options:
   --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
   --lang     {'|'.join(languages())}   (default en)
-  --theme    {'|'.join(THEME_NAMES)}   (default dark)
+  --theme    {'|'.join(THEME_NAMES)}   (default dark; light for slides, to sit on white lecture templates)
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
   --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s)
@@ -135,12 +139,12 @@ def _writable_out(value: str) -> Path:
     return path
 
 
-def parse_render_options(argv: list[str]) -> RenderOptions:
-    """Parse ``render`` options; raise UsageError with one line on anything bad."""
+def parse_render_options(argv: list[str], command: str = "render") -> RenderOptions:
+    """Parse ``render`` (or ``slides``) options; raise UsageError with one line on anything bad."""
     parser = _Parser(prog="render.sh", add_help=False)
     parser.add_argument("--quality", type=_choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
     parser.add_argument("--lang", type=_choice("language", languages()), default="en")
-    parser.add_argument("--theme", type=_choice("theme", THEME_NAMES), default="dark")
+    parser.add_argument("--theme", type=_choice("theme", THEME_NAMES), default=DEFAULT_THEMES[command])
     parser.add_argument("--scenes", type=_scene_list, default=None)
     parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--format", type=_format_list, action="append", default=[])
@@ -148,6 +152,8 @@ def parse_render_options(argv: list[str]) -> RenderOptions:
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
+    if command == "slides" and (args.format or args.transparent):
+        raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of slides")
     return RenderOptions(
         quality=QUALITIES[args.quality],
         lang=args.lang,

@@ -184,7 +184,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
     folder; return the manifest path."""
     variant_dir = options.variant_dir
     manifest_path = variant_dir / MANIFEST_NAME
-    chapters = merged_chapters(read_manifest(manifest_path), entries, variant_dir)
+    previous = read_manifest(manifest_path)
+    chapters = merged_chapters(previous, entries, variant_dir)
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
     lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
@@ -200,6 +201,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
         "lecture": lecture,
         "chapters": chapters,
     }
+    if "slides" in previous:  # the decks of render.sh slides live in the same variant folder
+        manifest["slides"] = previous["slides"]
     write_json_atomically(stage / MANIFEST_NAME, manifest)
     move_into_place(stage, variant_dir)
     return manifest_path

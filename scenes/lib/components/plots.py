@@ -36,6 +36,9 @@ from .text import get_math
 TANGENT_HALF_WIDTH = 1.6
 
 
+LABEL_Z = 1  # axis labels above the curves, moving dots above the labels
+
+
 class FunctionPlot(VGroup):
     """Axes with the graph of ``fn`` and helpers that read positions off them."""
 
@@ -69,6 +72,11 @@ class FunctionPlot(VGroup):
             font_size=SMALL_SIZE,
             color=theme.muted,
         )
+        # A curve through the y axis (the sigmoid at 0.5, its slope at 0.25) passes right by these
+        # labels: they sit above it on a patch of background so they stay readable.
+        for number in self.axes.y_axis.numbers:
+            number.add_background_rectangle(color=theme.background, opacity=1, buff=0.03)
+        self.axes.y_axis.numbers.set_z_index(LABEL_Z)
         self.graph = self.axes.plot(lambda x: float(fn(np.array(x))), color=color or theme.text,
                                     stroke_width=CURVE_WIDTH, use_smoothing=False,
                                     discontinuities=list(discontinuities), dt=1e-3)
@@ -86,7 +94,8 @@ class FunctionPlot(VGroup):
     def get_moving_dot(self, tracker: ValueTracker, color: str | None = None) -> Dot:
         """A dot on the graph at x = tracker's value, redrawn every frame."""
         color = color or current_theme().gradient
-        return always_redraw(lambda: Dot(self.point_at(tracker.get_value()), radius=0.09, color=color))
+        return always_redraw(lambda: Dot(self.point_at(tracker.get_value()), radius=0.09, color=color)
+                             .set_z_index(LABEL_Z + 1))
 
     def get_tangent_line(self, tracker: ValueTracker, slope: Callable[[np.ndarray], np.ndarray],
                          color: str | None = None) -> Line:

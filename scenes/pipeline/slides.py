@@ -1,0 +1,228 @@
+"""Click-through decks of the lecture: ``render.sh slides``.
+
+Each chapter is rendered once more by Manim, this time on manim-slides' ``Slide`` (``LectureScene``
+switches base when ``LECTURE_SLIDES_DIR`` is set): every beat is one slide with its caption as the
+speaker notes, plus a looping slide where an animation idles while the lecturer talks. manim-slides
+then converts the decks into, under ``OUT/<variant>/slides/``:
+
+- ``lecture.html`` with ``lecture_assets/``: all chapters in order. reveal.js comes from its npm
+  package at a pinned version (checked against the registry's checksum, cached in ``.cache/npm``)
+  and ships inside the assets folder, so the deck runs from a USB stick with no network;
+- ``lecture.pptx`` and one ``NN-chapter.pptx`` per chapter: PowerPoint is known to stop playing
+  embedded videos after about 30 in one deck, so each chapter also stands alone.
+
+The slides folder and the manifest's ``slides`` entry are replaced together, all or nothing.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scenes.lib.lecture_scene import SLIDES_DIR_ENV
+from scenes.lib.strings import t
+from scenes.lib.style import THEMES
+from scenes.pipeline.options import ROOT, RenderOptions, fail
+from scenes.pipeline.render import (
+    CACHE_DIR,
+    MANIFEST_NAME,
+    _raise_interrupt,
+    exclusive,
+    manim_command,
+    manim_env,
+    read_manifest,
+    remove_abandoned_stages,
+    write_json_atomically,
+)
+from scenes.registry import Chapter
+
+# The reveal.js release manim-slides 5.7.0's HTML template is written for, from the npm registry.
+REVEAL_VERSION = "6.0.1"
+REVEAL_TARBALL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
+REVEAL_INTEGRITY = "sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
+NPM_CACHE = ROOT / ".cache" / "npm"
+SLIDES_CACHE = ROOT / ".cache" / "slides"
+
+SLIDES_FOLDER = "slides"  # inside the variant folder
+DECK = "lecture"  # lecture.html, lecture_assets/, lecture.pptx
+REVEAL_FOLDER = "reveal.js"  # inside lecture_assets/
+REVEAL_THEMES = {"light": "white", "dark": "black"}  # reveal.js's own page theme around the videos
+
+
+def npm_integrity(data: bytes) -> str:
+    """The npm registry's ``dist.integrity`` of a tarball (Subresource Integrity, sha512)."""
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+def fetch_revealjs(cache: Path = NPM_CACHE, url: str = REVEAL_TARBALL, integrity: str = REVEAL_INTEGRITY) -> Path:
+    """The pinned reveal.js npm tarball, downloaded once into ``cache`` and checked."""
+    tarball = cache / url.rsplit("/", 1)[1]
+    if tarball.is_file() and npm_integrity(tarball.read_bytes()) == integrity:
+        return tarball
+    print(f"Downloading reveal.js {REVEAL_VERSION} from the npm registry", flush=True)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            data = response.read()
+    except OSError as error:
+        raise RuntimeError(f"cannot download reveal.js from {url} ({error}); it is needed once, then cached in "
+                           f"{cache}") from None
+    if npm_integrity(data) != integrity:
+        raise RuntimeError(f"the reveal.js tarball from {url} does not match its pinned checksum")
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = tarball.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, tarball)
+    return tarball
+
+
+def ship_revealjs(tarball: Path, dest: Path) -> None:
+    """Unpack what the deck loads (reveal.js's ``dist/`` and its licence) into ``dest``."""
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            name = member.name.removeprefix("package/")
+            wanted = name == "LICENSE" or (name.startswith("dist/") and not name.endswith((".mjs", ".d.ts")))
+            if not member.isfile() or not wanted or ".." in Path(name).parts:
+                continue
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(member) as source:
+                target.write_bytes(source.read())
+
+
+def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path, index: int, total: int) -> dict:
+    """Render one chapter as a manim-slides deck into ``folder``; return its manifest entry."""
+    print(f"[{index}/{total}] {chapter.slug}: rendering slides ({options.lang}, {options.theme}, "
+          f"{options.quality.name})", flush=True)
+    started = time.monotonic()
+    media_dir = CACHE_DIR / f"slides-{options.lang}-{options.theme}"
+    env = dict(manim_env(options), **{SLIDES_DIR_ENV: str(folder)})
+    result = subprocess.run(manim_command(chapter, options, media_dir), cwd=ROOT, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
+    deck = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))
+    slides = deck["slides"]
+    print(f"[{index}/{total}] {chapter.slug}: {len(slides)} slides in {time.monotonic() - started:.1f} s", flush=True)
+    return {
+        "name": chapter.slug,
+        "number": chapter.number,
+        "title": t(f"{chapter.key}.title", lang=options.lang),
+        "pptx": f"{SLIDES_FOLDER}/{chapter.stem}.pptx",
+        "slides": len(slides),
+        "looping": [number for number, slide in enumerate(slides, start=1) if slide["loop"]],
+    }
+
+
+def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:
+    """``manim-slides convert`` of ``scenes`` (in this order) from ``folder`` into ``dest``."""
+    command = [sys.executable, "-m", "manim_slides", "convert", "--folder", str(folder),
+               *(f"-c{option}" for option in config), *scenes, str(dest)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0 or not dest.is_file():
+        raise RuntimeError(f"manim-slides could not write {dest.name}: {result.stderr.strip()[-2000:]}")
+
+
+def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage: Path) -> None:
+    """The HTML deck (reveal.js inside), the lecture's and each chapter's PowerPoint, in ``stage``."""
+    scenes = [chapter.scene for chapter in options.chapters]
+    theme = THEMES[options.theme]
+    print(f"Writing {DECK}.html (offline reveal.js {REVEAL_VERSION}) and the PowerPoint decks", flush=True)
+    html = stage / f"{DECK}.html"
+    convert(folder, scenes, html,
+            f"cdn_url={DECK}_assets/{REVEAL_FOLDER}",  # reveal.js ships beside the deck, never from a CDN
+            f"reveal_theme={REVEAL_THEMES[options.theme]}",
+            f"background_color={theme.background}",
+            f"title={t('lecture.title', lang=options.lang)}",
+            "controls=true", "progress=true", "slide_number=c/t")
+    ship_revealjs(fetch_revealjs(), stage / f"{DECK}_assets" / REVEAL_FOLDER)
+    size = f"width={options.quality.width}", f"height={options.quality.height}"
+    convert(folder, scenes, stage / f"{DECK}.pptx", *size)
+    for chapter, entry in zip(options.chapters, entries):
+        convert(folder, [chapter.scene], stage.parent / entry["pptx"], *size)
+
+
+def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: RenderOptions) -> Path:
+    """Swap the staged slides folder in and record it in the manifest; on failure keep the old."""
+    variant_dir.mkdir(parents=True, exist_ok=True)
+    target, backup = variant_dir / SLIDES_FOLDER, stage.parent / "previous-slides"
+    manifest_path = variant_dir / MANIFEST_NAME
+    manifest = read_manifest(manifest_path) or {
+        "title": t("lecture.title", lang=options.lang),
+        "language": options.lang,
+        "theme": options.theme,
+        "quality": options.quality.name,
+        "width": options.quality.width,
+        "height": options.quality.height,
+        "fps": options.quality.fps,
+    }
+    manifest["slides"] = slides
+    had_slides = target.exists()
+    if had_slides:
+        os.replace(target, backup)
+    try:
+        os.replace(stage, target)
+        write_json_atomically(manifest_path, manifest)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        if had_slides:
+            os.replace(backup, target)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+    return manifest_path
+
+
+def make_slides(options: RenderOptions) -> int:
+    """Render the chosen chapters as decks; on any failure leave the output folder as it was."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    out_existed = options.out.exists()
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_stages(options.out)
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=options.out))
+    except OSError as error:
+        fail(f"cannot write to output folder {options.out}: {error.strerror}")
+    stage = staging / SLIDES_FOLDER
+    stage.mkdir()
+    folder = SLIDES_CACHE / options.variant
+    started = time.monotonic()
+    try:
+        with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"):
+            total = len(options.chapters)
+            entries = [render_chapter_slides(chapter, options, folder, index, total)
+                       for index, chapter in enumerate(options.chapters, start=1)]
+            build_decks(options, folder, entries, stage)
+            slides = {
+                "html": f"{SLIDES_FOLDER}/{DECK}.html",
+                "pptx": f"{SLIDES_FOLDER}/{DECK}.pptx",
+                "reveal_js": REVEAL_VERSION,
+                "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "chapters": entries,
+            }
+            manifest_path = replace_slides(stage, options.variant_dir, slides, options)
+    except (Exception, KeyboardInterrupt) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not out_existed and not any(options.out.iterdir()):
+            options.out.rmdir()
+        interrupted = isinstance(error, KeyboardInterrupt)
+        reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
+        fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
+    shutil.rmtree(staging, ignore_errors=True)
+    deck = options.variant_dir / SLIDES_FOLDER
+    print(f"\n{sum(entry['slides'] for entry in entries)} slides from {len(entries)} chapter(s) in "
+          f"{time.monotonic() - started:.0f} s:")
+    print(f"  {deck / (DECK + '.html')}  (open in a browser; works offline, keep {DECK}_assets/ beside it)")
+    print(f"  {deck / (DECK + '.pptx')}  (the whole lecture in PowerPoint)")
+    for entry in entries:
+        print(f"  {options.variant_dir / entry['pptx']}")
+    print(f"Manifest: {manifest_path}")
+    return 0

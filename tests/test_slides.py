@@ -1,0 +1,181 @@
+"""``render.sh slides``: the HTML deck plays every slide in a real headless Chromium with the network
+cut off and loads nothing from outside its folder; the PowerPoint decks have one slide per beat
+(plus the looping idle slides), each with its video and its caption as notes."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_render
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from scenes.lib.strings import t
+from scenes.pipeline.slides import fetch_revealjs, npm_integrity
+
+pytestmark = pytest.mark.xdist_group("render")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+# Every slide of chapters 0 and 1: the title card's two beats, then chapter 1's six beats and the
+# idle loop after its sweep (beat 3).
+SCENES = "title,sigmoid-slope"
+BEATS = {"title": 2, "sigmoid-slope": 6}
+LOOPS = {"title": [], "sigmoid-slope": [4]}
+
+
+@pytest.fixture(scope="session")
+def slides_render(tmp_path_factory):
+    """Decks of the first two chapters at preview quality, on the (default) light theme."""
+    out = tmp_path_factory.mktemp("slides") / "out"
+    result = run_render("slides", "--quality", "preview", "--scenes", SCENES, "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    variant = out / "en-light-preview"
+    return variant, json.loads((variant / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_manifest_lists_the_decks_with_a_slide_per_beat_and_the_idle_loop(slides_render):
+    variant, manifest = slides_render
+    slides = manifest["slides"]
+    assert manifest["theme"] == "light", "slides default to the light theme"
+    assert (variant / slides["html"]).is_file() and (variant / slides["pptx"]).is_file()
+    assert [entry["name"] for entry in slides["chapters"]] == SCENES.split(",")
+    for entry in slides["chapters"]:
+        assert entry["slides"] == BEATS[entry["name"]] + len(LOOPS[entry["name"]])
+        assert entry["looping"] == LOOPS[entry["name"]]
+        assert (variant / entry["pptx"]).is_file()
+
+
+def pptx_slides(path: Path) -> list[tuple[int, str]]:
+    """(number of videos, notes) of every slide of a PowerPoint deck."""
+    slides = []
+    for slide in Presentation(str(path)).slides:
+        videos = sum(shape.shape_type == MSO_SHAPE_TYPE.MEDIA for shape in slide.shapes)
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        slides.append((videos, notes))
+    return slides
+
+
+def test_powerpoint_decks_have_a_video_and_the_caption_on_every_slide(slides_render):
+    variant, manifest = slides_render
+    lecture = pptx_slides(variant / manifest["slides"]["pptx"])
+    chapters = [pptx_slides(variant / entry["pptx"]) for entry in manifest["slides"]["chapters"]]
+    assert lecture == [slide for chapter in chapters for slide in chapter], "the lecture deck is the chapters in order"
+    assert len(lecture) == sum(BEATS.values()) + sum(map(len, LOOPS.values()))
+    assert all(videos == 1 for videos, _ in lecture), "each slide plays exactly one video"
+    assert all(notes.strip() for _, notes in lecture), "each slide has its caption as speaker notes"
+    # Beat 1 of chapter 1 and its caption from the string table (it has no computed values).
+    assert chapters[1][0][1] == t("ch1.show_sigmoid.caption", lang="en")
+    loop = LOOPS["sigmoid-slope"][0]
+    assert chapters[1][loop - 1][1] == chapters[1][loop - 2][1], "the idle loop keeps its beat's notes"
+
+
+def chromium_driver(log_requests: bool = True):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file(), "render.sh test installs chromium"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,720", "--autoplay-policy=no-user-gesture-required",
+                 "--allow-file-access-from-files",
+                 # No network at all: no name resolves and every connection goes to a dead proxy.
+                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--no-first-run", "--metrics-recording-only"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    return driver
+
+
+def requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+# The current slide's background video: playing means not paused, not ended, and time moving on.
+CURRENT_VIDEO = """
+const video = document.querySelector('.backgrounds .slide-background.present video');
+if (!video) return null;
+return {paused: video.paused, time: video.currentTime, ready: video.readyState, loop: video.loop,
+        error: video.error && video.error.code, src: video.currentSrc};
+"""
+
+
+def wait_until_playing(driver, slide: int, timeout: float = 15.0) -> dict:
+    deadline, first = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        state = driver.execute_script(CURRENT_VIDEO)
+        assert state is None or not state["error"], f"slide {slide}: the video failed to decode: {state}"
+        if state and state["ready"] >= 2 and not state["paused"]:
+            if first is None:
+                first = state["time"]
+            elif state["time"] > first:
+                return state
+        time.sleep(0.1)
+    raise AssertionError(f"slide {slide}: no video playing after {timeout} s (last state {state})")
+
+
+def test_html_deck_plays_every_slide_offline_in_chromium(slides_render, tmp_path):
+    variant, manifest = slides_render
+    deck = variant / manifest["slides"]["html"]
+    # From its own copy, as from a USB stick: nothing may point back at the render folder.
+    stick = tmp_path / "usb-stick"
+    shutil.copytree(deck.parent, stick)
+    driver = chromium_driver()
+    try:
+        driver.get((stick / deck.name).as_uri())
+        deadline = time.monotonic() + 20
+        while not driver.execute_script("return !!(window.Reveal && Reveal.isReady())"):
+            assert time.monotonic() < deadline, "reveal.js did not start: is it in the deck's folder?"
+            time.sleep(0.1)
+        total = driver.execute_script("return Reveal.getTotalSlides()")
+        expected = [entry["slides"] for entry in manifest["slides"]["chapters"]]
+        assert total == sum(expected)
+        loops = {sum(expected[:i]) + number for i, entry in enumerate(manifest["slides"]["chapters"])
+                 for number in entry["looping"]}
+        for slide in range(1, total + 1):
+            if slide > 1:
+                driver.execute_script("Reveal.next()")
+            assert driver.execute_script("return Reveal.getIndices().h") == slide - 1
+            state = wait_until_playing(driver, slide)
+            assert state["loop"] == (slide in loops), f"slide {slide}: looping is {state['loop']}"
+            assert driver.execute_script("return Reveal.getSlideNotes()").strip(), f"slide {slide} has no notes"
+            if slide == min(loops):
+                time.sleep(1.0)  # let the sweep move into view before the picture
+                driver.save_screenshot(str(tmp_path / "loop-slide.png"))
+        urls = requested_urls(driver)
+    finally:
+        driver.quit()
+    assert any(url.endswith(".mp4") for url in urls), "the request log sees the videos"
+    outside = [url for url in urls if not url.startswith((stick.as_uri() + "/", "data:", "blob:", "about:"))]
+    assert not outside, f"requests left the deck's folder: {outside[:5]}"
+    assert (tmp_path / "loop-slide.png").stat().st_size > 10_000
+    print(f"screenshot of the looping slide: {tmp_path / 'loop-slide.png'}")
+
+
+def test_revealjs_comes_from_the_pinned_npm_tarball_or_not_at_all(tmp_path):
+    tarball = tmp_path / "registry" / "reveal.js-9.9.9.tgz"
+    tarball.parent.mkdir()
+    tarball.write_bytes(b"not the real reveal.js")
+    with pytest.raises(RuntimeError, match="does not match its pinned checksum"):
+        fetch_revealjs(tmp_path / "cache", tarball.as_uri(), npm_integrity(b"the real one"))
+    assert not (tmp_path / "cache").exists(), "a tarball that fails its checksum is never cached"
+    cached = fetch_revealjs(tmp_path / "cache", tarball.as_uri(), npm_integrity(tarball.read_bytes()))
+    assert cached.read_bytes() == tarball.read_bytes()
+    tarball.unlink()  # offline from now on: the cached copy serves
+    assert fetch_revealjs(tmp_path / "cache", tarball.as_uri(), npm_integrity(cached.read_bytes())) == cached
+    with pytest.raises(RuntimeError, match="cannot download reveal.js"):
+        fetch_revealjs(tmp_path / "empty", tarball.as_uri(), npm_integrity(b""))
