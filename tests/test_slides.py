@@ -179,3 +179,13 @@ def test_revealjs_comes_from_the_pinned_npm_tarball_or_not_at_all(tmp_path):
     assert fetch_revealjs(tmp_path / "cache", tarball.as_uri(), npm_integrity(cached.read_bytes())) == cached
     with pytest.raises(RuntimeError, match="cannot download reveal.js"):
         fetch_revealjs(tmp_path / "empty", tarball.as_uri(), npm_integrity(b""))
+
+
+@pytest.mark.parametrize(("args", "named"), [(["--format", "gif"], "--format"), (["--transparent"], "--transparent"),
+                                             (["--lang", "fr"], "'fr'"), (["--scenes", "nope"], "'nope'")])
+def test_bad_slides_options_exit_2_with_one_line_and_write_nothing(args, named, tmp_path):
+    result = run_render("slides", *args, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert not (tmp_path / "out").exists()
