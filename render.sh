@@ -3,6 +3,7 @@
 #   ./render.sh            render every chapter at 1080p60, English, dark theme
 #   ./render.sh list|help  what there is and how to ask for it
 #   ./render.sh slides     the lecture as click-through decks (HTML that works offline, PowerPoint)
+#   ./render.sh present    those decks in manim-slides' own player
 #   ./render.sh test       run the test suite
 # Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
 set -euo pipefail
@@ -19,6 +20,8 @@ SYSTEM_PACKAGES=(
 )
 # The tests also drive the HTML deck in a real headless browser.
 TEST_PACKAGES=(chromium chromium-driver)
+# manim-slides' player needs a Qt binding: about 200 MB, so only ./render.sh present installs it.
+QT_BINDING=PySide6==6.12.0
 
 say() { printf 'render.sh: %s\n' "$*" >&2; }
 
@@ -98,6 +101,12 @@ case "$command" in
     ;;
   render|slides)
     bootstrap
+    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    ;;
+  present)
+    bootstrap
+    "$VENV/bin/python" -c 'import PySide6' 2>/dev/null ||
+      { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
     exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
     ;;
 esac

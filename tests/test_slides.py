@@ -189,3 +189,11 @@ def test_bad_slides_options_exit_2_with_one_line_and_write_nothing(args, named, 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_present_without_decks_says_which_slides_command_to_run_first():
+    result = run_render("present", "--lang", "zh-TW", "--theme", "dark", "--quality", "4k", "--scenes", "recap")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "render.sh: no zh-TW-dark-4k slides of recap yet; make them first with "
+        "'./render.sh slides --lang zh-TW --theme dark --quality 4k --scenes recap'"]

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
         argv = argv[1:]
     try:
         command, rest = split_command(argv)
-        if command in ("render", "slides"):
+        if command in ("render", "slides", "present"):
             options = parse_render_options(rest, command)
         elif command in ("list", "help") and rest:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
@@ -45,6 +45,10 @@ def main(argv: list[str]) -> int:
         from scenes.pipeline.slides import make_slides  # needs the venv (manim-slides)
 
         return make_slides(options)
+    elif command == "present":
+        from scenes.pipeline.slides import present  # needs the venv (manim-slides, a Qt binding)
+
+        return present(options)
     else:
         fail(f"'{command}' is handled by render.sh itself")
     return 0

@@ -45,9 +45,10 @@ QUALITIES = {
 }
 DEFAULT_QUALITY = "1080p"
 # Videos are dark; slides are light, because most lecture templates are white.
-DEFAULT_THEMES = {"render": "dark", "slides": "light"}
+DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
+SLIDES_CACHE = ROOT / ".cache" / "slides"  # manim-slides' decks, one folder per variant
 DEFAULT_OUT = "build"
-COMMANDS = ("render", "slides", "list", "test", "help")
+COMMANDS = ("render", "slides", "present", "list", "test", "help")
 EXTRA_FORMATS = ("webm", "gif")
 
 USAGE = f"""\
@@ -55,6 +56,8 @@ usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[
                           [--format webm,gif] [--transparent]
        ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
+       ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
+                            present those decks in manim-slides' own player (a window)
        ./render.sh list              chapters in lecture order
        ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
        ./render.sh help              this text
@@ -152,9 +155,9 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
-    if command == "slides" and (args.format or args.transparent):
-        raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of slides")
-    return RenderOptions(
+    if command != "render" and (args.format or args.transparent):
+        raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of {command}")
+    options = RenderOptions(
         quality=QUALITIES[args.quality],
         lang=args.lang,
         theme=args.theme,
@@ -163,6 +166,14 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
         transparent=args.transparent,
     )
+    if command == "present":
+        decks = SLIDES_CACHE / options.variant
+        missing = [c.slug for c in options.chapters if not (decks / f"{c.scene}.json").is_file()]
+        if missing:
+            asked = " ".join(argv)
+            raise UsageError(f"no {options.variant} slides of {', '.join(missing)} yet; make them first with "
+                             f"'./render.sh slides{' ' + asked if asked else ''}'")
+    return options
 
 
 def split_command(argv: list[str]) -> tuple[str, list[str]]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from scenes.lib.lecture_scene import SLIDES_DIR_ENV
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
-from scenes.pipeline.options import ROOT, RenderOptions, fail
+from scenes.pipeline.options import ROOT, SLIDES_CACHE, RenderOptions, fail
 from scenes.pipeline.render import (
     CACHE_DIR,
     MANIFEST_NAME,
@@ -52,7 +52,6 @@ REVEAL_VERSION = "6.0.1"
 REVEAL_TARBALL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
 REVEAL_INTEGRITY = "sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
 NPM_CACHE = ROOT / ".cache" / "npm"
-SLIDES_CACHE = ROOT / ".cache" / "slides"
 
 SLIDES_FOLDER = "slides"  # inside the variant folder
 DECK = "lecture"  # lecture.html, lecture_assets/, lecture.pptx
@@ -226,3 +225,11 @@ def make_slides(options: RenderOptions) -> int:
         print(f"  {options.variant_dir / entry['pptx']}")
     print(f"Manifest: {manifest_path}")
     return 0
+
+
+def present(options: RenderOptions) -> int:
+    """Hand the chosen chapters' decks to manim-slides' own player (it replaces this process)."""
+    command = [sys.executable, "-m", "manim_slides", "present", "--folder", str(SLIDES_CACHE / options.variant),
+               *(chapter.scene for chapter in options.chapters)]
+    print(f"Presenting {len(options.chapters)} chapter(s): right arrow = next slide, left = back, Q = quit", flush=True)
+    os.execv(command[0], command)
