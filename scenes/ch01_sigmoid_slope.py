@@ -140,7 +140,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         ceiling_label = get_math(rf"y = {quarter}", size=LABEL_SIZE * 1.2, color=self.theme.gradient)
         ceiling_label.next_to(df_plot.axes.c2p(X_MAX, self.peak), UP, buff=0.1).align_to(ceiling, RIGHT)
         band = df_plot.get_band(0, self.peak)
-        reason = get_math(rf"s(1 - s) \le {quarter}", r"\ \text{for } s \in (0, 1)", size=READOUT_SIZE)
+        reason = get_math(rf"s(1 - s) \le {quarter}", r"\quad (0 < s < 1)", size=READOUT_SIZE)
         self.bound = get_math(rf"0 < \sigma'(x) \le {quarter}", size=BODY_SIZE * 1.2, color=self.theme.gradient)
         for_every_x = self.get_panel_text("ch1.for_every_x")
         self.bound_group = stack(reason, self.beside_or_below(self.bound, for_every_x))

@@ -88,7 +88,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
         color, slope = self.theme.leaky_relu, number_tex(self.slope)
         definition = get_math(rf"f(x) = \begin{{cases}} x & x > 0 \\ {slope}\,x & x \le 0 \end{{cases}}", color=color)
-        derivative = get_math(rf"f'(x) = {slope} \ \text{{ for }} x < 0", color=color)
+        derivative = get_math(rf"f'(x) = {slope} \quad (x < 0)", color=color)
         zoom = self.get_zoom(plot)
         panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
         panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)

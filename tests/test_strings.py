@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,13 @@ def test_traditional_chinese_table_is_in_chinese():
 def test_missing_key_is_a_clear_error():
     with pytest.raises(KeyError, match="missing from the en table"):
         t("no.such.key", lang="en")
+
+
+def test_formulas_carry_no_words_because_latex_is_not_translated():
+    """Words inside LaTeX (\\text, \\mbox, \\mathrm{for}...) would stay English in every language."""
+    scenes = Path(__file__).resolve().parents[1] / "scenes"
+    worded = [f"{path.relative_to(scenes)}:{number}: {line.strip()}"
+              for path in sorted(scenes.rglob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if re.search(r"\\\\?(text|mbox|textrm|intertext)\{", line)]
+    assert not worded, "\n".join(worded)
