@@ -16,12 +16,12 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    config,
     linear,
     smooth,
     there_and_back,
 )
 
+from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, get_readout
 from scenes.lib.components.text import fraction_tex, fraction_text, get_chapter_title, get_math, get_wrapped_text, stack
 from scenes.lib.lecture_scene import LectureScene
@@ -31,7 +31,6 @@ from scenes.model import activation, sigmoid_slope_max
 X_MAX = 6  # the storyboard's axes: x in [-6, 6]
 TAIL_X = 4  # |x| beyond this counts as saturated
 SWEEP_SECONDS = 6.0
-PANEL_GAP = 0.6  # between the plots and the right-hand panel
 PLOT_WIDTH = 6.8
 READOUT_SIZE = LABEL_SIZE * 1.1  # formulas read a little smaller than text of the same size
 GROUP_GAP = ITEM_BUFF * 1.6  # between groups in the right-hand panel
@@ -74,7 +73,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.definition = get_math(r"\sigma(x) = \frac{1}{1 + e^{-x}}", color=self.theme.sigmoid)
         self.squashes = self.get_panel_text("ch1.squashes")
         self.panel = stack(self.definition, self.squashes)
-        self.place_in_panel(self.panel)
+        place_in_panel(self.panel, self.plot)
         f_plot = self.plot.f_plot
         self.play(Write(self.title))
         self.play(Create(f_plot.axes), FadeIn(f_plot.y_label))
@@ -191,21 +190,13 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.wait(BEAT_PAUSE * 3)
 
     # Layout helpers ---------------------------------------------------------------------------
-    def place_in_panel(self, group: VGroup) -> None:
-        """Put ``group`` in the right-hand panel beside the plots, top-aligned with them."""
-        group.next_to(self.plot, RIGHT, buff=PANEL_GAP).align_to(self.plot, UP)
-
     def get_panel_text(self, key: str, size: float = LABEL_SIZE, color: str | None = None, inset: float = 0.0):
         """A string wrapped to the right-hand panel's width (less ``inset``, e.g. for a box)."""
-        return get_wrapped_text(key, self.panel_width() - inset, size=size, color=color)
+        return get_wrapped_text(key, panel_width(self.plot) - inset, size=size, color=color)
 
     def beside_or_below(self, first, second) -> VGroup:
         """``second`` to the right of ``first`` when the panel is wide enough, else under it."""
         row = VGroup(first, second).arrange(RIGHT, buff=0.3)
-        if row.width > self.panel_width():
+        if row.width > panel_width(self.plot):
             row = stack(first, second, buff=ITEM_BUFF * 0.6)
         return row
-
-    def panel_width(self) -> float:
-        """Width of the right-hand panel, up to the safe edge of the frame."""
-        return config.frame_width / 2 - EDGE_BUFF - (self.plot.get_right()[0] + PANEL_GAP)

@@ -15,11 +15,11 @@ from manim import (
     Transform,
     VGroup,
     Write,
-    config,
 )
 
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
 from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
@@ -105,11 +105,11 @@ class SmallSlopesCompound(LectureScene):
         self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]),
                         peak=fraction_text(self.factors[0]))
         self.chart = self.get_chart()
-        best_case = get_wrapped_text("ch2.best_case", self.panel_width(), size=LABEL_SIZE, color=self.theme.muted,
+        best_case = get_wrapped_text("ch2.best_case", panel_width(self.chart), size=LABEL_SIZE, color=self.theme.muted,
                                      peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
         counter = self.get_counter(0)
         self.panel = stack(best_case, counter, buff=ITEM_BUFF * 2)
-        self.place_in_panel(self.panel)
+        place_in_panel(self.panel, self.chart)
         self.play(FadeIn(self.chart), FadeIn(best_case))
         pulse, steps = self.chain.make_backward_pulse(self.node_gradients, step_time=STEP_TIME)
         self.play(FadeIn(pulse), FadeIn(counter))
@@ -130,12 +130,12 @@ class SmallSlopesCompound(LectureScene):
         self.start_beat("real_network", depth=DEPTH, ratio=number_text(ratio))
         staircase = VGroup(*self.chart.grown_bars)
         self.chart.grown_bars.clear()
-        description = get_wrapped_text("ch2.real_network", self.panel_width(), size=LABEL_SIZE,
+        description = get_wrapped_text("ch2.real_network", panel_width(self.chart), size=LABEL_SIZE,
                                        depth=DEPTH, width=WIDTH, batch=BATCH)
         ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
         self.real_panel = stack(description, ratio_math, buff=ITEM_BUFF * 2)
-        self.place_in_panel(self.real_panel)
+        place_in_panel(self.real_panel, self.chart)
         new_y_label = self.get_y_label("ch2.weight_gradient").move_to(self.chart.y_label, aligned_edge=LEFT)
         self.play(FadeOut(self.panel), FadeOut(self.pulse), FadeOut(staircase),
                   Transform(self.chart.y_label, new_y_label))
@@ -148,11 +148,11 @@ class SmallSlopesCompound(LectureScene):
 
     def show_takeaway(self) -> None:
         self.start_beat("takeaway")
-        takeaway = get_wrapped_text("ch2.takeaway", self.panel_width() - 0.4, size=BODY_SIZE,
+        takeaway = get_wrapped_text("ch2.takeaway", panel_width(self.chart) - 0.4, size=BODY_SIZE,
                                     color=self.theme.gradient)
         box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
         card = VGroup(box, takeaway)
-        self.place_in_panel(card)
+        place_in_panel(card, self.chart)
         self.play(FadeOut(self.real_panel), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
@@ -169,13 +169,3 @@ class SmallSlopesCompound(LectureScene):
 
     def get_counter(self, crossed: int):
         return get_compounding_counter(self.factors[0], crossed, self.node_gradients[crossed], size=MATH_SIZE * 1.15)
-
-    def place_in_panel(self, group) -> None:
-        """Put ``group`` in the panel right of the bar chart, top-aligned with the chart's label."""
-        group.next_to(self.chart, RIGHT, buff=PANEL_GAP).align_to(self.chart, UP)
-
-    def panel_width(self) -> float:
-        return config.frame_width / 2 - EDGE_BUFF - (self.chart.get_right()[0] + PANEL_GAP)
-
-
-PANEL_GAP = 0.8

@@ -18,11 +18,11 @@ from manim import (
     Transform,
     VGroup,
     Write,
-    config,
 )
 
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
 from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
@@ -50,7 +50,6 @@ CHAIN_WIDTH = 11.0
 CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
-PANEL_GAP = 0.8
 CAVEAT_WIDTH = 10.5
 
 
@@ -83,10 +82,10 @@ class ReluPassesTheGradient(LectureScene):
         color = self.theme.relu
         definition = get_math(r"\mathrm{ReLU}(x) = \max(0, x)", color=color)
         derivative = get_math(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}", color=color)
-        width = config.frame_width / 2 - EDGE_BUFF - plot.get_right()[0] - PANEL_GAP
+        width = panel_width(plot)
         small_print = get_wrapped_text("ch3.at_zero", width, size=SMALL_SIZE, color=self.theme.muted)
         panel = stack(definition, derivative, small_print, buff=ITEM_BUFF * 2)
-        panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
+        place_in_panel(panel, plot)
         self.play(Write(self.title))
         for group in make_draw_animation_groups(plot, definition, derivative):
             self.play(*group)
@@ -101,7 +100,7 @@ class ReluPassesTheGradient(LectureScene):
         factor_labels = chain.get_factor_labels(factors)
         chart = self.get_chart(self.gradients["relu"][1:], "ch3.reaching_layer")
         counter = self.get_counter("relu", 0)
-        counter.next_to(chart, RIGHT, buff=PANEL_GAP).align_to(chart, UP)
+        place_in_panel(counter, chart)
         self.play(FadeIn(chain))
         self.play(chain.make_forward_pass_animation(run_time=2), FadeIn(factor_labels))
         self.play(FadeIn(chart), FadeIn(counter))
@@ -156,7 +155,7 @@ class ReluPassesTheGradient(LectureScene):
                             x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
                             y_label=get_text("ch2.weight_gradient", size=SMALL_SIZE, color=self.theme.muted))
         chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
-        width = config.frame_width / 2 - EDGE_BUFF - chart.get_right()[0] - PANEL_GAP
+        width = panel_width(chart)
         legend = stack(*(self.get_legend_row(name) for name in ("sigmoid", "relu")), buff=ITEM_BUFF)
         summary = stack(
             get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread)),
@@ -164,7 +163,7 @@ class ReluPassesTheGradient(LectureScene):
             buff=ITEM_BUFF * 1.5,
         )
         self.panel = stack(legend, summary, buff=ITEM_BUFF * 3)
-        self.panel.next_to(chart, RIGHT, buff=PANEL_GAP).align_to(chart, UP)
+        place_in_panel(self.panel, chart)
         self.play(FadeIn(chart), FadeIn(legend))
         for series, name in enumerate(("sigmoid", "relu")):
             color = self.theme.activation_color(name)

@@ -21,12 +21,12 @@ from manim import (
     VGroup,
     Write,
     always_redraw,
-    config,
     linear,
 )
 
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
+from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
@@ -55,7 +55,6 @@ from scenes.model import activation, dead_unit_curve, fit_prelu_alpha, neuron_tr
 
 X_RANGE = 3
 LINE_WIDTH = 11.0
-PANEL_GAP = 0.7
 TRUE_SLOPE = 0.1  # the negative-side slope hidden in PReLU's training data
 ALPHA_STEP_SECONDS = 0.12
 CURVE_WIDTH_UNITS = 7.6
@@ -91,7 +90,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         derivative = get_math(rf"f'(x) = {slope} \quad (x < 0)", color=color)
         zoom = self.get_zoom(plot)
         panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
-        panel.next_to(plot, RIGHT, buff=PANEL_GAP).align_to(plot, UP)
+        place_in_panel(panel, plot)
         self.play(Write(self.title))
         for group in make_draw_animation_groups(plot, definition, derivative):
             self.play(*group)
@@ -151,14 +150,14 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         alpha_value.add_updater(lambda mob: mob.set_value(alpha_now()))
         alpha_readout = VGroup(alpha_label, alpha_value).arrange(RIGHT, buff=0.2)
         alpha_value.add_updater(lambda mob: mob.next_to(alpha_label, RIGHT, buff=0.2))
-        width = config.frame_width / 2 - EDGE_BUFF - axes.get_right()[0] - PANEL_GAP
+        width = panel_width(axes)
         formula = get_math(r"\frac{\partial L}{\partial \alpha} = \sum_{z_i < 0} z_i\,\frac{\partial L}{\partial f_i}",
                            size=LABEL_SIZE * 1.2)
         true_note = get_wrapped_text("ch5.true_slope", width, size=LABEL_SIZE, color=self.theme.muted,
                                      true_slope=f"{TRUE_SLOPE:g}")
         learned = get_wrapped_text("ch5.alpha_learned", width, size=LABEL_SIZE, color=color)
         panel = stack(learned, formula, alpha_readout, true_note, buff=ITEM_BUFF * 2)
-        panel.next_to(axes, RIGHT, buff=PANEL_GAP).align_to(axes, UP)
+        place_in_panel(panel, axes)
         self.play(Create(axes), FadeIn(points), FadeIn(learned), Write(formula))
         self.play(Create(curve), FadeIn(alpha_readout))
         self.play(Create(true_arm), FadeIn(true_note))

@@ -1,0 +1,21 @@
+"""The right-hand panel: text and formulas beside a plot or chart, up to the frame's safe edge.
+
+Chapters 1, 2, 3 and 5 put their explanations there; one gap and one width rule serve them all.
+"""
+from __future__ import annotations
+
+from manim import RIGHT, UP, Mobject, config
+
+from scenes.lib.style import EDGE_BUFF
+
+PANEL_GAP = 0.7  # between the plot (or chart) and the panel beside it
+
+
+def panel_width(beside: Mobject) -> float:
+    """Width of the panel right of ``beside``, up to the safe edge of the frame."""
+    return config.frame_width / 2 - EDGE_BUFF - (beside.get_right()[0] + PANEL_GAP)
+
+
+def place_in_panel(group: Mobject, beside: Mobject) -> Mobject:
+    """Put ``group`` in the panel right of ``beside``, top-aligned with it."""
+    return group.next_to(beside, RIGHT, buff=PANEL_GAP).align_to(beside, UP)
