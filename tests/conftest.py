@@ -1,4 +1,5 @@
-"""Shared fixtures: run scenes in-process with Manim's dry run, and the project's paths."""
+"""Shared fixtures (real renders through render.sh, the language and theme a scene reads) and the
+project's paths. Any skipped test fails the session (skip_gate.py)."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = str(ROOT / "render.sh")
+
+
+def pytest_configure(config):
+    # A skipped test is not a test: any skip or xfail fails the session (see skip_gate.py).
+    config.pluginmanager.import_plugin("skip_gate")
 
 
 def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
