@@ -8,12 +8,13 @@ built from the scenes without touching them.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from manim import FadeIn, FadeOut, Scene, config
 
 from .captions import beat_seconds_needed, cue_times, split_caption
 from .components.toc import get_table_of_contents
+from .experiment import SEED
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
 
@@ -23,6 +24,12 @@ class LectureScene(Scene):
 
     chapter_key: ClassVar[str] = ""
     toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Manim seeds Python's and numpy's global generators with --seed, or else afresh on every
+        # run; one fixed seed makes anything random in Manim or a chapter draw the same each render.
+        kwargs.setdefault("random_seed", SEED if config.seed is None else config.seed)
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         self.theme = current_theme()
