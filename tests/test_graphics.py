@@ -180,7 +180,7 @@ CHAPTER_CASES = [
 
 
 @pytest.mark.parametrize(("lang", "theme", "chapter", "beat"), BEAT_CASES)
-def test_beat_ends_on_its_reviewed_frame(lang, theme, chapter, beat, beat_frames, tmp_path):
+def test_beat_shows_its_reviewed_key_frame(lang, theme, chapter, beat, beat_frames, tmp_path):
     frames = beat_frames(chapter, lang, theme)
     assert beat in frames, f"{chapter.slug} plays no beat {beat!r}; it plays {list(frames)}"
     number = list(frames).index(beat) + 1
