@@ -1,4 +1,5 @@
-"""Shared fixtures: run scenes in-process with Manim's dry run, and the project's paths."""
+"""Shared fixtures (real renders through render.sh, the language and theme a scene reads) and the
+project's paths. Any skipped test fails the session (skip_gate.py)."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = str(ROOT / "render.sh")
+
+
+def pytest_configure(config):
+    # A skipped test is not a test: any skip or xfail fails the session (see skip_gate.py).
+    config.pluginmanager.import_plugin("skip_gate")
+    # Tests marked xdist_group share one worker again under pytest 9.2 (see xdist_groups.py).
+    config.pluginmanager.import_plugin("xdist_groups")
 
 
 def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -36,6 +44,16 @@ def chinese_render(tmp_path_factory):
                         "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out / "zh-TW-light-preview"
+
+
+@pytest.fixture(scope="session")
+def manim_media_dir(worker_id):
+    """Manim's media folder for in-process scene runs. The formulas LaTeX typesets and the text
+    Pango draws are cached there by content, so it is kept between sessions in .cache/ (like
+    render.sh's cache); one folder per xdist worker, so no two processes write the same file."""
+    path = ROOT / ".cache" / "test-media" / worker_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture

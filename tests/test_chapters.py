@@ -16,12 +16,6 @@ from scenes.lib.strings import languages, table
 from scenes.registry import CHAPTERS
 
 
-@pytest.fixture(scope="session")
-def media_dir(tmp_path_factory):
-    """One media folder for every dry run, so each formula is typeset by LaTeX only once."""
-    return tmp_path_factory.mktemp("media")
-
-
 def dry_run(chapter, monkeypatch, tmp_path):
     """Construct ``chapter`` without rendering; return the scene and the layout problems found after
     every animation (keyed by beat), so no moment of a beat goes unchecked."""
@@ -47,9 +41,10 @@ def dry_run(chapter, monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("lang", languages())
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
-def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lecture_env, monkeypatch, media_dir):
+def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lecture_env, monkeypatch,
+                                                          manim_media_dir):
     lecture_env(lang=lang, theme="dark" if lang == "en" else "light")
-    scene, problems = dry_run(chapter, monkeypatch, media_dir)
+    scene, problems = dry_run(chapter, monkeypatch, manim_media_dir)
     assert scene.beats, "a chapter must have at least one beat"
     assert len(set(scene.beats)) == len(scene.beats), "beat names must be unique within a chapter"
     for other in languages():

@@ -16,12 +16,13 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from manim import FadeIn, FadeOut, ManimColor, Scene, config
 
 from .captions import beat_seconds_needed, cue_times, split_caption
 from .components.toc import get_table_of_contents
+from .experiment import SEED
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
 
@@ -45,6 +46,12 @@ class LectureScene(_scene_base()):
     making_slides: ClassVar[bool] = bool(os.environ.get(SLIDES_DIR_ENV))
     # manim-slides' reversed videos only serve its own player's "previous" key; decks don't use them.
     skip_reversing: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Manim seeds Python's and numpy's global generators with --seed, or else afresh on every
+        # run; one fixed seed makes anything random in Manim or a chapter draw the same each render.
+        kwargs.setdefault("random_seed", SEED if config.seed is None else config.seed)
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         if self.making_slides:

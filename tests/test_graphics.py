@@ -1,0 +1,238 @@
+"""Every beat of every chapter shows the picture a person reviewed: graphical regression tests.
+
+Each chapter is rendered in-process with its animations skipped (like ``manim -s``: every
+animation jumps to its end state and no video is encoded) at 480x270. Each beat's key frame, the
+picture it holds last (its last ``wait``, else its end: several beats clear the stage as they
+end), is compared with ``tests/reference_frames/<lang>-<theme>/<chapter>/<NN>-<beat>.png``, in
+English on the dark theme and in Traditional Chinese on the light theme. The beats are the
+storyboard's: one per caption in the string table.
+
+A pixel differs when one of its channels moved by more than ``PIXEL_TOLERANCE`` (of 255); a beat
+fails when more than ``MAX_DIFFERING_FRACTION`` of its pixels differ (13 pixels of 480x270, so a
+label moved by two pixels fails). A failing beat writes the frame it got and a diff image (the
+reference greyed, differing pixels red) to its tmp folder and names both. A missing reference fails.
+
+After a change that is meant to alter the picture, rewrite the references that differ or are
+missing, look at them (``git diff`` shows images in most viewers) and commit them::
+
+    LECTURE_UPDATE_REFERENCES=1 .venv/bin/python -m pytest tests/test_graphics.py
+
+References are drawn on the project's machines (Debian 12, cairo 1.16, the fonts render.sh
+installs); other font or cairo versions antialias text differently and need their own.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import RIGHT, config, tempconfig
+from manim.scene.scene_file_writer import SceneFileWriter
+from PIL import Image
+
+from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.strings import table
+from scenes.registry import CHAPTERS, Chapter
+
+REFERENCES = Path(__file__).resolve().parent / "reference_frames"
+VARIANTS = (("en", "dark"), ("zh-TW", "light"))
+FRAME_CONFIG = {"pixel_width": 480, "pixel_height": 270, "frame_rate": 15, "dry_run": True,
+                "progress_bar": "none", "verbosity": "WARNING"}
+PIXEL_TOLERANCE = 16  # of 255, on any channel: more is a visible change, less is antialiasing noise
+MAX_DIFFERING_FRACTION = 1e-4
+UPDATE = os.environ.get("LECTURE_UPDATE_REFERENCES") == "1"
+
+BeatFrames = dict[str, np.ndarray]  # beat name -> its key frame (RGBA), in the order played
+
+
+@dataclass(frozen=True)
+class FrameDifference:
+    """How far a frame is from its reference."""
+
+    differing_fraction: float  # share of pixels with a channel off by more than PIXEL_TOLERANCE
+    max_difference: int  # the largest channel difference anywhere, 0..255
+    differing: np.ndarray  # boolean mask of those pixels
+
+    @property
+    def acceptable(self) -> bool:
+        return self.differing_fraction <= MAX_DIFFERING_FRACTION
+
+    def __str__(self) -> str:
+        return (f"{self.differing_fraction:.4%} of pixels differ by more than {PIXEL_TOLERANCE} "
+                f"(allowed {MAX_DIFFERING_FRACTION:.4%}); largest difference {self.max_difference}")
+
+
+def compare_frames(actual: np.ndarray, expected: np.ndarray) -> FrameDifference:
+    """Compare two RGBA frames pixel by pixel; frames of different sizes differ everywhere."""
+    if actual.shape != expected.shape:
+        return FrameDifference(1.0, 255, np.ones(expected.shape[:2], dtype=bool))
+    difference = np.abs(actual.astype(np.int16) - expected.astype(np.int16)).max(axis=2)
+    differing = difference > PIXEL_TOLERANCE
+    return FrameDifference(float(differing.mean()), int(difference.max()), differing)
+
+
+def get_diff_image(expected: np.ndarray, difference: FrameDifference) -> np.ndarray:
+    """The reference, greyed and faded, with the differing pixels in red."""
+    grey = expected[..., :3].mean(axis=2) * 0.3 + 90
+    image = np.repeat(grey[..., None], 3, axis=2).astype(np.uint8)
+    image[difference.differing] = (255, 0, 0)
+    return image
+
+
+def storyboard_beats(chapter: Chapter) -> list[str]:
+    """The chapter's beats as the string table has them: one caption per beat."""
+    prefix, suffix = f"{chapter.key}.", ".caption"
+    return [key[len(prefix):-len(suffix)] for key in table("en") if key.startswith(prefix) and key.endswith(suffix)]
+
+
+def reference_path(lang: str, theme: str, chapter: Chapter, number: int, beat: str) -> Path:
+    return REFERENCES / f"{lang}-{theme}" / chapter.slug / f"{number:02d}-{beat}.png"
+
+
+def save_png(frame: np.ndarray, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(frame).save(path, optimize=True)
+
+
+def load_png(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGBA"))
+
+
+def render_beat_ends(chapter: Chapter, lang: str, theme: str, media_dir: Path,
+                     before_capture: Callable[[LectureScene, str], None] | None = None) -> BeatFrames:
+    """Render ``chapter`` with its animations skipped and return each beat's key frame: the picture
+    it holds last (its last ``wait``), or its end if it never holds still. A beat that clears the
+    stage at its end is thus seen before it does.
+
+    ``before_capture(scene, beat)`` may change the scene just before a frame is taken.
+    """
+    frames: BeatFrames = {}
+    closing: list[bool] = []  # non-empty while a beat ends: its caption hold is not a key frame
+    close_beat, wait = LectureScene._close_beat, LectureScene.wait
+
+    def capture(scene: LectureScene) -> None:
+        beat = scene.beats[-1]
+        if before_capture is not None:
+            before_capture(scene, beat)
+        # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
+        scene.renderer.static_image = None
+        scene.renderer.update_frame(scene)
+        frames[beat] = scene.renderer.get_frame()
+
+    def wait_and_capture(scene: LectureScene, *args, **kwargs) -> None:
+        wait(scene, *args, **kwargs)
+        if scene.beats and not closing:
+            capture(scene)
+
+    def close_beat_and_capture(scene: LectureScene) -> None:
+        running = scene.beats[-1] if scene._beat_start is not None else None
+        closing.append(True)
+        close_beat(scene)
+        closing.pop()
+        if running is not None and running not in frames:
+            capture(scene)
+
+    scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LECTURE_LANG", lang)
+        patch.setenv("LECTURE_THEME", theme)
+        patch.setattr(LectureScene, "wait", wait_and_capture)
+        patch.setattr(LectureScene, "_close_beat", close_beat_and_capture)
+        # Nothing is written, so there is no movie file to put the captions beside.
+        patch.setattr(SceneFileWriter, "write_subcaption_file", lambda writer: None)
+        with tempconfig({**FRAME_CONFIG, "media_dir": str(media_dir)}):
+            scene_class(skip_animations=True).render()
+    return frames
+
+
+@pytest.fixture(scope="session")
+def beat_frames(manim_media_dir) -> Callable[[Chapter, str, str], BeatFrames]:
+    """Each chapter's key frames in one language and theme, rendered once per worker."""
+    rendered: dict[tuple[str, str, str], BeatFrames] = {}
+
+    def get(chapter: Chapter, lang: str, theme: str) -> BeatFrames:
+        key = (chapter.slug, lang, theme)
+        if key not in rendered:
+            rendered[key] = render_beat_ends(chapter, lang, theme, manim_media_dir)
+        return rendered[key]
+
+    return get
+
+
+def group(lang: str, theme: str, chapter: Chapter) -> pytest.MarkDecorator:
+    """One xdist worker per chapter and variant, so each chapter is rendered once."""
+    return pytest.mark.xdist_group(f"frames-{lang}-{theme}-{chapter.slug}")
+
+
+BEAT_CASES = [
+    pytest.param(lang, theme, chapter, beat, marks=group(lang, theme, chapter),
+                 id=f"{lang}-{theme}-{chapter.slug}-{beat}")
+    for lang, theme in VARIANTS for chapter in CHAPTERS for beat in storyboard_beats(chapter)
+]
+CHAPTER_CASES = [
+    pytest.param(lang, theme, chapter, marks=group(lang, theme, chapter), id=f"{lang}-{theme}-{chapter.slug}")
+    for lang, theme in VARIANTS for chapter in CHAPTERS
+]
+
+
+@pytest.mark.parametrize(("lang", "theme", "chapter", "beat"), BEAT_CASES)
+def test_beat_shows_its_reviewed_key_frame(lang, theme, chapter, beat, beat_frames, tmp_path):
+    frames = beat_frames(chapter, lang, theme)
+    assert beat in frames, f"{chapter.slug} plays no beat {beat!r}; it plays {list(frames)}"
+    number = list(frames).index(beat) + 1
+    reference = reference_path(lang, theme, chapter, number, beat)
+    actual = frames[beat]
+    if UPDATE and (not reference.exists() or not compare_frames(actual, load_png(reference)).acceptable):
+        save_png(actual, reference)
+        print(f"rewrote {reference}")
+    assert reference.exists(), (f"no reviewed frame {reference.relative_to(REFERENCES.parent)}; make it with "
+                                "LECTURE_UPDATE_REFERENCES=1, look at it and commit it")
+    expected = load_png(reference)
+    difference = compare_frames(actual, expected)
+    if not difference.acceptable:
+        save_png(actual, tmp_path / "actual.png")
+        save_png(get_diff_image(expected, difference), tmp_path / "diff.png")
+        pytest.fail(f"{chapter.slug} / {beat}: {difference}\n  reference {reference}\n"
+                    f"  actual    {tmp_path / 'actual.png'}\n  diff      {tmp_path / 'diff.png'}")
+
+
+@pytest.mark.parametrize(("lang", "theme", "chapter"), CHAPTER_CASES)
+def test_chapter_plays_the_storyboard_beats_and_keeps_no_stale_references(lang, theme, chapter, beat_frames):
+    frames = beat_frames(chapter, lang, theme)
+    assert sorted(frames) == sorted(storyboard_beats(chapter)), "every beat played has a caption, and back"
+    expected = {reference_path(lang, theme, chapter, number, beat)
+                for number, beat in enumerate(frames, start=1)}
+    folder = REFERENCES / f"{lang}-{theme}" / chapter.slug
+    stale = sorted(set(folder.glob("*.png")) - expected)
+    if UPDATE:
+        for path in stale:
+            path.unlink()
+            print(f"removed {path}")
+        return
+    assert not stale, f"references of no beat (renamed or reordered?): {[p.name for p in stale]}"
+
+
+TITLE = CHAPTERS[0]
+
+
+@group("en", "dark", TITLE)
+def test_a_title_moved_by_two_pixels_no_longer_matches_its_frame(beat_frames, manim_media_dir):
+    beat = "show_title"
+    reference = load_png(reference_path("en", "dark", TITLE, 1, beat))
+    assert compare_frames(beat_frames(TITLE, "en", "dark")[beat], reference).acceptable
+
+    moves: list[float] = []
+
+    def move_title(scene: LectureScene, captured: str) -> None:
+        if captured == beat and not moves:
+            moves.append(2 * config.frame_width / config.pixel_width)  # two pixels, in frame units
+            scene.title.shift(RIGHT * moves[0])
+
+    moved = render_beat_ends(TITLE, "en", "dark", manim_media_dir, before_capture=move_title)[beat]
+    difference = compare_frames(moved, reference)
+    assert not difference.acceptable, str(difference)
+    assert difference.max_difference > 100, "text edges against the background change by most of the range"
