@@ -51,6 +51,7 @@ class ChainNetwork(VGroup):
             get_math(name, size=label_size, color=theme.text).next_to(node, UP, buff=0.12)
             for name, node in zip(names, self.nodes)
         ))
+        self.labels.set_z_index(1)  # a full-strength pulse's glow reaches up to them: keep them readable
         super().__init__(self.edges, self.nodes, self.labels)
 
     def get_factor_labels(self, factors: Sequence[float], decimals: int = 2, size: float = SMALL_SIZE) -> VGroup:
