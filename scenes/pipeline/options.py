@@ -23,6 +23,7 @@ class Quality:
     manim_flag: str  # -q<flag>
     height: int
     fps: int
+    x264: str = ""  # encoder options for Manim's partial movies ("" keeps Manim's crf 23, preset medium)
 
     @property
     def width(self) -> int:
@@ -45,15 +46,18 @@ QUALITIES = {
 }
 DEFAULT_QUALITY = "1080p"
 DEFAULT_OUT = "build"
-COMMANDS = ("render", "list", "test", "help")
+DEFAULT_JOBS = os.cpu_count() or 1
+COMMANDS = ("render", "list", "test", "help", "bench")
 EXTRA_FORMATS = ("webm", "gif")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif] [--transparent]
+                          [--format webm,gif] [--transparent] [--jobs N]
        ./render.sh list              chapters in lecture order
        ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
        ./render.sh help              this text
+       ./render.sh bench [--quality Q] [--scenes ...] [--out DIR]
+                                     time plain Manim against render.sh, cold and unchanged
 
 options:
   --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
@@ -63,6 +67,7 @@ options:
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
   --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
+  --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
 """
 
 
@@ -84,6 +89,7 @@ class RenderOptions:
     out: Path
     formats: tuple[str, ...] = ()
     transparent: bool = False
+    jobs: int = DEFAULT_JOBS
 
     @property
     def variant(self) -> str:
@@ -123,6 +129,12 @@ def _format_list(value: str) -> list[str]:
     return names
 
 
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs; choose a whole number of at least 1")
+    return int(value)
+
+
 def _writable_out(value: str) -> Path:
     path = Path(value).expanduser()
     if path.exists() and not path.is_dir():
@@ -145,6 +157,7 @@ def parse_render_options(argv: list[str]) -> RenderOptions:
     parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--format", type=_format_list, action="append", default=[])
     parser.add_argument("--transparent", action="store_true")
+    parser.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS)
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
@@ -156,6 +169,7 @@ def parse_render_options(argv: list[str]) -> RenderOptions:
         out=args.out.resolve(),
         formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
         transparent=args.transparent,
+        jobs=args.jobs,
     )
 
 
