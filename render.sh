@@ -3,6 +3,7 @@
 #   ./render.sh            render every chapter at 1080p60, English, dark theme
 #   ./render.sh list|help  what there is and how to ask for it
 #   ./render.sh test       run the test suite
+#   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
 # Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -94,6 +95,10 @@ case "$command" in
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   render)
+    bootstrap
+    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    ;;
+  bench)
     bootstrap
     exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
     ;;

@@ -83,15 +83,15 @@ class ProgressRunner:
     def run(self, label: str, command: list[str], env: dict[str, str], cwd: Path, log: Path,
             phase: str = "") -> None:
         """Run ``command`` with its output in ``log``; raise ManimFailed if it fails."""
-        if self.stopping.is_set():
-            raise Stopped(label)
         log.parent.mkdir(parents=True, exist_ok=True)
         task = _Task(label, phase, total=animations_played(log))
         with open(log, "w", encoding="utf-8") as log_file:
-            process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True, errors="replace",
-                                       start_new_session=True)
-            with self._lock:
+            with self._lock:  # so that stop() either sees this process or keeps it from starting
+                if self.stopping.is_set():
+                    raise Stopped(label)
+                process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                           stderr=subprocess.STDOUT, text=True, errors="replace",
+                                           start_new_session=True)
                 self._processes.add(process)
                 self._tasks[label] = task
             try:
@@ -124,8 +124,8 @@ class ProgressRunner:
 
     def stop(self) -> None:
         """Stop every running Manim process group: SIGTERM, then SIGKILL after a grace period."""
-        self.stopping.set()
         with self._lock:
+            self.stopping.set()
             running = [p for p in self._processes if p.poll() is None]
         for sig in (signal.SIGTERM, signal.SIGKILL):
             for process in running:

@@ -96,14 +96,27 @@ def chapter_log(chapter: Chapter, options: RenderOptions, transparent: bool = Fa
     return LOG_DIR / options.variant / f"{chapter.stem}{'-transparent' if transparent else ''}.log"
 
 
+def match_encoder_settings(video_dir: Path, x264: str) -> None:
+    """Manim joins partial movies by stream copy, so all of a video's partial movies must come from
+    one encoder setting (H.264 keeps its parameter sets once per file): when the quality's x264
+    settings differ from those the cached partial movies were made with, drop them."""
+    stamp = video_dir / "x264-settings.txt"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == x264:
+        return
+    shutil.rmtree(video_dir / "partial_movie_files", ignore_errors=True)
+    video_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(x264, encoding="utf-8")
+
+
 def run_manim(chapter: Chapter, options: RenderOptions, runner: ProgressRunner, label: str,
               transparent: bool = False) -> Path:
     """Render one chapter with Manim (its cache makes unchanged animations free); return the video."""
     media_dir = media_root(options) / chapter.module
+    video_dir = media_dir / "videos" / chapter.module / options.quality.manim_folder
+    match_encoder_settings(video_dir, options.quality.x264)
     runner.run(label, manim_command(chapter, options, media_dir, transparent), manim_env(options), ROOT,
                chapter_log(chapter, options, transparent), phase="transparent " if transparent else "")
-    suffix = ".mov" if transparent else ".mp4"
-    produced = media_dir / "videos" / chapter.module / options.quality.manim_folder / f"{chapter.scene}{suffix}"
+    produced = video_dir / f"{chapter.scene}{'.mov' if transparent else '.mp4'}"
     if not produced.is_file():
         raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
     return produced
