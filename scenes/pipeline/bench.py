@@ -107,7 +107,8 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path)
     plain_video = video_seconds([plain_media / "videos" / c.module / quality.manim_folder / f"{c.scene}.mp4"
                                  for c in chapters])
     rows = [("plain manim, one by one", plain, plain_video)]
-    pipeline = [sys.executable, "-m", "scenes.pipeline.cli", "render", "--quality", quality.name,
+    # Through render.sh itself, so its checks of the installed packages count too.
+    pipeline = [str(ROOT / "render.sh"), "render", "--quality", quality.name,
                 "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out")]
     pipeline_env = dict(env, LECTURE_CACHE_DIR=str(folder / "cache"))
     for run in (f"render.sh, cold ({DEFAULT_JOBS} jobs)", "render.sh, nothing changed"):
