@@ -138,7 +138,7 @@ def _format_list(value: str) -> list[str]:
 
 
 def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs; choose a whole number of at least 1")
     return int(value)
 
