@@ -5,6 +5,7 @@
 #   ./render.sh slides     the lecture as click-through decks (HTML that works offline, PowerPoint)
 #   ./render.sh present    those decks in manim-slides' own player
 #   ./render.sh test       run the test suite
+#   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
 # Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -107,6 +108,10 @@ case "$command" in
     bootstrap
     "$VENV/bin/python" -c 'import PySide6' 2>/dev/null ||
       { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
+    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    ;;
+  bench)
+    bootstrap
     exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
     ;;
 esac

@@ -8,10 +8,11 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import av
 import pytest
-from conftest import RENDER, ROOT, run_render
+from conftest import PREVIEW_ARGS, RENDER, ROOT, run_render
 
 from scenes.registry import chapter_names
 
@@ -29,11 +30,15 @@ pytestmark = pytest.mark.xdist_group("render")
         (["--frobnicate"], "'--frobnicate'"),
         (["publish"], "'publish'"),
         (["list", "extra"], "'extra'"),
+        (["--jobs", "0"], "'0'"),
+        (["--jobs", "two"], "'two'"),
+        (["bench", "--quality", "8k"], "'8k'"),
     ],
 )
 def test_bad_options_exit_2_with_one_line_naming_the_value_and_write_nothing(args, named, tmp_path):
     out = tmp_path / "out"
-    result = run_render(*args, "--out", str(out)) if args[0].startswith("-") else run_render(*args)
+    takes_out = args[0] == "bench" or args[0].startswith("-")
+    result = run_render(*args, "--out", str(out)) if takes_out else run_render(*args)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], result.stderr
@@ -94,6 +99,7 @@ def test_failed_render_leaves_previous_output_untouched(preview_render, failing_
     shutil.copytree(preview_render.parent, out)
     variant = out / preview_render.name
     before = {p.name: p.stat().st_mtime_ns for p in variant.iterdir()}
+    # Without the fixture's --format gif the chapters' fingerprints differ, so Manim has to run.
     result = run_render("--quality", "preview", "--scenes", "title,sigmoid-slope", "--out", str(out),
                         env=failing_manim)
     assert result.returncode == 1
@@ -135,3 +141,108 @@ def test_a_terminated_render_cleans_up_and_writes_nothing(tmp_path):
     assert process.returncode == 130
     assert "interrupted; nothing was written" in stderr
     assert not out.exists(), "the output folder it created must be gone again"
+
+
+def without_time(manifest: dict) -> dict:
+    return {key: value for key, value in manifest.items() if key != "generated"}
+
+
+def test_chapters_rendered_side_by_side_publish_what_one_at_a_time_does(preview_render, tmp_path):
+    """--jobs changes how long a render takes, never what it writes."""
+    out = tmp_path / "out"
+    result = run_render(*PREVIEW_ARGS, "--jobs", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    serial = out / preview_render.name
+    assert sorted(p.name for p in serial.iterdir()) == sorted(p.name for p in preview_render.iterdir())
+    assert without_time(json.loads((serial / "manifest.json").read_text())) == \
+        without_time(json.loads((preview_render / "manifest.json").read_text()))
+    for path in serial.iterdir():
+        if path.suffix in (".mp4", ".srt", ".vtt", ".txt"):
+            assert path.read_bytes() == (preview_render / path.name).read_bytes(), path.name
+
+
+def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(preview_render, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(preview_render.parent, out)  # copies keep their modification times
+    variant = out / preview_render.name
+    before = {p.name: p.stat().st_mtime_ns for p in variant.iterdir()}
+    started = time.monotonic()
+    result = run_render(*PREVIEW_ARGS, "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[1/2] title: unchanged, kept" in result.stdout
+    assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout
+    assert "lecture.mp4, subtitles, chapters.txt, thumbnail: unchanged, kept" in result.stdout
+    assert "rendering" not in result.stdout and "Joining" not in result.stdout, result.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in variant.iterdir()} == before
+    assert time.monotonic() - started < 30
+
+
+@pytest.fixture
+def bare_path(tmp_path) -> Path:
+    """A folder for stand-in programs, to put first on PATH (or to be the whole PATH)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    return folder
+
+
+def stand_in(folder: Path, name: str, script: str = "exit 0") -> None:
+    (folder / name).write_text(f"#!/bin/sh\n{script}\n")
+    (folder / name).chmod(0o755)
+
+
+def render_directly(path: str, out: Path, *args: str) -> subprocess.CompletedProcess:
+    """The render step after render.sh's bootstrap, with ``path`` as PATH."""
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "scenes.pipeline.cli", "render",
+                           "--quality", "preview", "--scenes", "title", "--out", str(out), *args],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PATH": path}, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [("latex", "'latex'"), ("standalone", "standalone.cls"), ("font", "Noto Sans CJK TC")],
+)
+def test_a_broken_environment_stops_with_one_line_before_rendering(missing, named, bare_path, tmp_path):
+    out = tmp_path / "out"
+    if missing == "latex":
+        path = str(bare_path)  # nothing at all on PATH
+    elif missing == "standalone":
+        stand_in(bare_path, "kpsewhich")  # finds nothing
+        path = f"{bare_path}:{os.environ['PATH']}"
+    else:
+        stand_in(bare_path, "fc-list")  # knows no font
+        path = f"{bare_path}:{os.environ['PATH']}"
+    result = render_directly(path, out, *(["--lang", "zh-TW"] if missing == "font" else []))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and named in lines[0], result.stderr
+    assert "apt-get install" in lines[0]
+    assert not out.exists()
+
+
+def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
+    """A stand-in Manim fails at once for the title and would run for ten minutes for chapter 1."""
+    fake = tmp_path / "fake"
+    (fake / "manim").mkdir(parents=True)
+    (fake / "manim" / "__init__.py").write_text("")
+    pids = tmp_path / "pids"
+    (fake / "manim" / "__main__.py").write_text(
+        "import os, sys, time\n"
+        f"open({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+        "if 'TitleCard' in sys.argv:\n"
+        "    print('LaTeX Error: a stand-in failure'); time.sleep(1); raise SystemExit(3)\n"
+        "time.sleep(600)\n")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    # 1080p keeps Manim's own encoder settings, so the worker does not import the real Manim.
+    result = run_render("--quality", "1080p", "--scenes", "title,sigmoid-slope", "--jobs", "2", "--out", str(out),
+                        env={"PYTHONPATH": str(fake)})
+    assert result.returncode == 1
+    assert time.monotonic() - started < 120, "the slow chapter was not stopped"
+    assert "a stand-in failure" in result.stderr, "the failing chapter's log tail is shown"
+    last = result.stderr.strip().splitlines()[-1]
+    assert "chapter 'title' failed in Manim (exit 3)" in last and "00-title.log" in last
+    assert "nothing was written" in last
+    for pid in map(int, pids.read_text().split()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert not out.exists()

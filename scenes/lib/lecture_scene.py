@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 from manim import FadeIn, FadeOut, ManimColor, Scene, config
 
 from .captions import beat_seconds_needed, cue_times, split_caption
@@ -62,6 +63,25 @@ class LectureScene(_scene_base()):
         self.beats: list[str] = []
         self._beat_start: float | None = None
         self._caption_values: dict[str, dict[str, object]] = {}
+        self.beat_clock = 0.0
+
+    def play(self, *args, **kwargs) -> None:
+        """Manim's ``play`` (and ``wait``), also advancing ``beat_clock`` by the frames it makes.
+
+        Beats are timed on this clock, not on ``self.time``: Manim's own clock counts the frames of
+        an animation it renders but adds the bare run time for one it takes from its cache, so a
+        re-run with a warm cache would hold beats a frame longer or shorter than a cold run and make
+        a different video and different subtitles. This counts frames as rendering does (a still
+        wait makes ``int(run_time * fps)`` frames, anything else one per frame step begun), cached or
+        not.
+        """
+        super().play(*args, **kwargs)
+        step = 1 / config.frame_rate
+        if self.is_current_animation_frozen_frame():
+            frames = int(self.duration / step)
+        else:
+            frames = len(np.arange(0, self.duration, step))
+        self.beat_clock += frames * step
 
     def show_lecture_progress(self) -> None:
         """The title card's table of contents, this chapter's idea lit, before the chapter starts."""
@@ -86,12 +106,12 @@ class LectureScene(_scene_base()):
         """
         self._close_beat()
         self.beats.append(beat)
+        self._beat_start = self.beat_clock
         self._caption_values[beat] = caption_values
         if self.making_slides:
             self.next_slide(name=beat, notes=self.caption_text(beat))
         else:
             self.next_section(name=beat)
-        self._beat_start = self.time
 
     def idle(self, play_cycle: Callable[[], None]) -> None:
         """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
@@ -108,15 +128,15 @@ class LectureScene(_scene_base()):
         if self._beat_start is None:
             return
         caption = self.caption_text(self.beats[-1])
-        shortfall = beat_seconds_needed(caption, self.lang) - (self.time - self._beat_start)
+        shortfall = beat_seconds_needed(caption, self.lang) - (self.beat_clock - self._beat_start)
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
             self.wait(math.ceil(shortfall * config.frame_rate - 1e-9) / config.frame_rate)
-        end = self.time
+        end = self.beat_clock
         cues = split_caption(caption, self.lang)
         for cue, (start, stop) in zip(cues, cue_times(cues, self.lang, self._beat_start, end)):
-            # Subcaptions are stamped at "now"; a negative offset places each cue inside its beat.
-            self.add_subcaption(cue, duration=stop - start, offset=start - end)
+            # Subcaptions are stamped at Manim's "now"; the offset places each cue inside its beat.
+            self.add_subcaption(cue, duration=stop - start, offset=start - self.time)
         self._beat_start = None
 
     def tear_down(self) -> None:

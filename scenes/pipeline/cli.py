@@ -26,6 +26,10 @@ def main(argv: list[str]) -> int:
         command, rest = split_command(argv)
         if command in ("render", "slides", "present"):
             options = parse_render_options(rest, command)
+        elif command == "bench":
+            from scenes.pipeline.bench import parse_bench_options
+
+            options = parse_bench_options(rest)
         elif command in ("list", "help") and rest:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
     except UsageError as error:
@@ -49,6 +53,10 @@ def main(argv: list[str]) -> int:
         from scenes.pipeline.slides import present  # needs the venv (manim-slides, a Qt binding)
 
         return present(options)
+    elif command == "bench":
+        from scenes.pipeline.bench import bench  # needs the venv (manim, PyAV)
+
+        return bench(options)
     else:
         fail(f"'{command}' is handled by render.sh itself")
     return 0

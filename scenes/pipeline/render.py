@@ -1,8 +1,11 @@
 """Render chapters with Manim and publish them, with a manifest, all or nothing.
 
-Each chapter renders in its own Manim process into a per-variant cache (so Manim's partial-movie
-cache serves re-runs); the finished files are staged next to the output folder and only moved
-into place, together with the manifest, once every chapter has succeeded.
+Chapters render side by side (``--jobs``), each in its own Manim process with its own media folder
+in the cache, so Manim's partial-movie cache serves re-runs and no two processes write one LaTeX or
+text cache (Manim's are not safe for that: a run deletes LaTeX by-products other runs still need).
+A chapter whose fingerprint (fingerprint.py) matches the published one is kept without starting
+Manim. The finished files are staged next to the output folder and only moved into place, together
+with the manifest, once every chapter has succeeded.
 """
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +25,10 @@ from pathlib import Path
 import av
 
 from scenes.lib.strings import t
+from scenes.pipeline.environment import missing_requirement
+from scenes.pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
+from scenes.pipeline.jobs import ManimFailed, ProgressRunner
+from scenes.pipeline.manim_worker import PARENT_ENV, X264_ENV
 from scenes.pipeline.options import ROOT, RenderOptions, fail
 from scenes.pipeline.publish import (
     GIF_MAX_SECONDS,
@@ -33,16 +40,27 @@ from scenes.pipeline.publish import (
     write_srt,
     write_vtt,
 )
+from scenes.pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from scenes.registry import CHAPTERS, Chapter
 
-CACHE_DIR = ROOT / ".cache" / "manim"
+# LECTURE_CACHE_DIR moves the caches (tests and the benchmark use their own).
+CACHE_ROOT = Path(os.environ.get("LECTURE_CACHE_DIR") or ROOT / ".cache").resolve()
+CACHE_DIR = CACHE_ROOT / "manim"
+LOG_DIR = CACHE_ROOT / "logs"
 MANIFEST_NAME = "manifest.json"
+TICK_SECONDS = 1.0
+
+
+def media_root(options: RenderOptions) -> Path:
+    """Manim's media folders for one language and theme (one subfolder per chapter)."""
+    return CACHE_DIR / f"{options.lang}-{options.theme}"
 
 
 def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False) -> list[str]:
     return [
-        sys.executable, "-m", "manim", "render",
+        sys.executable, "-m", "scenes.pipeline.manim_worker", "render",
         f"-q{options.quality.manim_flag}",
+        "--progress_bar", "none",  # the log gets one line per animation, which the display reads
         *(["--transparent"] if transparent else []),
         "--media_dir", str(media_dir),
         str(chapter.path), chapter.scene,
@@ -52,6 +70,9 @@ def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, tra
 def manim_env(options: RenderOptions) -> dict[str, str]:
     env = dict(os.environ, LECTURE_LANG=options.lang, LECTURE_THEME=options.theme)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env[PARENT_ENV] = str(os.getpid())
+    env[X264_ENV] = options.quality.x264
+    env["COLUMNS"] = "200"  # Manim's log wraps at the terminal width; its log file has none
     return env
 
 
@@ -71,26 +92,42 @@ def probe_video(path: Path) -> dict[str, float | int]:
         }
 
 
-def run_manim(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
+def chapter_log(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
+    return LOG_DIR / options.variant / f"{chapter.stem}{'-transparent' if transparent else ''}.log"
+
+
+def match_encoder_settings(video_dir: Path, x264: str) -> None:
+    """Manim joins partial movies by stream copy, so all of a video's partial movies must come from
+    one encoder setting (H.264 keeps its parameter sets once per file): when the quality's x264
+    settings differ from those the cached partial movies were made with, drop them."""
+    stamp = video_dir / "x264-settings.txt"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == x264:
+        return
+    shutil.rmtree(video_dir / "partial_movie_files", ignore_errors=True)
+    video_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(x264, encoding="utf-8")
+
+
+def run_manim(chapter: Chapter, options: RenderOptions, runner: ProgressRunner, label: str,
+              transparent: bool = False) -> Path:
     """Render one chapter with Manim (its cache makes unchanged animations free); return the video."""
-    media_dir = CACHE_DIR / f"{options.lang}-{options.theme}"
-    result = subprocess.run(manim_command(chapter, options, media_dir, transparent), cwd=ROOT,
-                            env=manim_env(options))
-    if result.returncode != 0:
-        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
-    suffix = ".mov" if transparent else ".mp4"
-    produced = media_dir / "videos" / chapter.module / options.quality.manim_folder / f"{chapter.scene}{suffix}"
+    media_dir = media_root(options) / chapter.module
+    video_dir = media_dir / "videos" / chapter.module / options.quality.manim_folder
+    match_encoder_settings(video_dir, options.quality.x264)
+    runner.run(label, manim_command(chapter, options, media_dir, transparent), manim_env(options), ROOT,
+               chapter_log(chapter, options, transparent), phase="transparent " if transparent else "")
+    produced = video_dir / f"{chapter.scene}{'.mov' if transparent else '.mp4'}"
     if not produced.is_file():
         raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
     return produced
 
 
-def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index: int, total: int) -> dict:
+def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label: str, fingerprint: str,
+                   runner: ProgressRunner) -> dict:
     """Render one chapter and stage its video (index at the front), captions and extra formats."""
-    print(f"[{index}/{total}] {chapter.slug}: rendering ({options.lang}, {options.theme}, {options.quality.name})",
-          flush=True)
+    runner.say(f"{label}: rendering")
     started = time.monotonic()
-    produced = run_manim(chapter, options)
+    produced = run_manim(chapter, options, runner, label)
     entry = {
         "name": chapter.slug,
         "number": chapter.number,
@@ -110,12 +147,70 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, index:
         entry["gif"] = f"{chapter.stem}.gif"
         make_gif(stage / entry["video"], stage / entry["gif"])
     if options.transparent:
-        print(f"[{index}/{total}] {chapter.slug}: rendering with a transparent background", flush=True)
+        runner.say(f"{label}: rendering with a transparent background")
         entry["transparent"] = f"{chapter.stem}.mov"
-        shutil.copyfile(run_manim(chapter, options, transparent=True), stage / entry["transparent"])
-    print(f"[{index}/{total}] {chapter.slug}: {entry['duration']:.1f} s of video in "
-          f"{time.monotonic() - started:.1f} s", flush=True)
+        shutil.copyfile(run_manim(chapter, options, runner, label, transparent=True), stage / entry["transparent"])
+    entry["fingerprint"] = fingerprint
+    runner.say(f"{label}: done in {time.monotonic() - started:.0f} s ({entry['duration']:.1f} s of video)")
     return entry
+
+
+def chapter_entry_files(entry: dict) -> list[str]:
+    """The files a manifest's chapter entry names, relative to the manifest."""
+    extras = [entry[key] for key in ("gif", "transparent") if key in entry]
+    return [entry["video"], *entry["captions"].values(), *extras]
+
+
+def lecture_entry_files(lecture: dict) -> list[str]:
+    """The files the manifest's lecture entry names."""
+    return [lecture["video"], *lecture["captions"].values(), lecture["chapters"], lecture["thumbnail"],
+            *([lecture["webm"]["video"]] if "webm" in lecture else [])]
+
+
+def is_kept(entry: dict | None, fingerprint: str, files, variant_dir: Path) -> bool:
+    """Whether a published entry was made from exactly these inputs and all its files are there."""
+    if not entry or entry.get("fingerprint") != fingerprint:
+        return False
+    try:
+        return all((variant_dir / name).is_file() for name in files(entry))
+    except (KeyError, AttributeError, TypeError):  # an entry from an older manifest layout
+        return False
+
+
+def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner: ProgressRunner) -> list[dict]:
+    """Render the chosen chapters that changed, ``options.jobs`` at a time; return their entries in
+    lecture order. Unchanged chapters are reported and left to the previous manifest."""
+    published = {entry.get("name"): entry for entry in previous.get("chapters", [])}
+    total = len(options.chapters)
+    todo = []
+    for index, chapter in enumerate(options.chapters, start=1):
+        label = f"[{index}/{total}] {chapter.slug}"
+        fingerprint = chapter_fingerprint(chapter, options)
+        if is_kept(published.get(chapter.slug), fingerprint, chapter_entry_files, options.variant_dir):
+            runner.say(f"{label}: unchanged, kept")
+        else:
+            todo.append((chapter, label, fingerprint))
+    if not todo:
+        return []
+    jobs = min(options.jobs, len(todo))
+    runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
+               f"{options.quality.name}); Manim's output: {LOG_DIR / options.variant}/")
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
+        futures = [pool.submit(render_chapter, chapter, options, stage, label, fingerprint, runner)
+                   for chapter, label, fingerprint in todo]
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()  # a failed chapter raises here and stops the others below
+                runner.tick()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            runner.stop()
+            raise
+    return [future.result() for future in futures]
 
 
 def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[ChapterFiles]:
@@ -179,16 +274,20 @@ def move_into_place(stage: Path, variant_dir: Path) -> None:
         raise
 
 
-def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
+def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: dict) -> bool:
     """Build the lecture files and the manifest in the stage, then move them all into the variant
-    folder; return the manifest path."""
+    folder. When no chapter was rendered and the lecture's inputs are those it was made from, keep
+    everything as it is; return whether anything was published."""
     variant_dir = options.variant_dir
-    manifest_path = variant_dir / MANIFEST_NAME
-    previous = read_manifest(manifest_path)
     chapters = merged_chapters(previous, entries, variant_dir)
+    fingerprint = lecture_fingerprint(chapters, options)
+    if not entries and is_kept(previous.get("lecture"), fingerprint, lecture_entry_files, variant_dir):
+        print("lecture.mp4, subtitles, chapters.txt, thumbnail: unchanged, kept", flush=True)
+        return False
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
     lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
+    lecture["fingerprint"] = fingerprint
     manifest = {
         "title": t("lecture.title", lang=options.lang),
         "language": options.lang,
@@ -205,12 +304,12 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions) -> Path:
         manifest["slides"] = previous["slides"]
     write_json_atomically(stage / MANIFEST_NAME, manifest)
     move_into_place(stage, variant_dir)
-    return manifest_path
+    return True
 
 
 @contextmanager
 def exclusive(lock_path: Path):
-    """Hold an exclusive lock: two renders of one language and theme share Manim's media folder
+    """Hold an exclusive lock: two renders of one language and theme share Manim's media folders
     and the output folder's manifest, so the second waits for the first."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as handle:
@@ -222,21 +321,11 @@ def exclusive(lock_path: Path):
         yield
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_abandoned_stages(out: Path) -> None:
     """Staging folders left by runs that were killed outright (SIGKILL, power loss)."""
     for stage in out.glob(".staging-*"):
         pid = stage.name.split("-")[1]
-        if not pid.isdigit() or not _pid_alive(int(pid)):
+        if not pid.isdigit() or not pid_alive(int(pid)):
             shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -244,9 +333,27 @@ def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def render_and_publish(options: RenderOptions, stage: Path, runner: ProgressRunner) -> bool:
+    """Everything that touches Manim's cache and the output folder, under the lock; return whether
+    anything was published."""
+    media = media_root(options)
+    with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"), rendering_marker(media) as marker:
+        try:
+            previous = read_manifest(options.variant_dir / MANIFEST_NAME)
+            entries = render_chapters(options, previous, stage, runner)
+            return publish(stage, entries, options, previous)
+        finally:
+            runner.stop()  # nothing to do unless a chapter failed or the run was interrupted
+            if runner.stopped_any:  # a Manim killed mid-write may have left a cut-short file
+                remove_broken_files(media, marker.stat().st_mtime)
+
+
 def render(options: RenderOptions) -> int:
     """Render the chosen chapters; on any failure leave the output folder as it was."""
     signal.signal(signal.SIGTERM, _raise_interrupt)  # a polite kill cleans up like Ctrl-C
+    missing = missing_requirement(options.lang)
+    if missing:
+        fail(missing, status=1)
     out_existed = options.out.exists()
     try:
         options.out.mkdir(parents=True, exist_ok=True)
@@ -255,22 +362,24 @@ def render(options: RenderOptions) -> int:
     except OSError as error:
         fail(f"cannot write to output folder {options.out}: {error.strerror}")
     started = time.monotonic()
+    runner = ProgressRunner()
     try:
-        with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"):
-            entries = [render_chapter(chapter, options, stage, index, len(options.chapters))
-                       for index, chapter in enumerate(options.chapters, start=1)]
-            manifest_path = publish(stage, entries, options)
+        published = render_and_publish(options, stage, runner)
     except (Exception, KeyboardInterrupt) as error:
         shutil.rmtree(stage, ignore_errors=True)
         if not out_existed and not any(options.out.iterdir()):
             options.out.rmdir()
+        if isinstance(error, ManimFailed):
+            print(f"Last lines of {error.log}:\n{error.tail()}", file=sys.stderr)
         interrupted = isinstance(error, KeyboardInterrupt)
         reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
         fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
     shutil.rmtree(stage, ignore_errors=True)
-    print(f"\nRendered {len(entries)} chapter(s) in {time.monotonic() - started:.0f} s:")
-    for entry in entries:
+    manifest = read_manifest(options.variant_dir / MANIFEST_NAME)
+    verb = "Rendered" if published else "Nothing changed; kept"
+    print(f"\n{verb} {options.variant_dir} in {time.monotonic() - started:.1f} s:")
+    for entry in manifest.get("chapters", []):
         print(f"  {options.variant_dir / entry['video']}  ({entry['duration']:.1f} s)")
     print(f"  {options.variant_dir / 'lecture.mp4'}  (the whole lecture)")
-    print(f"Manifest: {manifest_path}")
+    print(f"Manifest: {options.variant_dir / MANIFEST_NAME}")
     return 0

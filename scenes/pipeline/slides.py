@@ -27,20 +27,27 @@ import tarfile
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from pathlib import Path
 
 from scenes.lib.lecture_scene import SLIDES_DIR_ENV
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
+from scenes.pipeline.environment import missing_requirement
+from scenes.pipeline.jobs import ManimFailed, ProgressRunner
 from scenes.pipeline.options import ROOT, SLIDES_CACHE, RenderOptions, fail
+from scenes.pipeline.recovery import remove_broken_files, rendering_marker
 from scenes.pipeline.render import (
     CACHE_DIR,
+    LOG_DIR,
     MANIFEST_NAME,
+    TICK_SECONDS,
     _raise_interrupt,
     exclusive,
     manim_command,
     manim_env,
+    match_encoder_settings,
     read_manifest,
     remove_abandoned_stages,
     write_json_atomically,
@@ -99,19 +106,18 @@ def ship_revealjs(tarball: Path, dest: Path) -> None:
                 target.write_bytes(source.read())
 
 
-def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path, index: int, total: int) -> dict:
+def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path, label: str,
+                          runner: ProgressRunner) -> dict:
     """Render one chapter as a manim-slides deck into ``folder``; return its manifest entry."""
-    print(f"[{index}/{total}] {chapter.slug}: rendering slides ({options.lang}, {options.theme}, "
-          f"{options.quality.name})", flush=True)
+    runner.say(f"{label}: rendering slides")
     started = time.monotonic()
-    media_dir = CACHE_DIR / f"slides-{options.lang}-{options.theme}"
+    media_dir = slides_media(options) / chapter.module
+    match_encoder_settings(media_dir / "videos" / chapter.module / options.quality.manim_folder, options.quality.x264)
     env = dict(manim_env(options), **{SLIDES_DIR_ENV: str(folder)})
-    result = subprocess.run(manim_command(chapter, options, media_dir), cwd=ROOT, env=env)
-    if result.returncode != 0:
-        raise RuntimeError(f"chapter {chapter.slug!r} failed in Manim (exit {result.returncode})")
-    deck = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))
-    slides = deck["slides"]
-    print(f"[{index}/{total}] {chapter.slug}: {len(slides)} slides in {time.monotonic() - started:.1f} s", flush=True)
+    runner.run(label, manim_command(chapter, options, media_dir), env, ROOT,
+               LOG_DIR / f"slides-{options.variant}" / f"{chapter.stem}.log", phase="slides ")
+    slides = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))["slides"]
+    runner.say(f"{label}: {len(slides)} slides in {time.monotonic() - started:.0f} s")
     return {
         "name": chapter.slug,
         "number": chapter.number,
@@ -120,6 +126,36 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
         "slides": len(slides),
         "looping": [number for number, slide in enumerate(slides, start=1) if slide["loop"]],
     }
+
+
+def slides_media(options: RenderOptions) -> Path:
+    """Manim's media folders for the slide renders of one language and theme, one per chapter."""
+    return CACHE_DIR / f"slides-{options.lang}-{options.theme}"
+
+
+def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -> list[dict]:
+    """Every chosen chapter's deck, ``options.jobs`` at a time; their manifest entries in order."""
+    total = len(options.chapters)
+    jobs = min(options.jobs, total)
+    runner.say(f"Rendering {total} chapter(s) as slides, {jobs} at a time ({options.lang}, {options.theme}, "
+               f"{options.quality.name}); Manim's output: {LOG_DIR / ('slides-' + options.variant)}/")
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="slides") as pool:
+        futures = [pool.submit(render_chapter_slides, chapter, options, folder, f"[{index}/{total}] {chapter.slug}",
+                               runner)
+                   for index, chapter in enumerate(options.chapters, start=1)]
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()  # a failed chapter raises here and stops the others
+                runner.tick()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            runner.stop()
+            raise
+    return [future.result() for future in futures]
 
 
 def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:
@@ -183,6 +219,9 @@ def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: Render
 def make_slides(options: RenderOptions) -> int:
     """Render the chosen chapters as decks; on any failure leave the output folder as it was."""
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    missing = missing_requirement(options.lang)
+    if missing:
+        fail(missing, status=1)
     out_existed = options.out.exists()
     try:
         options.out.mkdir(parents=True, exist_ok=True)
@@ -194,11 +233,17 @@ def make_slides(options: RenderOptions) -> int:
     stage.mkdir()
     folder = SLIDES_CACHE / options.variant
     started = time.monotonic()
+    runner = ProgressRunner()
     try:
-        with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"):
-            total = len(options.chapters)
-            entries = [render_chapter_slides(chapter, options, folder, index, total)
-                       for index, chapter in enumerate(options.chapters, start=1)]
+        with (exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"),
+              rendering_marker(slides_media(options)) as marker, rendering_marker(folder)):
+            try:
+                entries = render_decks(options, folder, runner)
+            finally:
+                runner.stop()
+                if runner.stopped_any:  # a Manim killed mid-write may have left a cut-short file
+                    remove_broken_files(slides_media(options), marker.stat().st_mtime)
+                    remove_broken_files(folder, marker.stat().st_mtime)
             build_decks(options, folder, entries, stage)
             slides = {
                 "html": f"{SLIDES_FOLDER}/{DECK}.html",
@@ -212,6 +257,8 @@ def make_slides(options: RenderOptions) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         if not out_existed and not any(options.out.iterdir()):
             options.out.rmdir()
+        if isinstance(error, ManimFailed):
+            print(f"Last lines of {error.log}:\n{error.tail()}", file=sys.stderr)
         interrupted = isinstance(error, KeyboardInterrupt)
         reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
         fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)

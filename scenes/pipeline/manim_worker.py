@@ -1,0 +1,66 @@
+"""One ``manim render`` as render.py runs it: ``python -m scenes.pipeline.manim_worker MANIM-ARGS``.
+
+Two things plain ``python -m manim`` cannot do: die with the render that started it (Manim runs in
+its own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of
+reach of a kill aimed at render.sh), and encode partial movies with the quality's x264 settings
+(Manim fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice).
+Everything else is Manim's own command line, unchanged.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import runpy
+import signal
+import sys
+
+PARENT_ENV = "LECTURE_RENDER_PID"
+X264_ENV = "LECTURE_X264"  # "preset=ultrafast,crf=23"; empty: Manim's own settings
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when render.py dies, however it dies."""
+    parent = os.environ.get(PARENT_ENV)
+    if not parent:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: render.py still stops us on every exit it gets to run
+    if os.getppid() != int(parent):  # it died before the request was in place
+        os._exit(1)
+
+
+def x264_options(spec: str) -> dict[str, str]:
+    """``"preset=ultrafast,crf=23"`` as encoder options."""
+    return dict(item.split("=", 1) for item in spec.split(",") if "=" in item)
+
+
+def use_x264_options(options: dict[str, str]) -> None:
+    """Apply ``options`` to every H.264 partial movie Manim opens (transparent .mov and WebM keep
+    their codecs' settings). The codec opens at the first frame, so options set here apply."""
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    open_stream = SceneFileWriter.open_partial_movie_stream
+
+    def open_with_options(self, file_path=None) -> None:
+        open_stream(self, file_path)
+        codec = self._current_encode_job.stream.codec_context
+        if codec.name == "libx264":
+            codec.options = {**codec.options, **options}
+
+    SceneFileWriter.open_partial_movie_stream = open_with_options
+
+
+def main(argv: list[str]) -> None:
+    die_with_parent()
+    options = x264_options(os.environ.get(X264_ENV, ""))
+    if options:
+        use_x264_options(options)
+    sys.argv = ["manim", *argv]
+    runpy.run_module("manim", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,71 @@
+"""Fingerprints decide which chapters a re-run may keep: they must change with everything that
+changes a chapter's files, and with nothing else."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+from conftest import ROOT
+
+from scenes.pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint, source_files
+from scenes.pipeline.options import QUALITIES, parse_render_options
+from scenes.registry import CHAPTERS
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's sources to edit."""
+    for name in ("scenes", "assets"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("manim.cfg", "requirements.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+OPTIONS = parse_render_options(["--quality", "preview"])
+TITLE, SLOPE = CHAPTERS[0], CHAPTERS[1]
+
+
+def test_sources_are_the_scenes_assets_and_settings_without_caches(project):
+    (project / "scenes" / "__pycache__").mkdir(exist_ok=True)
+    (project / "scenes" / "__pycache__" / "x.pyc").write_bytes(b"")
+    names = [str(path) for path in source_files(project)]
+    assert "manim.cfg" in names and "requirements.txt" in names
+    assert "scenes/ch01_sigmoid_slope.py" in names and "assets/strings/en.json" in names
+    assert not any("__pycache__" in name for name in names)
+
+
+def test_editing_a_chapter_changes_its_fingerprint_and_no_other(project):
+    before = {c.slug: chapter_fingerprint(c, OPTIONS, project) for c in (TITLE, SLOPE)}
+    with open(project / "scenes" / "ch01_sigmoid_slope.py", "a") as handle:
+        handle.write("\n# an edit\n")
+    assert chapter_fingerprint(SLOPE, OPTIONS, project) != before[SLOPE.slug]
+    assert chapter_fingerprint(TITLE, OPTIONS, project) == before[TITLE.slug]
+
+
+@pytest.mark.parametrize("shared", ["assets/strings/en.json", "manim.cfg", "scenes/lib/style.py"])
+def test_editing_shared_code_or_settings_changes_every_chapter(project, shared):
+    before = [chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS]
+    with open(project / shared, "a") as handle:
+        handle.write("\n")
+    after = [chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS]
+    assert all(old != new for old, new in zip(before, after))
+
+
+def test_options_that_change_the_files_change_the_fingerprint():
+    base = chapter_fingerprint(SLOPE, OPTIONS)
+    for changed in (replace(OPTIONS, quality=QUALITIES["1080p"]), replace(OPTIONS, lang="zh-TW"),
+                    replace(OPTIONS, theme="light"), replace(OPTIONS, transparent=True),
+                    replace(OPTIONS, formats=("gif",))):
+        assert chapter_fingerprint(SLOPE, changed) != base, changed
+    assert chapter_fingerprint(SLOPE, replace(OPTIONS, jobs=1, formats=("webm",))) == base
+
+
+def test_the_lecture_changes_with_its_chapters_their_order_and_the_webm():
+    chapters = [{"name": "title", "fingerprint": "a"}, {"name": "sigmoid-slope", "fingerprint": "b"}]
+    base = lecture_fingerprint(chapters, OPTIONS)
+    assert lecture_fingerprint(chapters[:1], OPTIONS) != base
+    assert lecture_fingerprint([chapters[0], {**chapters[1], "fingerprint": "c"}], OPTIONS) != base
+    assert lecture_fingerprint(chapters, replace(OPTIONS, formats=("webm",))) != base
+    assert lecture_fingerprint(chapters, replace(OPTIONS, jobs=1)) == base
