@@ -73,7 +73,7 @@ def test_powerpoint_decks_have_a_video_and_the_caption_on_every_slide(slides_ren
     assert chapters[1][loop - 1][1] == chapters[1][loop - 2][1], "the idle loop keeps its beat's notes"
 
 
-def chromium_driver(log_requests: bool = True):
+def chromium_driver():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

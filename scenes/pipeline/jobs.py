@@ -14,10 +14,14 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 PROGRESS_EVERY = 10.0
+TICK_SECONDS = 1.0  # how often the main thread prints progress while chapters run
 HEARTBEAT_EVERY = 30.0
 STOP_GRACE = 5.0  # seconds between SIGTERM and SIGKILL when stopping Manim
 LOG_TAIL_LINES = 20
@@ -143,3 +147,26 @@ class ProgressRunner:
             running = [p for p in running if p.poll() is None]
             if not running:
                 break
+
+
+T = TypeVar("T")
+
+
+def run_in_parallel(runner: ProgressRunner, calls: list[Callable[[], T]], jobs: int) -> list[T]:
+    """Run ``calls`` ``jobs`` at a time from worker threads, printing progress meanwhile; return their
+    results in order. The first failure (or Ctrl-C) stops every running Manim and is raised."""
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
+        futures = [pool.submit(call) for call in calls]
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    future.result()  # a failed chapter raises here and stops the others below
+                runner.tick()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            runner.stop()
+            raise
+    return [future.result() for future in futures]

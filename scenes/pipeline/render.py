@@ -17,17 +17,19 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import av
 
 from scenes.lib.strings import t
 from scenes.pipeline.environment import missing_requirement
 from scenes.pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
-from scenes.pipeline.jobs import ManimFailed, ProgressRunner
+from scenes.pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
 from scenes.pipeline.manim_worker import PARENT_ENV, X264_ENV
 from scenes.pipeline.options import ROOT, RenderOptions, fail
 from scenes.pipeline.publish import (
@@ -48,7 +50,7 @@ CACHE_ROOT = Path(os.environ.get("LECTURE_CACHE_DIR") or ROOT / ".cache").resolv
 CACHE_DIR = CACHE_ROOT / "manim"
 LOG_DIR = CACHE_ROOT / "logs"
 MANIFEST_NAME = "manifest.json"
-TICK_SECONDS = 1.0
+T = TypeVar("T")
 
 
 def media_root(options: RenderOptions) -> Path:
@@ -195,22 +197,8 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
     jobs = min(options.jobs, len(todo))
     runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {LOG_DIR / options.variant}/")
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
-        futures = [pool.submit(render_chapter, chapter, options, stage, label, fingerprint, runner)
-                   for chapter, label, fingerprint in todo]
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    future.result()  # a failed chapter raises here and stops the others below
-                runner.tick()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            runner.stop()
-            raise
-    return [future.result() for future in futures]
+    return run_in_parallel(runner, [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
+                                     for chapter, label, fingerprint in todo], jobs)
 
 
 def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[ChapterFiles]:
@@ -333,23 +321,34 @@ def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+@contextmanager
+def manim_session(options: RenderOptions, runner: ProgressRunner, *media: Path):
+    """Hold the language and theme's lock and mark the ``media`` folders as being written; at the
+    end stop any Manim still running and, if one had to be killed mid-write, delete the files it
+    may have left cut short."""
+    with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"), ExitStack() as markers:
+        started = [(folder, markers.enter_context(rendering_marker(folder))) for folder in media]
+        try:
+            yield
+        finally:
+            runner.stop()  # nothing to do unless a chapter failed or the run was interrupted
+            if runner.stopped_any:
+                for folder, marker in started:
+                    remove_broken_files(folder, marker.stat().st_mtime)
+
+
 def render_and_publish(options: RenderOptions, stage: Path, runner: ProgressRunner) -> bool:
     """Everything that touches Manim's cache and the output folder, under the lock; return whether
     anything was published."""
-    media = media_root(options)
-    with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"), rendering_marker(media) as marker:
-        try:
-            previous = read_manifest(options.variant_dir / MANIFEST_NAME)
-            entries = render_chapters(options, previous, stage, runner)
-            return publish(stage, entries, options, previous)
-        finally:
-            runner.stop()  # nothing to do unless a chapter failed or the run was interrupted
-            if runner.stopped_any:  # a Manim killed mid-write may have left a cut-short file
-                remove_broken_files(media, marker.stat().st_mtime)
+    with manim_session(options, runner, media_root(options)):
+        previous = read_manifest(options.variant_dir / MANIFEST_NAME)
+        entries = render_chapters(options, previous, stage, runner)
+        return publish(stage, entries, options, previous)
 
 
-def render(options: RenderOptions) -> int:
-    """Render the chosen chapters; on any failure leave the output folder as it was."""
+def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T]) -> T:
+    """Run ``work(stage, runner)`` with a fresh staging folder inside the output folder; on any
+    failure or interruption remove the stage and exit with one line, leaving the output as it was."""
     signal.signal(signal.SIGTERM, _raise_interrupt)  # a polite kill cleans up like Ctrl-C
     missing = missing_requirement(options.lang)
     if missing:
@@ -361,10 +360,8 @@ def render(options: RenderOptions) -> int:
         stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=options.out))
     except OSError as error:
         fail(f"cannot write to output folder {options.out}: {error.strerror}")
-    started = time.monotonic()
-    runner = ProgressRunner()
     try:
-        published = render_and_publish(options, stage, runner)
+        return work(stage, ProgressRunner())
     except (Exception, KeyboardInterrupt) as error:
         shutil.rmtree(stage, ignore_errors=True)
         if not out_existed and not any(options.out.iterdir()):
@@ -374,7 +371,14 @@ def render(options: RenderOptions) -> int:
         interrupted = isinstance(error, KeyboardInterrupt)
         reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
         fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
-    shutil.rmtree(stage, ignore_errors=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def render(options: RenderOptions) -> int:
+    """Render the chosen chapters; on any failure leave the output folder as it was."""
+    started = time.monotonic()
+    published = run_staged(options, lambda stage, runner: render_and_publish(options, stage, runner))
     manifest = read_manifest(options.variant_dir / MANIFEST_NAME)
     verb = "Rendered" if published else "Nothing changed; kept"
     print(f"\n{verb} {options.variant_dir} in {time.monotonic() - started:.1f} s:")

@@ -20,36 +20,30 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 import urllib.request
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from scenes.lib.lecture_scene import SLIDES_DIR_ENV
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
-from scenes.pipeline.environment import missing_requirement
-from scenes.pipeline.jobs import ManimFailed, ProgressRunner
-from scenes.pipeline.options import ROOT, SLIDES_CACHE, RenderOptions, fail
-from scenes.pipeline.recovery import remove_broken_files, rendering_marker
+from scenes.pipeline.jobs import ProgressRunner, run_in_parallel
+from scenes.pipeline.options import ROOT, SLIDES_CACHE, RenderOptions
 from scenes.pipeline.render import (
     CACHE_DIR,
     LOG_DIR,
     MANIFEST_NAME,
-    TICK_SECONDS,
-    _raise_interrupt,
-    exclusive,
     manim_command,
     manim_env,
+    manim_session,
     match_encoder_settings,
     read_manifest,
-    remove_abandoned_stages,
+    run_staged,
     write_json_atomically,
 )
 from scenes.registry import Chapter
@@ -139,23 +133,9 @@ def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -
     jobs = min(options.jobs, total)
     runner.say(f"Rendering {total} chapter(s) as slides, {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {LOG_DIR / ('slides-' + options.variant)}/")
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="slides") as pool:
-        futures = [pool.submit(render_chapter_slides, chapter, options, folder, f"[{index}/{total}] {chapter.slug}",
-                               runner)
-                   for index, chapter in enumerate(options.chapters, start=1)]
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    future.result()  # a failed chapter raises here and stops the others
-                runner.tick()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            runner.stop()
-            raise
-    return [future.result() for future in futures]
+    return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder,
+                                            f"[{index}/{total}] {chapter.slug}", runner)
+                                    for index, chapter in enumerate(options.chapters, start=1)], jobs)
 
 
 def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:
@@ -216,53 +196,30 @@ def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: Render
     return manifest_path
 
 
-def make_slides(options: RenderOptions) -> int:
-    """Render the chosen chapters as decks; on any failure leave the output folder as it was."""
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    missing = missing_requirement(options.lang)
-    if missing:
-        fail(missing, status=1)
-    out_existed = options.out.exists()
-    try:
-        options.out.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_stages(options.out)
-        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=options.out))
-    except OSError as error:
-        fail(f"cannot write to output folder {options.out}: {error.strerror}")
+def publish_slides(options: RenderOptions, staging: Path, runner: ProgressRunner) -> tuple[list[dict], Path]:
+    """Render the decks, build the HTML and PowerPoint files in ``staging`` and swap them in; return
+    the chapters' entries and the manifest's path."""
     stage = staging / SLIDES_FOLDER
     stage.mkdir()
     folder = SLIDES_CACHE / options.variant
+    # manim-slides' joined slide videos in ``folder`` can be cut short by a kill too.
+    with manim_session(options, runner, slides_media(options), folder):
+        entries = render_decks(options, folder, runner)
+        build_decks(options, folder, entries, stage)
+        slides = {
+            "html": f"{SLIDES_FOLDER}/{DECK}.html",
+            "pptx": f"{SLIDES_FOLDER}/{DECK}.pptx",
+            "reveal_js": REVEAL_VERSION,
+            "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "chapters": entries,
+        }
+        return entries, replace_slides(stage, options.variant_dir, slides, options)
+
+
+def make_slides(options: RenderOptions) -> int:
+    """Render the chosen chapters as decks; on any failure leave the output folder as it was."""
     started = time.monotonic()
-    runner = ProgressRunner()
-    try:
-        with (exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"),
-              rendering_marker(slides_media(options)) as marker, rendering_marker(folder)):
-            try:
-                entries = render_decks(options, folder, runner)
-            finally:
-                runner.stop()
-                if runner.stopped_any:  # a Manim killed mid-write may have left a cut-short file
-                    remove_broken_files(slides_media(options), marker.stat().st_mtime)
-                    remove_broken_files(folder, marker.stat().st_mtime)
-            build_decks(options, folder, entries, stage)
-            slides = {
-                "html": f"{SLIDES_FOLDER}/{DECK}.html",
-                "pptx": f"{SLIDES_FOLDER}/{DECK}.pptx",
-                "reveal_js": REVEAL_VERSION,
-                "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "chapters": entries,
-            }
-            manifest_path = replace_slides(stage, options.variant_dir, slides, options)
-    except (Exception, KeyboardInterrupt) as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        if not out_existed and not any(options.out.iterdir()):
-            options.out.rmdir()
-        if isinstance(error, ManimFailed):
-            print(f"Last lines of {error.log}:\n{error.tail()}", file=sys.stderr)
-        interrupted = isinstance(error, KeyboardInterrupt)
-        reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
-        fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
-    shutil.rmtree(staging, ignore_errors=True)
+    entries, manifest_path = run_staged(options, partial(publish_slides, options))
     deck = options.variant_dir / SLIDES_FOLDER
     print(f"\n{sum(entry['slides'] for entry in entries)} slides from {len(entries)} chapter(s) in "
           f"{time.monotonic() - started:.0f} s:")
