@@ -37,6 +37,7 @@ TANGENT_HALF_WIDTH = 1.6
 
 
 LABEL_Z = 1  # axis labels above the curves, moving dots above the labels
+LABEL_HALO = 5  # stroke width of the halo around axis labels
 
 
 class FunctionPlot(VGroup):
@@ -73,9 +74,9 @@ class FunctionPlot(VGroup):
             color=theme.muted,
         )
         # A curve through the y axis (the sigmoid at 0.5, its slope at 0.25) passes right by these
-        # labels: they sit above it on a patch of background so they stay readable.
-        for number in self.axes.y_axis.numbers:
-            number.add_background_rectangle(color=theme.background, opacity=1, buff=0.03)
+        # labels: they sit above it with a thin halo of background colour so they stay readable (a
+        # box behind each would show as a patch on shaded bands).
+        self.axes.y_axis.numbers.set_stroke(theme.background, width=LABEL_HALO, background=True)
         self.axes.y_axis.numbers.set_z_index(LABEL_Z)
         self.graph = self.axes.plot(lambda x: float(fn(np.array(x))), color=color or theme.text,
                                     stroke_width=CURVE_WIDTH, use_smoothing=False,
