@@ -6,7 +6,7 @@
 #   ./render.sh present    those decks in manim-slides' own player
 #   ./render.sh test       run the test suite
 #   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
-# Options are validated (by scenes/pipeline/options.py) before anything is installed or written.
+# Options are validated (by pipeline/options.py) before anything is installed or written.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -92,9 +92,9 @@ bootstrap() {
 }
 
 ensure_python
-command=$(python3 -m scenes.pipeline.cli check "$@") || exit $?
+command=$(python3 -m pipeline.cli check "$@") || exit $?
 case "$command" in
-  help|list) exec python3 -m scenes.pipeline.cli "$@" ;;
+  help|list) exec python3 -m pipeline.cli "$@" ;;
   test)
     shift
     bootstrap "${TEST_PACKAGES[@]}"
@@ -102,16 +102,16 @@ case "$command" in
     ;;
   render|slides)
     bootstrap
-    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
   present)
     bootstrap
     "$VENV/bin/python" -c 'import PySide6' 2>/dev/null ||
       { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
-    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
   bench)
     bootstrap
-    exec "$VENV/bin/python" -m scenes.pipeline.cli "$@"
+    exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
 esac

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from scenes.lib.settings import LANG_ENV, THEME_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = str(ROOT / "render.sh")
 # The options of the session's main render (preview_render), for tests that render them again.
@@ -63,7 +65,7 @@ def lecture_env(monkeypatch):
     """Set the language and theme a scene reads at construct time."""
 
     def apply(lang: str = "en", theme: str = "dark") -> None:
-        monkeypatch.setenv("LECTURE_LANG", lang)
-        monkeypatch.setenv("LECTURE_THEME", theme)
+        monkeypatch.setenv(LANG_ENV, lang)
+        monkeypatch.setenv(THEME_ENV, theme)
 
     return apply

@@ -9,11 +9,11 @@ import pytest
 from manim import Text, tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 
+from pipeline.registry import CHAPTERS
 from scenes.lib import lecture_scene
 from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 from scenes.lib.layout import find_layout_problems
 from scenes.lib.strings import languages, table
-from scenes.registry import CHAPTERS
 
 
 def dry_run(chapter, monkeypatch, tmp_path):

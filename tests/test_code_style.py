@@ -9,6 +9,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_finds_nothing():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "scenes", "tests"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "scenes", "pipeline", "tests"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

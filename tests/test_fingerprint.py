@@ -8,15 +8,15 @@ from dataclasses import replace
 import pytest
 from conftest import ROOT
 
-from scenes.pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint, source_files
-from scenes.pipeline.options import QUALITIES, parse_render_options
-from scenes.registry import CHAPTERS
+from pipeline.fingerprint import chapter_fingerprint, chapter_sources, lecture_fingerprint
+from pipeline.options import QUALITIES, parse_render_options
+from pipeline.registry import CHAPTERS
 
 
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project's sources to edit."""
-    for name in ("scenes", "assets"):
+    for name in ("scenes", "assets", "pipeline", "tests"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("manim.cfg", "requirements.txt"):
         shutil.copy(ROOT / name, tmp_path / name)
@@ -27,13 +27,35 @@ OPTIONS = parse_render_options(["--quality", "preview"])
 TITLE, SLOPE = CHAPTERS[0], CHAPTERS[1]
 
 
-def test_sources_are_the_scenes_assets_and_settings_without_caches(project):
-    (project / "scenes" / "__pycache__").mkdir(exist_ok=True)
-    (project / "scenes" / "__pycache__" / "x.pyc").write_bytes(b"")
-    names = [str(path) for path in source_files(project)]
-    assert "manim.cfg" in names and "requirements.txt" in names
-    assert "scenes/ch01_sigmoid_slope.py" in names and "assets/strings/en.json" in names
-    assert not any("__pycache__" in name for name in names)
+def test_a_chapter_is_made_from_its_imports_the_assets_and_the_settings(project):
+    (project / "assets" / "__pycache__").mkdir(exist_ok=True)
+    (project / "assets" / "__pycache__" / "x.pyc").write_bytes(b"")
+    names = [str(path) for path in chapter_sources(SLOPE, project)]
+    assert "manim.cfg" in names and "requirements.txt" in names and "assets/strings/en.json" in names
+    # its own file, what it imports, what those import, and the packages around them
+    assert {"scenes/ch01_sigmoid_slope.py", "scenes/lib/components/plots.py", "scenes/lib/style.py",
+            "scenes/lib/settings.py", "scenes/model/activations.py", "scenes/__init__.py"} <= set(names)
+    # never another chapter, a component it does not use, the build tool or a test
+    assert "scenes/ch02_compounding.py" not in names and "scenes/lib/components/chain.py" not in names
+    assert not any(name.startswith(("pipeline/", "tests/")) or "__pycache__" in name for name in names)
+
+
+@pytest.mark.parametrize("unused", ["pipeline/bench.py", "pipeline/registry.py", "tests/test_model.py"])
+def test_editing_the_build_tool_or_a_test_changes_no_chapter(project, unused):
+    before = [chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS]
+    with open(project / unused, "a") as handle:
+        handle.write("\n# an edit\n")
+    assert [chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS] == before
+
+
+def test_editing_a_component_changes_only_the_chapters_that_draw_it(project):
+    users = {c.slug for c in CHAPTERS if "scenes/lib/components/chain.py" in map(str, chapter_sources(c, project))}
+    assert users == {"compounding", "relu"}
+    before = {c.slug: chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS}
+    with open(project / "scenes" / "lib" / "components" / "chain.py", "a") as handle:
+        handle.write("\n# an edit\n")
+    changed = {c.slug for c in CHAPTERS if chapter_fingerprint(c, OPTIONS, project) != before[c.slug]}
+    assert changed == users
 
 
 def test_editing_a_chapter_changes_its_fingerprint_and_no_other(project):

@@ -34,9 +34,10 @@ from manim import RIGHT, config, tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 from PIL import Image
 
+from pipeline.registry import CHAPTERS, Chapter
 from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.settings import LANG_ENV, THEME_ENV, UPDATE_REFERENCES_ENV
 from scenes.lib.strings import table
-from scenes.registry import CHAPTERS, Chapter
 
 REFERENCES = Path(__file__).resolve().parent / "reference_frames"
 VARIANTS = (("en", "dark"), ("zh-TW", "light"))
@@ -44,7 +45,7 @@ FRAME_CONFIG = {"pixel_width": 480, "pixel_height": 270, "frame_rate": 15, "dry_
                 "progress_bar": "none", "verbosity": "WARNING"}
 PIXEL_TOLERANCE = 16  # of 255, on any channel: more is a visible change, less is antialiasing noise
 MAX_DIFFERING_FRACTION = 1e-4
-UPDATE = os.environ.get("LECTURE_UPDATE_REFERENCES") == "1"
+UPDATE = os.environ.get(UPDATE_REFERENCES_ENV) == "1"
 
 BeatFrames = dict[str, np.ndarray]  # beat name -> its key frame (RGBA), in the order played
 
@@ -138,8 +139,8 @@ def render_beat_ends(chapter: Chapter, lang: str, theme: str, media_dir: Path,
 
     scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LECTURE_LANG", lang)
-        patch.setenv("LECTURE_THEME", theme)
+        patch.setenv(LANG_ENV, lang)
+        patch.setenv(THEME_ENV, theme)
         patch.setattr(LectureScene, "wait", wait_and_capture)
         patch.setattr(LectureScene, "_close_beat", close_beat_and_capture)
         # Nothing is written, so there is no movie file to put the captions beside.

@@ -12,6 +12,8 @@ import av
 import pytest
 from conftest import RENDER, ROOT, run_render
 
+from scenes.lib.settings import CACHE_DIR_ENV
+
 pytestmark = pytest.mark.xdist_group("render")
 
 ARGS = ("--quality", "preview", "--scenes", "sigmoid-slope")
@@ -25,7 +27,7 @@ def frames_and_rate(path) -> tuple[int, float]:
 
 def test_a_render_killed_mid_write_leaves_nothing_a_later_run_trusts(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
-    env = {"LECTURE_CACHE_DIR": str(cache)}  # its own Manim cache: this test damages it on purpose
+    env = {CACHE_DIR_ENV: str(cache)}  # its own Manim cache: this test damages it on purpose
 
     def partial_movies():
         found = cache.glob("manim/*/*/videos/*/*/partial_movie_files/*/*.mp4")

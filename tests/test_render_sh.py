@@ -14,7 +14,8 @@ import av
 import pytest
 from conftest import PREVIEW_ARGS, RENDER, ROOT, run_render
 
-from scenes.registry import chapter_names
+from pipeline.registry import chapter_names
+from scenes.lib.settings import CACHE_DIR_ENV
 
 # They share the session's renders (conftest.py), so they run on one xdist worker.
 pytestmark = pytest.mark.xdist_group("render")
@@ -117,7 +118,7 @@ def test_failed_render_into_a_new_folder_leaves_no_folder(failing_manim, tmp_pat
 
 
 def test_abandoned_staging_folders_of_dead_runs_are_removed(tmp_path):
-    from scenes.pipeline.render import remove_abandoned_stages
+    from pipeline.render import remove_abandoned_stages
 
     dead = tmp_path / ".staging-999999999-abc"  # no such process
     alive = tmp_path / f".staging-{os.getpid()}-def"  # a run still going
@@ -177,6 +178,28 @@ def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(previ
     assert time.monotonic() - started < 30
 
 
+def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp_path):
+    """The build tool, the tests and the docs are not part of any chapter's picture."""
+    project = tmp_path / "project"
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in tracked.splitlines():
+        if (ROOT / name).is_file() and not name.startswith("tests/reference_frames/"):
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, project / name)
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    for edited in ("pipeline/bench.py", "pipeline/publish.py", "tests/test_model.py", "README.md"):
+        with open(project / edited, "a") as handle:
+            handle.write("\n# an edit\n")
+    out = tmp_path / "out"
+    shutil.copytree(preview_render.parent, out)
+    result = subprocess.run([str(project / "render.sh"), *PREVIEW_ARGS, "--out", str(out)], cwd=project,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[1/2] title: unchanged, kept" in result.stdout, result.stdout
+    assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout, result.stdout
+
+
 @pytest.fixture
 def bare_path(tmp_path) -> Path:
     """A folder for stand-in programs, to put first on PATH (or to be the whole PATH)."""
@@ -192,7 +215,7 @@ def stand_in(folder: Path, name: str, script: str = "exit 0") -> None:
 
 def render_directly(path: str, out: Path, *args: str) -> subprocess.CompletedProcess:
     """The render step after render.sh's bootstrap, with ``path`` as PATH."""
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "scenes.pipeline.cli", "render",
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "pipeline.cli", "render",
                            "--quality", "preview", "--scenes", "title", "--out", str(out), *args],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PATH": path}, timeout=120)
 

@@ -4,7 +4,6 @@ arguments, Python's and numpy's global ones by ``LectureScene`` with ``experimen
 from __future__ import annotations
 
 import importlib
-import os
 import random
 import subprocess
 import sys
@@ -15,8 +14,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
+from pipeline.registry import CHAPTERS
 from scenes.lib.experiment import SEED
-from scenes.registry import CHAPTERS
+from scenes.lib.settings import scene_env
 
 # Real renders: one worker runs them all, one after another.
 pytestmark = pytest.mark.xdist_group("render")
@@ -26,7 +26,7 @@ TITLE = CHAPTERS[0]
 
 def render_chapter_video(media_dir: Path, lang: str, theme: str) -> Path:
     """Render the title chapter at 480p15 into an empty ``media_dir`` with Manim's cache off."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LECTURE_LANG": lang, "LECTURE_THEME": theme}
+    env = {**scene_env(lang, theme), "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--progress_bar", "none",
          "--media_dir", str(media_dir), str(TITLE.path), TITLE.scene],

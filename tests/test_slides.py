@@ -13,8 +13,8 @@ from conftest import run_render
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from pipeline.slides import fetch_revealjs, npm_integrity
 from scenes.lib.strings import t
-from scenes.pipeline.slides import fetch_revealjs, npm_integrity
 
 pytestmark = pytest.mark.xdist_group("render")
 

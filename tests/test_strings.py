@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.registry import CHAPTERS
 from scenes.lib.strings import languages, t, table
-from scenes.registry import CHAPTERS
 
 
 def placeholders(text: str) -> set[str]:

@@ -24,10 +24,9 @@ from manim import FadeIn, FadeOut, ManimColor, Scene, config
 from .captions import beat_seconds_needed, cue_times, split_caption
 from .components.toc import get_table_of_contents
 from .experiment import SEED
+from .settings import SLIDES_DIR_ENV
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
-
-SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set by render.sh slides: where manim-slides writes the deck
 
 
 def _scene_base() -> type[Scene]:

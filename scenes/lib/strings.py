@@ -11,6 +11,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from .settings import LANG_ENV
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 STRINGS_DIR = ASSETS / "strings"
 DEFAULT_LANGUAGE = "en"
@@ -24,7 +26,7 @@ def languages() -> tuple[str, ...]:
 
 def current_language() -> str:
     """The active language, read from ``LECTURE_LANG`` (default English)."""
-    lang = os.environ.get("LECTURE_LANG", DEFAULT_LANGUAGE)
+    lang = os.environ.get(LANG_ENV, DEFAULT_LANGUAGE)
     if lang not in languages():
         raise ValueError(f"no string table for language {lang!r}; choose one of {', '.join(languages())}")
     return lang

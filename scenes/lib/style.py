@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .settings import THEME_ENV
+
 THEME_NAMES = ("dark", "light")
 DEFAULT_THEME = "dark"
 
@@ -68,7 +70,7 @@ THEMES = {theme.name: theme for theme in (DARK, LIGHT)}
 
 def current_theme() -> Theme:
     """The active theme, read from ``LECTURE_THEME`` (default dark)."""
-    name = os.environ.get("LECTURE_THEME", DEFAULT_THEME)
+    name = os.environ.get(THEME_ENV, DEFAULT_THEME)
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}; choose one of {', '.join(THEME_NAMES)}")
     return THEMES[name]

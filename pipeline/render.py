@@ -26,13 +26,12 @@ from typing import TypeVar
 
 import av
 
-from scenes.lib.strings import t
-from scenes.pipeline.environment import missing_requirement
-from scenes.pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
-from scenes.pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
-from scenes.pipeline.manim_worker import PARENT_ENV, X264_ENV
-from scenes.pipeline.options import ROOT, RenderOptions, fail
-from scenes.pipeline.publish import (
+from pipeline.environment import missing_requirement
+from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
+from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
+from pipeline.manim_worker import PARENT_ENV, X264_ENV
+from pipeline.options import RenderOptions, fail
+from pipeline.publish import (
     GIF_MAX_SECONDS,
     ChapterFiles,
     make_gif,
@@ -42,25 +41,33 @@ from scenes.pipeline.publish import (
     write_srt,
     write_vtt,
 )
-from scenes.pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
-from scenes.registry import CHAPTERS, Chapter
+from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
+from pipeline.registry import CHAPTERS, Chapter
+from scenes.lib.settings import ROOT, cache_root, scene_env
+from scenes.lib.strings import t
 
-# LECTURE_CACHE_DIR moves the caches (tests and the benchmark use their own).
-CACHE_ROOT = Path(os.environ.get("LECTURE_CACHE_DIR") or ROOT / ".cache").resolve()
-CACHE_DIR = CACHE_ROOT / "manim"
-LOG_DIR = CACHE_ROOT / "logs"
 MANIFEST_NAME = "manifest.json"
 T = TypeVar("T")
 
 
+def manim_cache() -> Path:
+    """Manim's media folders, one per language and theme, then one per chapter."""
+    return cache_root() / "manim"
+
+
+def log_dir() -> Path:
+    """Manim's output, one log file per chapter and variant."""
+    return cache_root() / "logs"
+
+
 def media_root(options: RenderOptions) -> Path:
     """Manim's media folders for one language and theme (one subfolder per chapter)."""
-    return CACHE_DIR / f"{options.lang}-{options.theme}"
+    return manim_cache() / f"{options.lang}-{options.theme}"
 
 
 def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False) -> list[str]:
     return [
-        sys.executable, "-m", "scenes.pipeline.manim_worker", "render",
+        sys.executable, "-m", "pipeline.manim_worker", "render",
         f"-q{options.quality.manim_flag}",
         "--progress_bar", "none",  # the log gets one line per animation, which the display reads
         *(["--transparent"] if transparent else []),
@@ -70,7 +77,7 @@ def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, tra
 
 
 def manim_env(options: RenderOptions) -> dict[str, str]:
-    env = dict(os.environ, LECTURE_LANG=options.lang, LECTURE_THEME=options.theme)
+    env = scene_env(options.lang, options.theme)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env[PARENT_ENV] = str(os.getpid())
     env[X264_ENV] = options.quality.x264
@@ -95,7 +102,7 @@ def probe_video(path: Path) -> dict[str, float | int]:
 
 
 def chapter_log(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
-    return LOG_DIR / options.variant / f"{chapter.stem}{'-transparent' if transparent else ''}.log"
+    return log_dir() / options.variant / f"{chapter.stem}{'-transparent' if transparent else ''}.log"
 
 
 def match_encoder_settings(video_dir: Path, x264: str) -> None:
@@ -196,7 +203,7 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
         return []
     jobs = min(options.jobs, len(todo))
     runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
-               f"{options.quality.name}); Manim's output: {LOG_DIR / options.variant}/")
+               f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
     return run_in_parallel(runner, [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
                                      for chapter, label, fingerprint in todo], jobs)
 
@@ -326,7 +333,7 @@ def manim_session(options: RenderOptions, runner: ProgressRunner, *media: Path):
     """Hold the language and theme's lock and mark the ``media`` folders as being written; at the
     end stop any Manim still running and, if one had to be killed mid-write, delete the files it
     may have left cut short."""
-    with exclusive(CACHE_DIR / f"{options.lang}-{options.theme}.lock"), ExitStack() as markers:
+    with exclusive(manim_cache() / f"{options.lang}-{options.theme}.lock"), ExitStack() as markers:
         started = [(folder, markers.enter_context(rendering_marker(folder))) for folder in media]
         try:
             yield

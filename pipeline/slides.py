@@ -29,15 +29,13 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
-from scenes.lib.lecture_scene import SLIDES_DIR_ENV
-from scenes.lib.strings import t
-from scenes.lib.style import THEMES
-from scenes.pipeline.jobs import ProgressRunner, run_in_parallel
-from scenes.pipeline.options import ROOT, SLIDES_CACHE, RenderOptions
-from scenes.pipeline.render import (
-    CACHE_DIR,
-    LOG_DIR,
+from pipeline.jobs import ProgressRunner, run_in_parallel
+from pipeline.options import RenderOptions, slides_cache
+from pipeline.registry import Chapter
+from pipeline.render import (
     MANIFEST_NAME,
+    log_dir,
+    manim_cache,
     manim_command,
     manim_env,
     manim_session,
@@ -46,13 +44,14 @@ from scenes.pipeline.render import (
     run_staged,
     write_json_atomically,
 )
-from scenes.registry import Chapter
+from scenes.lib.settings import ROOT, SLIDES_DIR_ENV, cache_root
+from scenes.lib.strings import t
+from scenes.lib.style import THEMES
 
 # The reveal.js release manim-slides 5.7.0's HTML template is written for, from the npm registry.
 REVEAL_VERSION = "6.0.1"
 REVEAL_TARBALL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
 REVEAL_INTEGRITY = "sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
-NPM_CACHE = ROOT / ".cache" / "npm"
 
 SLIDES_FOLDER = "slides"  # inside the variant folder
 DECK = "lecture"  # lecture.html, lecture_assets/, lecture.pptx
@@ -65,8 +64,9 @@ def npm_integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
-def fetch_revealjs(cache: Path = NPM_CACHE, url: str = REVEAL_TARBALL, integrity: str = REVEAL_INTEGRITY) -> Path:
+def fetch_revealjs(cache: Path | None = None, url: str = REVEAL_TARBALL, integrity: str = REVEAL_INTEGRITY) -> Path:
     """The pinned reveal.js npm tarball, downloaded once into ``cache`` and checked."""
+    cache = cache or cache_root() / "npm"
     tarball = cache / url.rsplit("/", 1)[1]
     if tarball.is_file() and npm_integrity(tarball.read_bytes()) == integrity:
         return tarball
@@ -109,7 +109,7 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
     match_encoder_settings(media_dir / "videos" / chapter.module / options.quality.manim_folder, options.quality.x264)
     env = dict(manim_env(options), **{SLIDES_DIR_ENV: str(folder)})
     runner.run(label, manim_command(chapter, options, media_dir), env, ROOT,
-               LOG_DIR / f"slides-{options.variant}" / f"{chapter.stem}.log", phase="slides ")
+               log_dir() / f"slides-{options.variant}" / f"{chapter.stem}.log", phase="slides ")
     slides = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))["slides"]
     runner.say(f"{label}: {len(slides)} slides in {time.monotonic() - started:.0f} s")
     return {
@@ -124,7 +124,7 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
 
 def slides_media(options: RenderOptions) -> Path:
     """Manim's media folders for the slide renders of one language and theme, one per chapter."""
-    return CACHE_DIR / f"slides-{options.lang}-{options.theme}"
+    return manim_cache() / f"slides-{options.lang}-{options.theme}"
 
 
 def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -> list[dict]:
@@ -132,7 +132,7 @@ def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -
     total = len(options.chapters)
     jobs = min(options.jobs, total)
     runner.say(f"Rendering {total} chapter(s) as slides, {jobs} at a time ({options.lang}, {options.theme}, "
-               f"{options.quality.name}); Manim's output: {LOG_DIR / ('slides-' + options.variant)}/")
+               f"{options.quality.name}); Manim's output: {log_dir() / ('slides-' + options.variant)}/")
     return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder,
                                             f"[{index}/{total}] {chapter.slug}", runner)
                                     for index, chapter in enumerate(options.chapters, start=1)], jobs)
@@ -201,7 +201,7 @@ def publish_slides(options: RenderOptions, staging: Path, runner: ProgressRunner
     the chapters' entries and the manifest's path."""
     stage = staging / SLIDES_FOLDER
     stage.mkdir()
-    folder = SLIDES_CACHE / options.variant
+    folder = slides_cache() / options.variant
     # manim-slides' joined slide videos in ``folder`` can be cut short by a kill too.
     with manim_session(options, runner, slides_media(options), folder):
         entries = render_decks(options, folder, runner)
@@ -233,7 +233,7 @@ def make_slides(options: RenderOptions) -> int:
 
 def present(options: RenderOptions) -> int:
     """Hand the chosen chapters' decks to manim-slides' own player (it replaces this process)."""
-    command = [sys.executable, "-m", "manim_slides", "present", "--folder", str(SLIDES_CACHE / options.variant),
+    command = [sys.executable, "-m", "manim_slides", "present", "--folder", str(slides_cache() / options.variant),
                *(chapter.scene for chapter in options.chapters)]
     print(f"Presenting {len(options.chapters)} chapter(s): right arrow = next slide, left = back, Q = quit", flush=True)
     os.execv(command[0], command)

@@ -18,11 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scenes.pipeline.options import (
+from pipeline.options import (
     DEFAULT_JOBS,
     DEFAULT_OUT,
     QUALITIES,
-    ROOT,
     Quality,
     UsageError,
     _choice,
@@ -30,10 +29,10 @@ from scenes.pipeline.options import (
     _scene_list,
     _writable_out,
 )
-from scenes.registry import Chapter, find_chapters
+from pipeline.registry import Chapter, find_chapters
+from scenes.lib.settings import CACHE_DIR_ENV, ROOT, cache_root, scene_env
 
 BENCH_QUALITIES = ("preview", "1080p")
-BENCH_CACHE = ROOT / ".cache" / "bench"
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
-    env = dict(os.environ, LECTURE_LANG="en", LECTURE_THEME="dark")
+    env = scene_env("en", "dark")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     plain_media = folder / "plain"
     print(f"{quality.name}: plain Manim, {len(chapters)} chapter(s) one after another...", flush=True)
@@ -110,7 +109,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path)
     # Through render.sh itself, so its checks of the installed packages count too.
     pipeline = [str(ROOT / "render.sh"), "render", "--quality", quality.name,
                 "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out")]
-    pipeline_env = dict(env, LECTURE_CACHE_DIR=str(folder / "cache"))
+    pipeline_env = {**env, CACHE_DIR_ENV: str(folder / "cache")}
     for run in (f"render.sh, cold ({DEFAULT_JOBS} jobs)", "render.sh, nothing changed"):
         print(f"{quality.name}: {run}...", flush=True)
         seconds = timed(pipeline, pipeline_env, log)
@@ -134,7 +133,7 @@ def bench(options: BenchOptions) -> int:
     results = {}
     try:
         for quality in options.qualities:
-            results[quality.name] = bench_quality(quality, options.chapters, BENCH_CACHE / quality.name)
+            results[quality.name] = bench_quality(quality, options.chapters, cache_root() / "bench" / quality.name)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1

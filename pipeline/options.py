@@ -8,11 +8,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.registry import Chapter, chapter_names, find_chapters
+from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import languages
 from scenes.lib.style import THEME_NAMES
-from scenes.registry import Chapter, chapter_names, find_chapters
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,6 @@ QUALITIES = {
 DEFAULT_QUALITY = "1080p"
 # Videos are dark; slides are light, because most lecture templates are white.
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
-# manim-slides' decks, one folder per variant (LECTURE_CACHE_DIR moves every cache, see render.py)
-SLIDES_CACHE = Path(os.environ.get("LECTURE_CACHE_DIR") or ROOT / ".cache").resolve() / "slides"
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
 COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench")
@@ -85,6 +82,11 @@ options:
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
 """
+
+
+def slides_cache() -> Path:
+    """manim-slides' decks, one folder per variant."""
+    return cache_root() / "slides"
 
 
 class UsageError(Exception):
@@ -190,7 +192,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         jobs=args.jobs,
     )
     if command == "present":
-        decks = SLIDES_CACHE / options.variant
+        decks = slides_cache() / options.variant
         missing = [c.slug for c in options.chapters if not (decks / f"{c.scene}.json").is_file()]
         if missing:
             asked = " ".join(argv)

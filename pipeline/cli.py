@@ -1,4 +1,4 @@
-"""Entry point behind ``render.sh``: ``python -m scenes.pipeline.cli COMMAND [OPTIONS]``.
+"""Entry point behind ``render.sh``: ``python -m pipeline.cli COMMAND [OPTIONS]``.
 
 ``check`` validates a whole command line with the standard library only (render.sh calls it before
 installing anything); ``list`` and ``help`` need nothing installed; ``render`` needs the venv.
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sys
 
+from pipeline.options import USAGE, UsageError, fail, parse_render_options, split_command
+from pipeline.registry import CHAPTERS
 from scenes.lib.strings import t
-from scenes.pipeline.options import USAGE, UsageError, fail, parse_render_options, split_command
-from scenes.registry import CHAPTERS
 
 
 def list_chapters() -> None:
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         if command in ("render", "slides", "present"):
             options = parse_render_options(rest, command)
         elif command == "bench":
-            from scenes.pipeline.bench import parse_bench_options
+            from pipeline.bench import parse_bench_options
 
             options = parse_bench_options(rest)
         elif command in ("list", "help") and rest:
@@ -42,19 +42,19 @@ def main(argv: list[str]) -> int:
     elif command == "list":
         list_chapters()
     elif command == "render":
-        from scenes.pipeline.render import render  # needs the venv (manim, PyAV)
+        from pipeline.render import render  # needs the venv (manim, PyAV)
 
         return render(options)
     elif command == "slides":
-        from scenes.pipeline.slides import make_slides  # needs the venv (manim-slides)
+        from pipeline.slides import make_slides  # needs the venv (manim-slides)
 
         return make_slides(options)
     elif command == "present":
-        from scenes.pipeline.slides import present  # needs the venv (manim-slides, a Qt binding)
+        from pipeline.slides import present  # needs the venv (manim-slides, a Qt binding)
 
         return present(options)
     elif command == "bench":
-        from scenes.pipeline.bench import bench  # needs the venv (manim, PyAV)
+        from pipeline.bench import bench  # needs the venv (manim, PyAV)
 
         return bench(options)
     else:

@@ -1,4 +1,4 @@
-"""One ``manim render`` as render.py runs it: ``python -m scenes.pipeline.manim_worker MANIM-ARGS``.
+"""One ``manim render`` as render.py runs it: ``python -m pipeline.manim_worker MANIM-ARGS``.
 
 Two things plain ``python -m manim`` cannot do: die with the render that started it (Manim runs in
 its own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of

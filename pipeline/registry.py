@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENES_DIR = Path(__file__).resolve().parent
+SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""Fingerprints: a hash of everything that decides a published file, so a re-run with nothing
+changed can keep what is already there instead of launching Manim or ffmpeg again.
+
+A chapter's fingerprint covers the code it runs (its own file and every module under ``scenes/`` it
+imports, found by reading the import statements, so editing chapter 3, the model's training code
+that only chapter 4 uses, or anything in this build tool leaves chapter 1 alone), the assets,
+manim.cfg, requirements.txt, and the options that change its files. The lecture's fingerprint covers
+its chapters' fingerprints, in order, and the options of the join.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from pathlib import Path
+
+from pipeline.options import RenderOptions
+from pipeline.registry import Chapter
+from scenes.lib.settings import ROOT
+
+# Bump when the way files are made changes in a way the sources below do not show.
+FINGERPRINT_VERSION = "2"
+SCENES_PACKAGE = "scenes"
+ASSET_FOLDERS = ("assets",)
+SETTINGS_FILES = ("manim.cfg", "requirements.txt")
+_SKIPPED_PARTS = {"__pycache__"}
+
+
+def _module_file(module: str, root: Path) -> Path | None:
+    """The file of a dotted module name under ``root`` (a package's ``__init__.py``), if it is one."""
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path, module: str) -> set[str]:
+    """The dotted names a module's import statements may load: for ``from X import a``, X and X.a."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                anchor = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{anchor}.{node.module}" if node.module else anchor
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def imported_files(module: str, root: Path = ROOT) -> list[Path]:
+    """Every file under ``scenes/`` that importing ``module`` runs: itself, the packages around
+    each module, and what they import in turn, relative to ``root`` and sorted."""
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen or name.split(".")[0] != SCENES_PACKAGE:
+            continue
+        # Importing a.b.c runs a/__init__.py and a/b/__init__.py first.
+        parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]
+        todo += [parent for parent in parents if parent not in seen]
+        path = _module_file(name, root)
+        if path is None:
+            continue  # an attribute imported from a package, not a module
+        seen[name] = path
+        todo += sorted(_imported_modules(path, name) - seen.keys())
+    return sorted(path.relative_to(root) for path in seen.values())
+
+
+def shared_files(root: Path = ROOT) -> list[Path]:
+    """The files every chapter depends on besides its code: assets and settings, relative to ``root``."""
+    found = [root / name for name in SETTINGS_FILES if (root / name).is_file()]
+    for folder in ASSET_FOLDERS:
+        found += [path for path in (root / folder).rglob("*")
+                  if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)]
+    return sorted(path.relative_to(root) for path in found)
+
+
+def chapter_sources(chapter: Chapter, root: Path = ROOT) -> list[Path]:
+    """Every file that can change this chapter's video, relative to ``root``, in a stable order."""
+    return sorted(set(imported_files(f"{SCENES_PACKAGE}.{chapter.module}", root)) | set(shared_files(root)))
+
+
+def _digest(parts: list[str], files: list[Path], root: Path) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode() + b"\0")
+    for path in files:
+        hasher.update(str(path).encode() + b"\0")
+        hasher.update(hashlib.sha256((root / path).read_bytes()).digest())
+    return hasher.hexdigest()[:32]
+
+
+def chapter_fingerprint(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> str:
+    """The hash of everything that decides this chapter's published files."""
+    parts = [FINGERPRINT_VERSION, chapter.slug, chapter.scene, options.lang, options.theme, options.quality.name,
+             f"x264={options.quality.x264}", f"transparent={options.transparent}",
+             f"gif={'gif' in options.formats}"]
+    return _digest(parts, chapter_sources(chapter, root), root)
+
+
+def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
+    """The hash of everything that decides lecture.mp4, its subtitles, chapters.txt, the thumbnail
+    and the WebM: which chapters, in which order, with which fingerprints, and the options."""
+    joined = [(entry["name"], entry.get("fingerprint")) for entry in chapters]
+    parts = [FINGERPRINT_VERSION, json.dumps(joined), options.lang, options.theme, options.quality.name,
+             f"webm={'webm' in options.formats}"]
+    return _digest(parts, [], ROOT)

@@ -1,0 +1,38 @@
+"""Settings shared by the scenes, the build tool and the tests: the project folder and the names of
+the environment variables that carry a render's choices into a Manim process.
+
+Standard library only: ``render.sh`` reads it before anything is installed.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "LANG_ENV",
+    "ROOT",
+    "SLIDES_DIR_ENV",
+    "THEME_ENV",
+    "UPDATE_REFERENCES_ENV",
+    "cache_root",
+    "scene_env",
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LANG_ENV = "LECTURE_LANG"  # the language a chapter is drawn in
+THEME_ENV = "LECTURE_THEME"  # its colour theme
+SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set for slides: where manim-slides writes the deck
+CACHE_DIR_ENV = "LECTURE_CACHE_DIR"  # moves .cache/ (the tests and the benchmark use their own)
+UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references
+
+
+def cache_root() -> Path:
+    """The folder of every cache (Manim's media, logs, decks, npm tarballs), read at call time."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or ROOT / ".cache").resolve()
+
+
+def scene_env(lang: str, theme: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment for a Manim process that draws in ``lang`` and ``theme``."""
+    return {**(os.environ if base is None else base), LANG_ENV: lang, THEME_ENV: theme}
