@@ -2,9 +2,12 @@
 readable progress display for them all.
 
 Each Manim process gets its own process group, so stopping a chapter also stops the LaTeX it
-started. The progress display prints a line when a chapter starts and ends, when it has moved on
-by some animations (at most every ``PROGRESS_EVERY`` seconds per chapter), and a heartbeat when a
-chapter has been quiet for ``HEARTBEAT_EVERY`` seconds (LaTeX, a long animation).
+started. On a terminal the display is live (rich, which Manim already installs): a bar per running
+chapter and an overall bar with the time left, its totals taken from each chapter's last run. Where
+output is not a terminal (CI, a log file) it prints plain lines instead: one when a chapter starts
+and ends, one when it has moved on by some animations (at most every ``PROGRESS_EVERY`` seconds per
+chapter), and a heartbeat when a chapter has been quiet for ``HEARTBEAT_EVERY`` seconds (LaTeX, a
+long animation).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +23,9 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 PROGRESS_EVERY = 10.0
 TICK_SECONDS = 1.0  # how often the main thread prints progress while chapters run
@@ -69,20 +76,86 @@ class _Task:
     last_line: float = field(default_factory=time.monotonic)
 
 
+class _LiveDisplay:
+    """The terminal display: one bar per running chapter, and an overall bar (animations of every
+    planned chapter, from their last runs) whose time left rich estimates from the pace so far."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}"), TimeRemainingColumn(compact=True, elapsed_when_finished=True),
+            console=console, transient=True, refresh_per_second=4)
+        self.overall: TaskID | None = None
+        self.bars: dict[str, TaskID] = {}
+
+    def start(self, planned: dict[str, int | None]) -> None:
+        known = [total for total in planned.values() if total]
+        # Unknown totals (a chapter's first run) leave the overall bar without an end, so no ETA.
+        total = sum(known) if len(known) == len(planned) else None
+        self.overall = self.progress.add_task("all chapters", total=total, note=f"0/{len(planned)} chapters")
+        self.progress.start()
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+    def update(self, tasks: list[_Task], first_passes: list[_Task], done_animations: int, done_chapters: int,
+               planned: int) -> None:
+        for task in tasks:
+            if task.label not in self.bars:
+                self.bars[task.label] = self.progress.add_task(task.label, total=task.total, note=task.phase)
+            # A chapter that has grown past its last run's count has no known end any more.
+            known = task.total if task.total and task.total >= task.animation else None
+            self.progress.update(self.bars[task.label], completed=task.animation, total=known)
+        running = {task.label for task in tasks}
+        for label in [label for label in self.bars if label not in running]:
+            self.progress.remove_task(self.bars.pop(label))
+        completed = done_animations + sum(task.animation for task in first_passes)
+        self.progress.update(self.overall, completed=completed, note=f"{done_chapters}/{planned} chapters")
+
+
 class ProgressRunner:
     """Runs Manim commands from worker threads; the main thread calls :meth:`tick` about once a
-    second to print progress, and :meth:`stop` to end every running process."""
+    second to show progress, and :meth:`stop` to end every running process.
 
-    def __init__(self) -> None:
+    ``console`` is where the live display draws; by default it is live only when standard output is
+    a terminal, and plain lines are printed otherwise.
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
         self._lock = threading.Lock()
         self._processes: set[subprocess.Popen] = set()
         self._tasks: dict[str, _Task] = {}
+        self._planned: dict[str, int | None] = {}
+        self._done_animations = 0
+        self._finished: set[str] = set()
+        if console is None and sys.stdout.isatty():
+            console = Console()
+        self._live = _LiveDisplay(console) if console is not None else None
+        self._live_started = False
         self.stopping = threading.Event()
         self.stopped_any = False  # a process was killed mid-render: its files may be cut short
 
+    def plan(self, logs: dict[str, Path]) -> None:
+        """The chapters about to run (label -> log of their last run), for the overall bar's total."""
+        self._planned = {label: animations_played(log) for label, log in logs.items()}
+
     def say(self, line: str) -> None:
         with self._lock:
-            print(line, flush=True)
+            if self._live_started:
+                self._live.progress.console.print(line, highlight=False, markup=False)
+            else:
+                print(line, flush=True)
+
+    def __enter__(self) -> ProgressRunner:
+        if self._live is not None and self._planned:
+            self._live.start(self._planned)
+            self._live_started = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._live_started:
+            self._live.stop()
+            self._live_started = False
 
     def run(self, label: str, command: list[str], env: dict[str, str], cwd: Path, log: Path,
             phase: str = "") -> None:
@@ -109,15 +182,24 @@ class ProgressRunner:
                 with self._lock:
                     self._processes.discard(process)
                     self._tasks.pop(label, None)
+                    if label not in self._finished:  # a transparent pass of a chapter is not in the plan
+                        self._finished.add(label)
+                        self._done_animations += task.animation
         if self.stopping.is_set():
             raise Stopped(label)
         if code != 0:
             raise ManimFailed(label.split("] ", 1)[-1], code, log)
 
     def tick(self) -> None:
-        """Print what moved since the last tick, within the display's rate limits."""
+        """Show what moved since the last tick: redraw the live display, or print plain lines
+        within their rate limits."""
         now = time.monotonic()
         with self._lock:
+            if self._live_started:
+                first_passes = [task for task in self._tasks.values() if task.label not in self._finished]
+                self._live.update(list(self._tasks.values()), first_passes, self._done_animations,
+                                  len(self._finished), len(self._planned))
+                return
             for task in self._tasks.values():
                 quiet = now - task.last_line
                 if (task.animation > task.shown and quiet >= PROGRESS_EVERY) or quiet >= HEARTBEAT_EVERY:
@@ -155,7 +237,7 @@ T = TypeVar("T")
 def run_in_parallel(runner: ProgressRunner, calls: list[Callable[[], T]], jobs: int) -> list[T]:
     """Run ``calls`` ``jobs`` at a time from worker threads, printing progress meanwhile; return their
     results in order. The first failure (or Ctrl-C) stops every running Manim and is raised."""
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
+    with runner, ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="chapter") as pool:
         futures = [pool.submit(call) for call in calls]
         try:
             pending = set(futures)

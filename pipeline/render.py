@@ -204,6 +204,7 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
     jobs = min(options.jobs, len(todo))
     runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
+    runner.plan({label: chapter_log(chapter, options) for chapter, label, _ in todo})
     return run_in_parallel(runner, [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
                                      for chapter, label, fingerprint in todo], jobs)
 

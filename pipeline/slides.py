@@ -108,8 +108,8 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
     media_dir = slides_media(options) / chapter.module
     match_encoder_settings(media_dir / "videos" / chapter.module / options.quality.manim_folder, options.quality.x264)
     env = dict(manim_env(options), **{SLIDES_DIR_ENV: str(folder)})
-    runner.run(label, manim_command(chapter, options, media_dir), env, ROOT,
-               log_dir() / f"slides-{options.variant}" / f"{chapter.stem}.log", phase="slides ")
+    runner.run(label, manim_command(chapter, options, media_dir), env, ROOT, slides_log(chapter, options),
+               phase="slides ")
     slides = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))["slides"]
     runner.say(f"{label}: {len(slides)} slides in {time.monotonic() - started:.0f} s")
     return {
@@ -120,6 +120,11 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
         "slides": len(slides),
         "looping": [number for number, slide in enumerate(slides, start=1) if slide["loop"]],
     }
+
+
+def slides_log(chapter: Chapter, options: RenderOptions) -> Path:
+    """Manim's output for one chapter's deck."""
+    return log_dir() / f"slides-{options.variant}" / f"{chapter.stem}.log"
 
 
 def slides_media(options: RenderOptions) -> Path:
@@ -133,9 +138,10 @@ def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -
     jobs = min(options.jobs, total)
     runner.say(f"Rendering {total} chapter(s) as slides, {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {log_dir() / ('slides-' + options.variant)}/")
-    return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder,
-                                            f"[{index}/{total}] {chapter.slug}", runner)
-                                    for index, chapter in enumerate(options.chapters, start=1)], jobs)
+    labels = {chapter: f"[{index}/{total}] {chapter.slug}" for index, chapter in enumerate(options.chapters, start=1)}
+    runner.plan({labels[chapter]: slides_log(chapter, options) for chapter in options.chapters})
+    return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder, labels[chapter], runner)
+                                    for chapter in options.chapters], jobs)
 
 
 def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:

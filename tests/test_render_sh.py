@@ -181,7 +181,8 @@ def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(previ
 def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp_path):
     """The build tool, the tests and the docs are not part of any chapter's picture."""
     project = tmp_path / "project"
-    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
     for name in tracked.splitlines():
         if (ROOT / name).is_file() and not name.startswith("tests/reference_frames/"):
             (project / name).parent.mkdir(parents=True, exist_ok=True)
