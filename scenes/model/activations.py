@@ -19,6 +19,20 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "ACTIVATION_NAMES",
+    "DEFAULT_LEAKY_SLOPE",
+    "DEFAULT_PRELU_ALPHA",
+    "RELU_FAMILY",
+    "Activation",
+    "activation",
+    "check_activation_name",
+    "rectifier_parts",
+    "sigmoid",
+    "sigmoid_prime",
+    "sigmoid_slope_max",
+]
+
 #: Activations in the order the lecture introduces them.
 ACTIVATION_NAMES: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu")
 
@@ -83,11 +97,16 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
 
 
 def sigmoid_prime(x: np.ndarray | float) -> np.ndarray:
-    """Derivative ``sigmoid(x) * (1 - sigmoid(x))``.
+    """Derivative ``sigmoid(x) * (1 - sigmoid(x))``, never above 1/4 in floating point too.
 
-    Computed as ``e / (1 + e)**2`` with ``e = exp(-|x|)`` so it stays strictly
-    positive far into the tails instead of rounding ``1 - s`` to 0, and capped at
-    the exact maximum 1/4 so rounding never breaks the bound.
+    Two exact forms of the same function, each used where it rounds well:
+
+    * ``|x| <= 2``: ``1/4 - tanh(x/2)**2 / 4`` (because ``sigmoid(x) - 1/2 = tanh(x/2) / 2``).
+      A non-negative number subtracted from the exact 1/4 rounds to at most 1/4, so
+      the bound holds by construction, without a clamp.
+    * ``|x| > 2``: ``e / (1 + e)**2`` with ``e = exp(-|x|)``, which stays strictly
+      positive far into the tails instead of rounding ``1 - s`` to 0; there the
+      value is below ``sigmoid'(2) ~ 0.105``, far from 1/4.
 
     Parameters
     ----------
@@ -99,9 +118,46 @@ def sigmoid_prime(x: np.ndarray | float) -> np.ndarray:
     numpy.ndarray
         Values in ``(0, 1/4]``; exactly ``0.25`` at ``x = 0``.
     """
-    e = np.exp(-np.abs(np.asarray(x, dtype=float)))
-    # Near x = 0 rounding can land one ulp above the true maximum; 1/4 is exact.
-    return np.minimum(e / (1.0 + e) ** 2, 0.25)
+    x = np.asarray(x, dtype=float)
+    e = np.exp(-np.abs(x))
+    tails = e / (1.0 + e) ** 2
+    centre = 0.25 - 0.25 * np.tanh(0.5 * x) ** 2
+    return np.where(np.abs(x) <= 2.0, centre, tails)
+
+
+def rectifier_parts(
+    x: np.ndarray | float, negative_slope: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Value and derivative of the ReLU family with the given negative-side slope.
+
+    ``f(x) = x`` for ``x > 0`` and ``slope * x`` otherwise; ``f'(x) = 1`` for
+    ``x > 0`` and ``slope`` otherwise (so at exactly 0 the derivative is the
+    negative-side slope: ``ReLU'(0) = 0``). The one implementation behind
+    :meth:`Activation.f`, :meth:`Activation.df` and the training loops, where the
+    slope can be one learned value per unit (PReLU).
+
+    Parameters
+    ----------
+    x
+        Pre-activation, any shape.
+    negative_slope
+        Scalar, or an array broadcasting against ``x`` (one slope per unit).
+
+    Returns
+    -------
+    value, derivative : numpy.ndarray
+        Both broadcast to the shape of ``x``.
+
+    Examples
+    --------
+    >>> value, slope = rectifier_parts(np.array([-2.0, 3.0]), 0.25)
+    >>> value.tolist(), slope.tolist()
+    ([-0.5, 3.0], [0.25, 1.0])
+    """
+    x = np.asarray(x, dtype=float)
+    positive = x > 0
+    slope = np.broadcast_to(np.asarray(negative_slope, dtype=float), np.broadcast(x, negative_slope).shape)
+    return np.where(positive, x, slope * x), np.where(positive, 1.0, slope)
 
 
 def sigmoid_slope_max() -> tuple[float, float]:
@@ -168,7 +224,7 @@ class Activation:
             return sigmoid(x)
         if self.name == "tanh":
             return np.tanh(x)
-        return np.where(x > 0, x, self.negative_slope * x)
+        return rectifier_parts(x, self.negative_slope)[0]
 
     def df(self, x: np.ndarray | float) -> np.ndarray:
         """Derivative of the activation with respect to its input, elementwise.
@@ -191,7 +247,7 @@ class Activation:
             return sigmoid_prime(x)
         if self.name == "tanh":
             return 1.0 - np.tanh(x) ** 2
-        return np.where(x > 0, 1.0, self.negative_slope)
+        return rectifier_parts(x, self.negative_slope)[1]
 
 
 def activation(name: str, **params: Any) -> Activation:

@@ -1,19 +1,41 @@
 """Gradients through deep networks: the idealised chain and a real MLP.
 
 Chapter 2 and 3 numbers: the per-layer local factors ``w_k * f'(z_k)`` of a
-one-neuron-per-layer chain, their running product, and the per-layer weight-gradient
-norms of a seeded deep MLP after one hand-written forward/backward pass.
+one-neuron-per-layer chain, their running product, and, for a seeded deep MLP at
+initialisation, the per-layer norms of the backpropagated signal ``dL/dz_k`` and of
+the weight gradients ``dL/dW_k`` after one hand-written forward/backward pass.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import RELU_FAMILY, Activation, activation, check_activation_name
+from .activations import RELU_FAMILY, Activation, activation, check_activation_name, sigmoid_slope_max
 
-#: |w| in the best case of the chain: weights neither shrink nor grow the gradient.
+__all__ = [
+    "BEST_CASE_WEIGHT",
+    "INIT_NAMES",
+    "LayerGradients",
+    "backward_chain",
+    "best_case_chain",
+    "chain_local_factors",
+    "default_init",
+    "growth_weight_threshold",
+    "init_weights",
+    "layer_gradient_norms",
+    "layer_gradients",
+    "mlp_backward",
+    "mlp_loss_and_gradients",
+    "orders_of_magnitude_exceeded",
+    "steepest_input",
+]
+
+#: |w| of the normalised chain: with |w| = 1 the weights neither shrink nor grow the
+#: gradient, so the chain isolates what the activation's slope does. A choice, not a bound.
 BEST_CASE_WEIGHT = 1.0
 
 #: Initialisations :func:`layer_gradient_norms` accepts.
@@ -180,14 +202,66 @@ def init_weights(
     return weights
 
 
+def mlp_backward(
+    weights: list[np.ndarray], x: np.ndarray, targets: np.ndarray, act: Activation
+) -> tuple[float, list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """One forward and backward pass of a bias-free MLP, keeping every intermediate.
+
+    The network is ``h_0 = x``, ``z_k = h_{k-1} W_k``, ``h_k = f(z_k)`` for every layer
+    but the last, and a linear readout ``z_L = y = h_{L-1} W_L``. Loss
+    ``L = mean((y - t)**2) / 2`` over all outputs.
+
+    Parameters
+    ----------
+    weights
+        ``W_1 .. W_L``, shapes ``(n_{k-1}, n_k)``.
+    x
+        Inputs, shape ``(batch, n_0)``.
+    targets
+        Shape ``(batch, n_L)``.
+    act
+        Hidden activation.
+
+    Returns
+    -------
+    loss : float
+        The MSE loss.
+    grads : list of numpy.ndarray
+        ``dL/dW_k = h_{k-1}^T dL/dz_k``, same shapes as ``weights``.
+    signals : list of numpy.ndarray
+        The backpropagated signal ``dL/dz_k`` for ``k = 1 .. L``, shapes ``(batch, n_k)``.
+    pre_activations : list of numpy.ndarray
+        ``z_1 .. z_{L-1}`` of the hidden layers.
+    """
+    hs = [np.asarray(x, dtype=float)]
+    zs = []
+    for w in weights[:-1]:
+        zs.append(hs[-1] @ w)
+        hs.append(act.f(zs[-1]))
+    y = hs[-1] @ weights[-1]
+    err = y - targets
+    loss = 0.5 * float(np.mean(err**2))
+
+    grads: list[np.ndarray] = [np.empty(0)] * len(weights)
+    signals: list[np.ndarray] = [np.empty(0)] * len(weights)
+    delta = err / err.size  # dL/dy = dL/dz_L
+    signals[-1] = delta
+    grads[-1] = hs[-1].T @ delta
+    upstream = delta @ weights[-1].T  # dL/dh_{L-1}
+    for k in range(len(weights) - 2, -1, -1):
+        delta = upstream * act.df(zs[k])  # dL/dz_k
+        signals[k] = delta
+        grads[k] = hs[k].T @ delta
+        upstream = delta @ weights[k].T
+    return loss, grads, signals, zs
+
+
 def mlp_loss_and_gradients(
     weights: list[np.ndarray], x: np.ndarray, targets: np.ndarray, act: Activation
 ) -> tuple[float, list[np.ndarray]]:
     """MSE loss of a bias-free MLP and ``dL/dW`` for every layer, by hand-written backprop.
 
-    The network is ``h_0 = x``, ``h_k = f(h_{k-1} W_k)`` for every layer but the last,
-    and a linear readout ``y = h_{L-1} W_L``. Loss ``L = mean((y - t)**2) / 2`` over
-    all outputs.
+    The network and loss are those of :func:`mlp_backward`.
 
     Parameters
     ----------
@@ -207,35 +281,52 @@ def mlp_loss_and_gradients(
     grads : list of numpy.ndarray
         ``dL/dW_k``, same shapes as ``weights``.
     """
-    hs = [np.asarray(x, dtype=float)]
-    zs = []
-    for w in weights[:-1]:
-        zs.append(hs[-1] @ w)
-        hs.append(act.f(zs[-1]))
-    y = hs[-1] @ weights[-1]
-    err = y - targets
-    loss = 0.5 * float(np.mean(err**2))
-
-    grads: list[np.ndarray] = [np.empty(0)] * len(weights)
-    delta = err / err.size  # dL/dy
-    grads[-1] = hs[-1].T @ delta
-    upstream = delta @ weights[-1].T  # dL/dh_{L-1}
-    for k in range(len(weights) - 2, -1, -1):
-        delta = upstream * act.df(zs[k])  # dL/dz_k
-        grads[k] = hs[k].T @ delta
-        upstream = delta @ weights[k].T
+    loss, grads, _, _ = mlp_backward(weights, x, targets, act)
     return loss, grads
 
 
-def layer_gradient_norms(
+@dataclass(frozen=True)
+class LayerGradients:
+    """Result of :func:`layer_gradients`: one seeded deep MLP, at initialisation.
+
+    Attributes
+    ----------
+    name, init
+        Hidden activation and weight initialisation.
+    weight_norms
+        Shape ``(depth,)``: Frobenius norm of ``dL/dW_k``, first layer first.
+    signal_norms
+        Shape ``(depth,)``: Frobenius norm of the backpropagated signal ``dL/dz_k``
+        (the last entry is ``dL/dy`` at the linear readout). Unlike ``dL/dW_k =
+        h_{k-1}^T dL/dz_k`` it does not depend on the layer's own inputs.
+    active_fraction
+        Share of hidden pre-activations ``z > 0`` over all hidden layers and inputs.
+    """
+
+    name: str
+    init: str
+    weight_norms: np.ndarray
+    signal_norms: np.ndarray
+    active_fraction: float
+
+
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    # Cached results are shared between callers: nobody may change them in place.
+    arr = np.array(arr, dtype=float)
+    arr.flags.writeable = False
+    return arr
+
+
+@functools.lru_cache(maxsize=32)
+def layer_gradients(
     name: str,
     depth: int = 10,
     width: int = 32,
     batch: int = 256,
     seed: int = 0,
     init: str | None = None,
-) -> np.ndarray:
-    """Frobenius norm of ``dL/dW_k`` for each of the ``depth`` weight matrices of a deep MLP.
+) -> LayerGradients:
+    """Per-layer gradient norms of a seeded deep MLP at initialisation (one pass, cached).
 
     The net has ``depth`` weight matrices: ``depth - 1`` hidden layers of ``width``
     units (input dimension ``width``), each followed by the activation, and the last
@@ -261,13 +352,13 @@ def layer_gradient_norms(
 
     Returns
     -------
-    numpy.ndarray
-        Shape ``(depth,)``, first layer first.
+    LayerGradients
+        Weight-gradient and signal norms, first layer first (read-only arrays).
 
     Examples
     --------
-    >>> norms = layer_gradient_norms("sigmoid")
-    >>> bool(norms[0] / norms[-1] < 1e-5)
+    >>> grads = layer_gradients("sigmoid")
+    >>> bool(grads.signal_norms[0] < grads.signal_norms[-1] / 1e5)
     True
     """
     act = activation(name)
@@ -282,8 +373,97 @@ def layer_gradient_norms(
     x = rng.normal(size=(batch, width))
     targets = rng.normal(size=(batch, 1))
     weights = init_weights([width] * depth + [1], init, rng)
-    _, grads = mlp_loss_and_gradients(weights, x, targets, act)
-    return np.array([np.linalg.norm(g) for g in grads])
+    _, grads, signals, zs = mlp_backward(weights, x, targets, act)
+    return LayerGradients(
+        name=name,
+        init=init,
+        weight_norms=_read_only([np.linalg.norm(g) for g in grads]),
+        signal_norms=_read_only([np.linalg.norm(d) for d in signals]),
+        active_fraction=float(np.mean([np.mean(z > 0) for z in zs])),
+    )
+
+
+def layer_gradient_norms(
+    name: str,
+    depth: int = 10,
+    width: int = 32,
+    batch: int = 256,
+    seed: int = 0,
+    init: str | None = None,
+) -> np.ndarray:
+    """Frobenius norm of ``dL/dW_k`` for each weight matrix of :func:`layer_gradients`' MLP.
+
+    Parameters
+    ----------
+    name, depth, width, batch, seed, init
+        As for :func:`layer_gradients`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(depth,)``, first layer first (a fresh, writeable copy).
+
+    Examples
+    --------
+    >>> norms = layer_gradient_norms("sigmoid")
+    >>> bool(norms[0] / norms[-1] < 1e-5)
+    True
+    """
+    return np.array(layer_gradients(name, depth, width, batch, seed, init).weight_norms)
+
+
+def orders_of_magnitude_exceeded(ratio: float) -> int:
+    """The largest whole ``n`` with ``ratio > 10**n``: "more than n orders of magnitude".
+
+    Rounding ``log10`` to the nearest integer would round 6.6 orders up to a claim of 7;
+    this never claims more than was measured.
+
+    Parameters
+    ----------
+    ratio
+        A positive ratio (largest over smallest).
+
+    Returns
+    -------
+    int
+        ``ceil(log10(ratio)) - 1``, corrected for floating-point rounding.
+
+    Raises
+    ------
+    ValueError
+        If ``ratio`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> orders_of_magnitude_exceeded(3.7e6), orders_of_magnitude_exceeded(1e6)
+    (6, 5)
+    """
+    ratio = float(ratio)
+    if not (math.isfinite(ratio) and ratio > 0):
+        raise ValueError(f"ratio must be a positive finite number, got {ratio!r}")
+    n = math.ceil(math.log10(ratio)) - 1
+    # log10 can land a hair off an exact power of ten; settle it with the ratio itself.
+    while ratio > 10.0 ** (n + 1):
+        n += 1
+    while n > -400 and not ratio > 10.0**n:
+        n -= 1
+    return n
+
+
+def growth_weight_threshold() -> float:
+    """The ``|w|`` above which a sigmoid layer's factor ``|w sigma'(w a + b)|`` can exceed 1.
+
+    ``sigma'`` never exceeds 1/4, so ``|w sigma'(.)| <= |w| / 4``, with equality when the
+    pre-activation is 0: the factor can exceed 1 (and gradients grow instead of
+    shrinking) only when ``|w| > 4``.
+
+    Returns
+    -------
+    float
+        ``1 / max sigma'``, i.e. ``4.0``.
+    """
+    _, peak = sigmoid_slope_max()
+    return 1.0 / peak
 
 
 def backward_chain(factors: np.ndarray) -> np.ndarray:

@@ -1,10 +1,15 @@
-"""Small training runs for chapters 4 and 5: dying units, a single neuron, PReLU's alpha.
+"""Small training runs for chapters 3, 4 and 5: what vanishing costs, dying units, PReLU's alpha.
 
 All runs are plain full-batch gradient descent with hand-written gradients, seeded
 with ``numpy.random.default_rng(seed)`` so a scene shows the same numbers every render.
+The runs a chapter shows are cached (``functools.lru_cache``) and return read-only
+arrays, so chapters and tests can share them without recomputing.
 
-* :func:`dead_unit_curve` - fraction of dead hidden units while a one-hidden-layer
-  MLP trains with a too-large learning rate.
+* :func:`train_deep_network` - the deep sigmoid and ReLU networks of chapters 2 and 3
+  trained on the same data: loss per step and how far each layer's weights moved.
+* :func:`dead_unit_curve` - fraction of hidden units inactive on every input while a
+  one-hidden-layer MLP trains with a too-large learning rate.
+* :func:`dead_fraction_spread` - the same run over several seeds.
 * :func:`neuron_trajectory` - one neuron ``a = f(w x + b)`` knocked into the dead
   zone by one oversized update, then trained on.
 * :func:`fit_prelu_alpha` - PReLU's negative slope learned from data.
@@ -12,17 +17,57 @@ with ``numpy.random.default_rng(seed)`` so a scene shows the same numbers every 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import DEFAULT_PRELU_ALPHA, RELU_FAMILY, Activation, activation, check_activation_name
+from .activations import (
+    DEFAULT_PRELU_ALPHA,
+    RELU_FAMILY,
+    Activation,
+    activation,
+    check_activation_name,
+    rectifier_parts,
+)
+from .networks import default_init, init_weights, mlp_backward
 
-#: PReLU's alpha steps at ``lr * PRELU_ALPHA_LR_SCALE``. Its gradient sums ``z * dL/da``
-#: over every input, so with |z| large (a unit deep in the negative region) a full-size
-#: step flings alpha far past any sensible slope; a tenth keeps it on a readable path.
+__all__ = [
+    "DEAD_RUN_SEEDS",
+    "DEFAULT_DEAD_RUN",
+    "DEFAULT_DEEP_RUN",
+    "PRELU_ALPHA_LR_SCALE",
+    "DeadFractionSpread",
+    "DeadRunSettings",
+    "DeadUnitRun",
+    "DeepRunSettings",
+    "DeepTrainingRun",
+    "NeuronTrajectory",
+    "dead_fraction_spread",
+    "dead_unit_curve",
+    "fit_prelu_alpha",
+    "neuron_trajectory",
+    "prelu_fit_data",
+    "spread_inputs",
+    "train_deep_network",
+]
+
+#: PReLU's alpha steps at ``lr * PRELU_ALPHA_LR_SCALE``, a tenth of the weights' rate.
+#: Its gradient sums ``z * dL/da`` over every input, so with |z| large (a unit deep in
+#: the negative region) a full-size step flings alpha far past any sensible slope and
+#: chapter 5's layer diverges; scenes that show PReLU say so on screen.
 PRELU_ALPHA_LR_SCALE = 0.1
+
+#: Seeds (0 .. DEAD_RUN_SEEDS - 1) over which chapter 4 shows the spread of the dead fraction.
+DEAD_RUN_SEEDS = 10
+
+
+def _read_only(values: np.ndarray | list[float]) -> np.ndarray:
+    # Cached results are shared between callers: nobody may change them in place.
+    arr = np.array(values, dtype=float)
+    arr.flags.writeable = False
+    return arr
 
 
 @dataclass(frozen=True)
@@ -73,9 +118,14 @@ class DeadUnitRun:
     dead_fraction
         Shape ``(steps + 1,)``; entry ``t`` is the fraction of hidden units whose
         pre-activation is ``<= 0`` on every training input after ``t`` steps
-        (entry 0 = at initialisation).
+        (entry 0 = at initialisation). For ReLU such a unit is dead (no gradient
+        reaches its weights); for Leaky ReLU and PReLU it is only inactive, since
+        its negative-side slope still passes a gradient.
     loss
         Shape ``(steps + 1,)``; MSE loss at the same moments.
+    final_slopes
+        Shape ``(width,)``: each hidden unit's negative-side slope after the last
+        step (constant except for PReLU, which learns one alpha per unit).
     """
 
     name: str
@@ -85,6 +135,7 @@ class DeadUnitRun:
     seed: int
     dead_fraction: np.ndarray
     loss: np.ndarray
+    final_slopes: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -141,6 +192,12 @@ class NeuronTrajectory:
         """Ordinary steps after the kick until every input is active again, or ``None``."""
         full = np.flatnonzero(self.active_counts[2:] == self.z.shape[1])
         return int(full[0]) + 1 if full.size else None
+
+    @property
+    def first_negative_alpha_row(self) -> int | None:
+        """First row whose ``alpha`` is below 0 (PReLU's slope is not constrained), or ``None``."""
+        negative = np.flatnonzero(self.alpha < 0)
+        return int(negative[0]) if negative.size else None
 
     @property
     def revival_step(self) -> int | None:
@@ -228,12 +285,7 @@ def spread_inputs(rng: np.random.Generator, n: int, low: float, high: float) -> 
     return edges[:-1] + rng.uniform(0.0, 1.0, size=n) * (edges[1] - edges[0])
 
 
-def _leaky_parts(z: np.ndarray, slope: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    # Value and derivative of the ReLU family with negative-side slope `slope`
-    # (derivative at exactly 0 is the negative-side slope, as in Activation.df).
-    return np.where(z > 0, z, slope * z), np.where(z > 0, 1.0, slope)
-
-
+@functools.lru_cache(maxsize=64)
 def dead_unit_curve(
     name: str,
     steps: int = DEFAULT_DEAD_RUN.steps,
@@ -241,7 +293,7 @@ def dead_unit_curve(
     seed: int = 0,
     **params: float,
 ) -> DeadUnitRun:
-    """Dead-unit fraction and loss while a one-hidden-layer MLP trains with a large lr.
+    """Inactive-unit fraction and loss while a one-hidden-layer MLP trains with a large lr (cached).
 
     Setup (:data:`DEFAULT_DEAD_RUN`): 128 inputs ``x ~ N(0, I_32)``, targets
     ``y = sin(2 u.x)`` for the fixed unit direction ``u = (1, ..., 1) / sqrt(32)``;
@@ -250,13 +302,15 @@ def dead_unit_curve(
     gradient descent on ``mean((y_hat - y)**2) / 2``. ``rng = default_rng(seed)``
     draws inputs, hidden weights, readout weights in that order, so every activation
     starts from the same data and weights. PReLU learns one alpha per hidden unit
-    (step ``lr * PRELU_ALPHA_LR_SCALE``).
+    (step ``lr * PRELU_ALPHA_LR_SCALE``, a tenth of the weights' rate).
 
-    With ReLU a dead unit's incoming weights and bias get exactly zero gradient, so the
-    dead fraction can never go down; with the defaults about half the units die in the
-    first few steps. Leaky ReLU units die too but keep a small gradient and many come
-    back; PReLU units (seed 0) do not die at all. The catapult that kills units is
-    chaotic: other seeds or learning rates give different shares.
+    With ReLU a dead unit's incoming weights and bias get exactly zero gradient, and
+    these are first-layer units fed the fixed inputs, so under full-batch descent the
+    dead fraction can never go down; with seed 0 more than half the units die in the
+    first steps. The catapult that kills units is chaotic: other seeds give very
+    different shares (:func:`dead_fraction_spread`). With a negative-side slope units
+    can be inactive on every input yet still learn and come back; how many stay
+    inactive depends on the slope's size (0.01 vs 0.25) far more than on learning it.
 
     Parameters
     ----------
@@ -303,7 +357,7 @@ def dead_unit_curve(
     n = setup.n_points
     for t in range(steps + 1):
         z = x @ w_hidden + b_hidden
-        h, dh = _leaky_parts(z, slope)
+        h, dh = rectifier_parts(z, slope)
         err = h @ w_out + b_out - y
         dead_fraction[t] = np.mean(np.all(z <= 0, axis=0))
         loss[t] = 0.5 * float(np.mean(err**2))
@@ -328,8 +382,69 @@ def dead_unit_curve(
         steps=steps,
         lr=lr,
         seed=seed,
-        dead_fraction=dead_fraction,
-        loss=loss,
+        dead_fraction=_read_only(dead_fraction),
+        loss=_read_only(loss),
+        final_slopes=_read_only(slope),
+    )
+
+
+@dataclass(frozen=True)
+class DeadFractionSpread:
+    """Result of :func:`dead_fraction_spread`.
+
+    Attributes
+    ----------
+    name, params
+        Activation and its parameters.
+    seeds
+        The seeds run, in order.
+    low, high
+        Shape ``(steps + 1,)``: smallest and largest fraction over the seeds at each step.
+    final
+        Shape ``(len(seeds),)``: each seed's fraction after the last step.
+    """
+
+    name: str
+    params: dict[str, float]
+    seeds: tuple[int, ...]
+    low: np.ndarray
+    high: np.ndarray
+    final: np.ndarray
+
+
+@functools.lru_cache(maxsize=8)
+def dead_fraction_spread(
+    name: str = "relu",
+    seeds: int = DEAD_RUN_SEEDS,
+    steps: int = DEFAULT_DEAD_RUN.steps,
+    lr: float = DEFAULT_DEAD_RUN.lr,
+) -> DeadFractionSpread:
+    """:func:`dead_unit_curve` over seeds ``0 .. seeds - 1``: how much one run says (cached).
+
+    Parameters
+    ----------
+    name
+        ``"relu"``, ``"leaky_relu"`` or ``"prelu"`` (default parameters).
+    seeds
+        Number of seeds, starting at 0.
+    steps, lr
+        As for :func:`dead_unit_curve`.
+
+    Returns
+    -------
+    DeadFractionSpread
+        Per-step band (min and max over seeds) and each seed's final fraction.
+    """
+    seeds = _check_positive_int(seeds, "seeds")
+    runs = [dead_unit_curve(name, steps=steps, lr=lr, seed=seed) for seed in range(seeds)]
+    curves = np.array([run.dead_fraction for run in runs])
+    return DeadFractionSpread(
+        name=name,
+        params=dict(runs[0].params),
+        seeds=tuple(range(seeds)),
+        low=_read_only(curves.min(axis=0)),
+        high=_read_only(curves.max(axis=0)),
+        final=_read_only(curves[:, -1]),
     )
 
 
@@ -403,7 +518,7 @@ def neuron_trajectory(
     w_t, b_t, alpha_t = NEURON_W0, NEURON_B0, float(act.negative_slope)
     for t in range(rows):
         z_t = w_t * x + b_t
-        a_t, da_t = _leaky_parts(z_t, alpha_t)
+        a_t, da_t = rectifier_parts(z_t, alpha_t)
         d_a = (a_t - y) / x.size
         w[t], b[t], alpha[t], z[t] = w_t, b_t, alpha_t, z_t
         loss[t] = 0.5 * float(np.mean((a_t - y) ** 2))
@@ -520,3 +635,137 @@ def fit_prelu_alpha(
         d_f = (f - y) / x.size
         alphas[t + 1] = alphas[t] - lr * float(np.sum(negative * d_f))
     return alphas
+
+
+# --- What vanishing costs (chapter 3) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeepRunSettings:
+    """Fixed setup of :func:`train_deep_network`, for scenes to cite.
+
+    Attributes
+    ----------
+    steps
+        Full-batch gradient-descent steps.
+    lr
+        Learning rate, the same for every activation.
+    frequency
+        Targets are ``sin(frequency * u.x)`` for the unit direction ``u = (1, ..., 1) / sqrt(width)``.
+    """
+
+    steps: int = 300
+    lr: float = 0.1
+    frequency: float = 2.0
+
+
+#: The setup chapter 3's "what vanishing costs" beat uses.
+DEFAULT_DEEP_RUN = DeepRunSettings()
+
+
+@dataclass(frozen=True)
+class DeepTrainingRun:
+    """Result of :func:`train_deep_network`.
+
+    Attributes
+    ----------
+    name, init
+        Hidden activation and its initialisation.
+    steps, lr, seed
+        Steps taken, learning rate, seed of data and initial weights.
+    loss
+        Shape ``(steps + 1,)``: MSE loss before each step (entry 0 = at initialisation)
+        and after the last.
+    weight_change
+        Shape ``(depth,)``: ``||W_k(end) - W_k(0)|| / ||W_k(0)||`` for each weight
+        matrix, first layer first: how far training moved each layer, relative to its size.
+    baseline_loss
+        The loss of the best constant prediction (half the targets' variance): a network
+        at this level has learned nothing about the inputs.
+    """
+
+    name: str
+    init: str
+    steps: int
+    lr: float
+    seed: int
+    loss: np.ndarray
+    weight_change: np.ndarray
+    baseline_loss: float
+
+
+@functools.lru_cache(maxsize=8)
+def train_deep_network(
+    name: str,
+    steps: int = DEFAULT_DEEP_RUN.steps,
+    lr: float = DEFAULT_DEEP_RUN.lr,
+    seed: int = 0,
+    depth: int = 10,
+    width: int = 32,
+    batch: int = 256,
+) -> DeepTrainingRun:
+    """Train the deep MLP of :func:`~scenes.model.networks.layer_gradients` and record the cost (cached).
+
+    The network, inputs and initial weights are exactly those of the gradient staircase:
+    ``rng = default_rng(seed)`` draws inputs ``x ~ N(0, 1)``, then the staircase's
+    noise targets (drawn only to keep the same weights, then discarded), then the
+    weights with the activation's usual init (Xavier for sigmoid, He for ReLU). The
+    network learns ``y = sin(2 u.x)`` with ``u = (1, ..., 1) / sqrt(width)`` by
+    full-batch gradient descent with the same learning rate for every activation.
+
+    With the defaults the ReLU network's loss falls well below the constant-prediction
+    baseline while the sigmoid network's stalls at it, and the sigmoid network's first
+    layer moves by a few millionths of its size.
+
+    Parameters
+    ----------
+    name
+        Hidden activation (default parameters).
+    steps
+        Gradient-descent steps.
+    lr
+        Learning rate.
+    seed
+        Seed of data and initial weights.
+    depth, width, batch
+        As for :func:`~scenes.model.networks.layer_gradients`.
+
+    Returns
+    -------
+    DeepTrainingRun
+        Loss per step and per-layer relative weight change (read-only arrays).
+
+    Raises
+    ------
+    ValueError
+        For an unknown activation or non-positive ``steps`` / ``lr``.
+    """
+    act = activation(name)
+    steps = _check_positive_int(steps, "steps")
+    lr = _check_positive_float(lr, "lr")
+    init = default_init(name)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, width))
+    rng.normal(size=(batch, 1))  # the staircase's targets: drawn so the weights match it
+    weights = init_weights([width] * depth + [1], init, rng)
+    direction = np.full(width, 1.0 / math.sqrt(width))
+    targets = np.sin(DEFAULT_DEEP_RUN.frequency * x @ direction)[:, None]
+    start = [w.copy() for w in weights]
+    loss = np.empty(steps + 1)
+    for t in range(steps + 1):
+        loss[t], grads, _, _ = mlp_backward(weights, x, targets, act)
+        if t == steps:
+            break
+        for w, g in zip(weights, grads):
+            w -= lr * g
+    change = [np.linalg.norm(w - w0) / np.linalg.norm(w0) for w, w0 in zip(weights, start)]
+    return DeepTrainingRun(
+        name=name,
+        init=init,
+        steps=steps,
+        lr=lr,
+        seed=seed,
+        loss=_read_only(loss),
+        weight_change=_read_only(change),
+        baseline_loss=0.5 * float(np.var(targets)),
+    )
