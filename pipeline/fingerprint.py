@@ -102,7 +102,7 @@ def chapter_fingerprint(chapter: Chapter, options: RenderOptions, root: Path = R
     """The hash of everything that decides this chapter's published files."""
     parts = [FINGERPRINT_VERSION, chapter.slug, chapter.scene, options.lang, options.theme, options.quality.name,
              f"x264={options.quality.x264}", f"transparent={options.transparent}",
-             f"gif={'gif' in options.formats}"]
+             f"gif={'gif' in options.formats}", f"stills={'stills' in options.formats}"]
     return _digest(parts, chapter_sources(chapter, root), root)
 
 

@@ -57,11 +57,11 @@ DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
 COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench")
-EXTRA_FORMATS = ("webm", "gif")
+EXTRA_FORMATS = ("webm", "gif", "stills")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif] [--transparent] [--jobs N]
+                          [--format webm,gif,stills] [--transparent] [--jobs N]
        ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
        ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
@@ -78,7 +78,8 @@ options:
   --theme    {'|'.join(THEME_NAMES)}   (default dark; light for slides, to sit on white lecture templates)
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
-  --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s)
+  --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
+             stills (every beat's key frame as PNG)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
 """

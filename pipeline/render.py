@@ -29,6 +29,7 @@ import av
 from pipeline.environment import missing_requirement
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
+from pipeline.key_frames import KEY_FRAMES_JSON
 from pipeline.manim_worker import PARENT_ENV, X264_ENV
 from pipeline.options import RenderOptions, fail
 from pipeline.publish import (
@@ -43,7 +44,7 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter
-from scenes.lib.settings import ROOT, cache_root, scene_env
+from scenes.lib.settings import ROOT, THEME_ENV, cache_root, scene_env
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
@@ -131,6 +132,35 @@ def run_manim(chapter: Chapter, options: RenderOptions, runner: ProgressRunner, 
     return produced
 
 
+def key_frames_command(chapter: Chapter, width: int, height: int, media_dir: Path, out_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline.key_frames", chapter.slug, str(width), str(height), str(media_dir),
+            str(out_dir)]
+
+
+def make_key_frames(chapter: Chapter, options: RenderOptions, theme: str, out_dir: Path, runner: ProgressRunner,
+                    label: str) -> list[dict]:
+    """Every beat's key frame of ``chapter`` at the render's size, drawn in ``theme``, as PNGs in
+    ``out_dir``; return their list (``beat``, ``image``, ``caption``) in lecture order."""
+    media_dir = media_root(options) / chapter.module  # LaTeX and text drawn for the video serve again
+    env = {**manim_env(options), THEME_ENV: theme}
+    log = log_dir() / options.variant / f"{chapter.stem}-key-frames-{theme}.log"
+    runner.run(label, key_frames_command(chapter, options.quality.width, options.quality.height, media_dir, out_dir),
+               env, ROOT, log, phase="key frames ")
+    return json.loads((out_dir / KEY_FRAMES_JSON).read_text(encoding="utf-8"))
+
+
+def stage_stills(chapter: Chapter, options: RenderOptions, stage: Path, runner: ProgressRunner,
+                 label: str) -> list[dict]:
+    """The chapter's stills (each beat's key frame in the render's theme) staged beside its video."""
+    runner.say(f"{label}: stills")
+    folder = stage / f".key-frames-{chapter.stem}"
+    stills = make_key_frames(chapter, options, options.theme, folder, runner, label)
+    for still in stills:
+        os.replace(folder / still["image"], stage / still["image"])
+    shutil.rmtree(folder)
+    return stills
+
+
 def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label: str, fingerprint: str,
                    runner: ProgressRunner) -> dict:
     """Render one chapter and stage its video (index at the front), captions and extra formats."""
@@ -155,6 +185,8 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
     if "gif" in options.formats and entry["duration"] <= GIF_MAX_SECONDS:
         entry["gif"] = f"{chapter.stem}.gif"
         make_gif(stage / entry["video"], stage / entry["gif"])
+    if "stills" in options.formats:
+        entry["stills"] = stage_stills(chapter, options, stage, runner, label)
     if options.transparent:
         runner.say(f"{label}: rendering with a transparent background")
         entry["transparent"] = f"{chapter.stem}.mov"
@@ -167,7 +199,8 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
 def chapter_entry_files(entry: dict) -> list[str]:
     """The files a manifest's chapter entry names, relative to the manifest."""
     extras = [entry[key] for key in ("gif", "transparent") if key in entry]
-    return [entry["video"], *entry["captions"].values(), *extras]
+    stills = [still["image"] for still in entry.get("stills", [])]
+    return [entry["video"], *entry["captions"].values(), *extras, *stills]
 
 
 def lecture_entry_files(lecture: dict) -> list[str]:

@@ -1,11 +1,11 @@
 """Every beat of every chapter shows the picture a person reviewed: graphical regression tests.
 
-Each chapter is rendered in-process with its animations skipped (like ``manim -s``: every
-animation jumps to its end state and no video is encoded) at 480x270. Each beat's key frame, the
-picture it holds last (its last ``wait``, else its end: several beats clear the stage as they
-end), is compared with ``tests/reference_frames/<lang>-<theme>/<chapter>/<NN>-<beat>.png``, in
-English on the dark theme and in Traditional Chinese on the light theme. The beats are the
-storyboard's: one per caption in the string table.
+Each chapter is rendered in-process with its animations skipped at 480x270 (pipeline/key_frames.py,
+which the stills, the handout and the decks' posters use too). Each beat's key frame, the picture it
+holds last (its last ``wait``, else its end: several beats clear the stage as they end), is compared
+with ``tests/reference_frames/<lang>-<theme>/<chapter>/<NN>-<beat>.png``, in English on the dark
+theme and in Traditional Chinese on the light theme. The beats are the storyboard's: one per caption in
+the string table.
 
 A pixel differs when one of its channels moved by more than ``PIXEL_TOLERANCE`` (of 255); a beat
 fails when more than ``MAX_DIFFERING_FRACTION`` of its pixels differ (13 pixels of 480x270, so a
@@ -22,7 +22,6 @@ installs); other font or cairo versions antialias text differently and need thei
 """
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,19 +29,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import RIGHT, config, tempconfig
-from manim.scene.scene_file_writer import SceneFileWriter
+from manim import RIGHT, config
 from PIL import Image
 
+from pipeline.key_frames import render_key_frames
 from pipeline.registry import CHAPTERS, Chapter
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.settings import LANG_ENV, THEME_ENV, UPDATE_REFERENCES_ENV
+from scenes.lib.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.strings import table
 
 REFERENCES = Path(__file__).resolve().parent / "reference_frames"
 VARIANTS = (("en", "dark"), ("zh-TW", "light"))
-FRAME_CONFIG = {"pixel_width": 480, "pixel_height": 270, "frame_rate": 15, "dry_run": True,
-                "progress_bar": "none", "verbosity": "WARNING"}
+FRAME_CONFIG = {"pixel_width": 480, "pixel_height": 270}
 PIXEL_TOLERANCE = 16  # of 255, on any channel: more is a visible change, less is antialiasing noise
 MAX_DIFFERING_FRACTION = 1e-4
 UPDATE = os.environ.get(UPDATE_REFERENCES_ENV) == "1"
@@ -105,49 +103,11 @@ def load_png(path: Path) -> np.ndarray:
 
 def render_beat_ends(chapter: Chapter, lang: str, theme: str, media_dir: Path,
                      before_capture: Callable[[LectureScene, str], None] | None = None) -> BeatFrames:
-    """Render ``chapter`` with its animations skipped and return each beat's key frame: the picture
-    it holds last (its last ``wait``), or its end if it never holds still. A beat that clears the
-    stage at its end is thus seen before it does.
-
-    ``before_capture(scene, beat)`` may change the scene just before a frame is taken.
-    """
-    frames: BeatFrames = {}
-    closing: list[bool] = []  # non-empty while a beat ends: its caption hold is not a key frame
-    close_beat, wait = LectureScene._close_beat, LectureScene.wait
-
-    def capture(scene: LectureScene) -> None:
-        beat = scene.beats[-1]
-        if before_capture is not None:
-            before_capture(scene, beat)
-        # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
-        scene.renderer.static_image = None
-        scene.renderer.update_frame(scene)
-        frames[beat] = scene.renderer.get_frame()
-
-    def wait_and_capture(scene: LectureScene, *args, **kwargs) -> None:
-        wait(scene, *args, **kwargs)
-        if scene.beats and not closing:
-            capture(scene)
-
-    def close_beat_and_capture(scene: LectureScene) -> None:
-        running = scene.beats[-1] if scene._beat_start is not None else None
-        closing.append(True)
-        close_beat(scene)
-        closing.pop()
-        if running is not None and running not in frames:
-            capture(scene)
-
-    scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(LANG_ENV, lang)
-        patch.setenv(THEME_ENV, theme)
-        patch.setattr(LectureScene, "wait", wait_and_capture)
-        patch.setattr(LectureScene, "_close_beat", close_beat_and_capture)
-        # Nothing is written, so there is no movie file to put the captions beside.
-        patch.setattr(SceneFileWriter, "write_subcaption_file", lambda writer: None)
-        with tempconfig({**FRAME_CONFIG, "media_dir": str(media_dir)}):
-            scene_class(skip_animations=True).render()
-    return frames
+    """Each beat's key frame at the test size (pipeline/key_frames.py, which also makes the stills,
+    the handout's pictures and the decks' posters)."""
+    frames = render_key_frames(chapter, lang, theme, media_dir, FRAME_CONFIG["pixel_width"],
+                               FRAME_CONFIG["pixel_height"], before_capture=before_capture)
+    return {beat: frame.image for beat, frame in frames.items()}
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,126 @@
+"""Each beat's key frame: the picture the beat holds last, as a still for slide tools, the handout
+and the PowerPoint posters, and as what the graphical tests compare with reviewed references.
+
+A chapter is rendered in-process with its animations skipped (like ``manim -s``: every animation
+jumps to its end state and no video is encoded). A beat's key frame is the frame at its last
+``wait`` (the picture it holds), or its end if it never holds still: several beats clear the stage
+as they end, so they are seen before they do. Each key frame carries the beat's caption.
+
+As a command (render.py runs it in the chapter's language and theme, like Manim)::
+
+    python -m pipeline.key_frames SLUG WIDTH HEIGHT MEDIA_DIR OUT_DIR
+
+writes ``OUT_DIR/<NN-slug>-<MM>-<beat>.png`` for every beat and ``OUT_DIR/key-frames.json`` (the
+beats in order: ``beat``, ``image``, ``caption``).
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from unittest import mock
+
+import numpy as np
+from PIL import Image
+
+from pipeline.registry import Chapter, find_chapters
+from scenes.lib.settings import LANG_ENV, THEME_ENV
+
+if TYPE_CHECKING:
+    from scenes.lib.lecture_scene import LectureScene
+
+KEY_FRAMES_JSON = "key-frames.json"
+# Animations are skipped, so the frame rate only decides how beats are timed, not what they show.
+_FRAME_CONFIG = {"frame_rate": 15, "dry_run": True, "progress_bar": "none", "verbosity": "WARNING"}
+
+
+@dataclass(frozen=True)
+class KeyFrame:
+    """One beat's key frame (RGBA, height x width x 4) and its caption in the render's language."""
+
+    beat: str
+    image: np.ndarray
+    caption: str
+
+
+def still_name(chapter: Chapter, number: int, beat: str) -> str:
+    """A still's file name, sorting in lecture order: ``01-sigmoid-slope-03-sweep_point.png``."""
+    return f"{chapter.stem}-{number:02d}-{beat}.png"
+
+
+def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, width: int, height: int,
+                      before_capture: Callable[[LectureScene, str], None] | None = None) -> dict[str, KeyFrame]:
+    """Render ``chapter`` with its animations skipped; return each beat's key frame, in the order
+    played. ``before_capture(scene, beat)`` may change the scene just before a frame is taken."""
+    # Manim is imported here, not above, so render.py can read this module's names without it.
+    from manim import tempconfig
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    from scenes.lib.lecture_scene import LectureScene
+
+    frames: dict[str, KeyFrame] = {}
+    closing: list[bool] = []  # non-empty while a beat ends: its caption hold is not a key frame
+    close_beat, wait = LectureScene._close_beat, LectureScene.wait
+
+    def capture(scene: LectureScene) -> None:
+        beat = scene.beats[-1]
+        if before_capture is not None:
+            before_capture(scene, beat)
+        # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
+        scene.renderer.static_image = None
+        scene.renderer.update_frame(scene)
+        frames[beat] = KeyFrame(beat, scene.renderer.get_frame(), scene.caption_text(beat))
+
+    def wait_and_capture(scene: LectureScene, *args, **kwargs) -> None:
+        wait(scene, *args, **kwargs)
+        if scene.beats and not closing:
+            capture(scene)
+
+    def close_beat_and_capture(scene: LectureScene) -> None:
+        running = scene.beats[-1] if scene._beat_start is not None else None
+        closing.append(True)
+        close_beat(scene)
+        closing.pop()
+        if running is not None and running not in frames:
+            capture(scene)
+
+    scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
+    with mock.patch.dict(os.environ, {LANG_ENV: lang, THEME_ENV: theme}), \
+            mock.patch.object(LectureScene, "wait", wait_and_capture), \
+            mock.patch.object(LectureScene, "_close_beat", close_beat_and_capture), \
+            mock.patch.object(SceneFileWriter, "write_subcaption_file", lambda writer: None), \
+            tempconfig({**_FRAME_CONFIG, "pixel_width": width, "pixel_height": height,
+                        "media_dir": str(media_dir)}):
+        # Nothing is written, so there is no movie file to put the captions beside (above).
+        scene_class(skip_animations=True).render()
+    return frames
+
+
+def write_key_frames(chapter: Chapter, frames: dict[str, KeyFrame], out_dir: Path) -> list[dict]:
+    """Save the key frames as PNG (RGB: a still is opaque) in ``out_dir``; return their list."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    listed = []
+    for number, frame in enumerate(frames.values(), start=1):
+        name = still_name(chapter, number, frame.beat)
+        Image.fromarray(frame.image).convert("RGB").save(out_dir / name, optimize=True)
+        listed.append({"beat": frame.beat, "image": name, "caption": frame.caption})
+    (out_dir / KEY_FRAMES_JSON).write_text(json.dumps(listed, ensure_ascii=False, indent=2), encoding="utf-8")
+    return listed
+
+
+def main(argv: list[str]) -> int:
+    slug, width, height, media_dir, out_dir = argv
+    (chapter,) = find_chapters([slug])
+    frames = render_key_frames(chapter, os.environ[LANG_ENV], os.environ[THEME_ENV], Path(media_dir),
+                               int(width), int(height))
+    write_key_frames(chapter, frames, Path(out_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
