@@ -268,6 +268,8 @@ def test_first_layer_jump_in_weight_gradients_comes_from_its_inputs_not_from_bac
     # dL/dW_k = h_{k-1}^T dL/dz_k: zero-mean inputs x cancel, sigmoid outputs near 1/2 add up.
     per_signal = grads.weight_norms / grads.signal_norms
     assert np.all(per_signal[1:] > 5 * per_signal[0])
+    assert abs(grads.input_means[0]) < 0.05
+    assert np.all((grads.input_means[1:] > 0.4) & (grads.input_means[1:] < 0.6))
 
 
 def test_half_the_relu_units_are_active_at_initialisation() -> None:

@@ -14,6 +14,7 @@ from .activations import (
 )
 from .networks import (
     BEST_CASE_WEIGHT,
+    HE_GAIN,
     LayerGradients,
     backward_chain,
     best_case_chain,
@@ -49,6 +50,7 @@ __all__ = [
     "DEAD_RUN_SEEDS",
     "DEFAULT_DEAD_RUN",
     "DEFAULT_DEEP_RUN",
+    "HE_GAIN",
     "PRELU_ALPHA_LR_SCALE",
     "RELU_FAMILY",
     "Activation",

@@ -18,6 +18,7 @@ from .activations import RELU_FAMILY, Activation, activation, check_activation_n
 
 __all__ = [
     "BEST_CASE_WEIGHT",
+    "HE_GAIN",
     "INIT_NAMES",
     "LayerGradients",
     "backward_chain",
@@ -40,6 +41,10 @@ BEST_CASE_WEIGHT = 1.0
 
 #: Initialisations :func:`layer_gradient_norms` accepts.
 INIT_NAMES: tuple[str, ...] = ("xavier", "he")
+
+#: He et al. (2015): weight variance ``HE_GAIN / fan_in``. About half of a ReLU layer's
+#: units are off for any input, which halves the signal's squared norm; the 2 restores it.
+HE_GAIN = 2.0
 
 
 def steepest_input(name: str) -> float:
@@ -197,7 +202,7 @@ def init_weights(
         if init == "xavier":
             std = math.sqrt(2.0 / (fan_in + fan_out))
         else:
-            std = math.sqrt(2.0 / fan_in)
+            std = math.sqrt(HE_GAIN / fan_in)
         weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
     return weights
 
@@ -299,6 +304,10 @@ class LayerGradients:
         Shape ``(depth,)``: Frobenius norm of the backpropagated signal ``dL/dz_k``
         (the last entry is ``dL/dy`` at the linear readout). Unlike ``dL/dW_k =
         h_{k-1}^T dL/dz_k`` it does not depend on the layer's own inputs.
+    input_means
+        Shape ``(depth,)``: mean of each layer's input ``h_{k-1}`` over the batch and
+        units (layer 1's input is ``x``, centred on 0; later layers' inputs are the
+        previous activations, about 1/2 for a sigmoid).
     active_fraction
         Share of hidden pre-activations ``z > 0`` over all hidden layers and inputs.
     """
@@ -307,6 +316,7 @@ class LayerGradients:
     init: str
     weight_norms: np.ndarray
     signal_norms: np.ndarray
+    input_means: np.ndarray
     active_fraction: float
 
 
@@ -374,11 +384,13 @@ def layer_gradients(
     targets = rng.normal(size=(batch, 1))
     weights = init_weights([width] * depth + [1], init, rng)
     _, grads, signals, zs = mlp_backward(weights, x, targets, act)
+    inputs = [x, *(act.f(z) for z in zs)]
     return LayerGradients(
         name=name,
         init=init,
         weight_norms=_read_only([np.linalg.norm(g) for g in grads]),
         signal_norms=_read_only([np.linalg.norm(d) for d in signals]),
+        input_means=_read_only([np.mean(h) for h in inputs]),
         active_fraction=float(np.mean([np.mean(z > 0) for z in zs])),
     )
 
