@@ -19,8 +19,9 @@ SYSTEM_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
   fonts-noto-cjk ffmpeg
 )
-# The tests also drive the HTML deck in a real headless browser.
-TEST_PACKAGES=(chromium chromium-driver)
+# The tests also drive the HTML deck in a real headless browser, and open the PowerPoint deck in
+# LibreOffice Impress (exported to PDF, its pages drawn by poppler's pdftoppm) to see its posters.
+TEST_PACKAGES=(chromium chromium-driver libreoffice-impress poppler-utils)
 # manim-slides' player needs a Qt binding: about 200 MB, so only ./render.sh present installs it.
 QT_BINDING=PySide6==6.12.0
 

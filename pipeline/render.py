@@ -137,13 +137,14 @@ def key_frames_command(chapter: Chapter, width: int, height: int, media_dir: Pat
             str(out_dir)]
 
 
-def make_key_frames(chapter: Chapter, options: RenderOptions, theme: str, out_dir: Path, runner: ProgressRunner,
-                    label: str) -> list[dict]:
-    """Every beat's key frame of ``chapter`` at the render's size, drawn in ``theme``, as PNGs in
-    ``out_dir``; return their list (``beat``, ``image``, ``caption``) in lecture order."""
-    media_dir = media_root(options) / chapter.module  # LaTeX and text drawn for the video serve again
+def make_key_frames(chapter: Chapter, options: RenderOptions, out_dir: Path, runner: ProgressRunner, label: str,
+                    theme: str | None = None, media_dir: Path | None = None, log: Path | None = None) -> list[dict]:
+    """Every beat's key frame of ``chapter`` at the render's size, drawn in ``theme`` (default the
+    render's), as PNGs in ``out_dir``; return their list (``beat``, ``image``, ``caption``) in order."""
+    theme = theme or options.theme
+    media_dir = media_dir or media_root(options) / chapter.module  # LaTeX and text drawn for the video serve again
+    log = log or log_dir() / options.variant / f"{chapter.stem}-key-frames-{theme}.log"
     env = {**manim_env(options), THEME_ENV: theme}
-    log = log_dir() / options.variant / f"{chapter.stem}-key-frames-{theme}.log"
     runner.run(label, key_frames_command(chapter, options.quality.width, options.quality.height, media_dir, out_dir),
                env, ROOT, log, phase="key frames ")
     return json.loads((out_dir / KEY_FRAMES_JSON).read_text(encoding="utf-8"))
@@ -154,7 +155,7 @@ def stage_stills(chapter: Chapter, options: RenderOptions, stage: Path, runner: 
     """The chapter's stills (each beat's key frame in the render's theme) staged beside its video."""
     runner.say(f"{label}: stills")
     folder = stage / f".key-frames-{chapter.stem}"
-    stills = make_key_frames(chapter, options, options.theme, folder, runner, label)
+    stills = make_key_frames(chapter, options, folder, runner, label)
     for still in stills:
         os.replace(folder / still["image"], stage / still["image"])
     shutil.rmtree(folder)

@@ -29,12 +29,17 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+
 from pipeline.jobs import ProgressRunner, run_in_parallel
 from pipeline.options import RenderOptions, slides_cache
 from pipeline.registry import Chapter
 from pipeline.render import (
     MANIFEST_NAME,
     log_dir,
+    make_key_frames,
     manim_cache,
     manim_command,
     manim_env,
@@ -54,6 +59,8 @@ REVEAL_TARBALL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERS
 REVEAL_INTEGRITY = "sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
 
 SLIDES_FOLDER = "slides"  # inside the variant folder
+POSTERS_FOLDER = "posters"  # beside the staged slides folder, never published
+POSTERS_JSON = "posters.json"  # a chapter's poster per slide, in order
 DECK = "lecture"  # lecture.html, lecture_assets/, lecture.pptx
 REVEAL_FOLDER = "reveal.js"  # inside lecture_assets/
 REVEAL_THEMES = {"light": "white", "dark": "black"}  # reveal.js's own page theme around the videos
@@ -100,9 +107,41 @@ def ship_revealjs(tarball: Path, dest: Path) -> None:
                 target.write_bytes(source.read())
 
 
-def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path, label: str,
+def slide_posters(slides: list[dict], beats: list[dict]) -> list[str]:
+    """The poster of each slide of a chapter's deck: its beat's key frame. Every beat opens one slide;
+    a looping (idle) slide follows its beat and shows the same picture."""
+    if sum(not slide["loop"] for slide in slides) != len(beats):
+        raise RuntimeError(f"the deck has {len(slides)} slides but the chapter plays {len(beats)} beats")
+    images, beat = [], -1
+    for slide in slides:
+        beat += not slide["loop"]
+        images.append(beats[max(beat, 0)]["image"])
+    return images
+
+
+def set_posters(deck: Path, posters: list[Path]) -> None:
+    """Make each slide's video show ``posters[i]`` before it plays (and in the slide sorter, in PDFs
+    and wherever it cannot play). manim-slides takes a video's first frame, which is blank where a
+    beat fades in; python-pptx (manim-slides' own PowerPoint writer) swaps the picture."""
+    presentation = Presentation(str(deck))
+    if len(presentation.slides) != len(posters):
+        raise RuntimeError(f"{deck.name} has {len(presentation.slides)} slides for {len(posters)} posters")
+    for slide, poster in zip(presentation.slides, posters):
+        for shape in slide.shapes:
+            if shape.shape_type != MSO_SHAPE_TYPE.MEDIA:
+                continue
+            blip = shape._element.xpath("./p:blipFill/a:blip")[0]
+            old = blip.get(qn("r:embed"))
+            _, new = slide.part.get_or_add_image_part(str(poster))
+            blip.set(qn("r:embed"), new)
+            slide.part.drop_rel(old)  # only dropped when nothing else on the slide uses it
+    presentation.save(str(deck))
+
+
+def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path, posters: Path, label: str,
                           runner: ProgressRunner) -> dict:
-    """Render one chapter as a manim-slides deck into ``folder``; return its manifest entry."""
+    """Render one chapter as a manim-slides deck into ``folder`` and its slides' posters (each beat's
+    key frame) into ``posters``; return its manifest entry."""
     runner.say(f"{label}: rendering slides")
     started = time.monotonic()
     media_dir = slides_media(options) / chapter.module
@@ -111,6 +150,10 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
     runner.run(label, manim_command(chapter, options, media_dir), env, ROOT, slides_log(chapter, options),
                phase="slides ")
     slides = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))["slides"]
+    beats = make_key_frames(chapter, options, posters / chapter.stem, runner, label, media_dir=media_dir,
+                            log=slides_log(chapter, options).with_suffix(".key-frames.log"))
+    (posters / chapter.stem / POSTERS_JSON).write_text(json.dumps(
+        [str(posters / chapter.stem / image) for image in slide_posters(slides, beats)]), encoding="utf-8")
     runner.say(f"{label}: {len(slides)} slides in {time.monotonic() - started:.0f} s")
     return {
         "name": chapter.slug,
@@ -132,7 +175,7 @@ def slides_media(options: RenderOptions) -> Path:
     return manim_cache() / f"slides-{options.lang}-{options.theme}"
 
 
-def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -> list[dict]:
+def render_decks(options: RenderOptions, folder: Path, posters: Path, runner: ProgressRunner) -> list[dict]:
     """Every chosen chapter's deck, ``options.jobs`` at a time; their manifest entries in order."""
     total = len(options.chapters)
     jobs = min(options.jobs, total)
@@ -140,7 +183,8 @@ def render_decks(options: RenderOptions, folder: Path, runner: ProgressRunner) -
                f"{options.quality.name}); Manim's output: {log_dir() / ('slides-' + options.variant)}/")
     labels = {chapter: f"[{index}/{total}] {chapter.slug}" for index, chapter in enumerate(options.chapters, start=1)}
     runner.plan({labels[chapter]: slides_log(chapter, options) for chapter in options.chapters})
-    return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder, labels[chapter], runner)
+    return run_in_parallel(runner, [partial(render_chapter_slides, chapter, options, folder, posters,
+                                            labels[chapter], runner)
                                     for chapter in options.chapters], jobs)
 
 
@@ -153,8 +197,9 @@ def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:
         raise RuntimeError(f"manim-slides could not write {dest.name}: {result.stderr.strip()[-2000:]}")
 
 
-def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage: Path) -> None:
-    """The HTML deck (reveal.js inside), the lecture's and each chapter's PowerPoint, in ``stage``."""
+def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage: Path, posters: Path) -> None:
+    """The HTML deck (reveal.js inside), the lecture's and each chapter's PowerPoint (each slide's
+    poster its beat's key frame, from ``posters``), in ``stage``."""
     scenes = [chapter.scene for chapter in options.chapters]
     theme = THEMES[options.theme]
     print(f"Writing {DECK}.html (offline reveal.js {REVEAL_VERSION}) and the PowerPoint decks", flush=True)
@@ -167,9 +212,13 @@ def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage
             "controls=true", "progress=true", "slide_number=c/t")
     ship_revealjs(fetch_revealjs(), stage / f"{DECK}_assets" / REVEAL_FOLDER)
     size = f"width={options.quality.width}", f"height={options.quality.height}"
+    chapter_posters = [[Path(path) for path in json.loads((posters / chapter.stem / POSTERS_JSON).read_text())]
+                       for chapter in options.chapters]
     convert(folder, scenes, stage / f"{DECK}.pptx", *size)
-    for chapter, entry in zip(options.chapters, entries):
+    set_posters(stage / f"{DECK}.pptx", [poster for chapter in chapter_posters for poster in chapter])
+    for chapter, entry, own in zip(options.chapters, entries, chapter_posters):
         convert(folder, [chapter.scene], stage.parent / entry["pptx"], *size)
+        set_posters(stage.parent / entry["pptx"], own)
 
 
 def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: RenderOptions) -> Path:
@@ -210,8 +259,8 @@ def publish_slides(options: RenderOptions, staging: Path, runner: ProgressRunner
     folder = slides_cache() / options.variant
     # manim-slides' joined slide videos in ``folder`` can be cut short by a kill too.
     with manim_session(options, runner, slides_media(options), folder):
-        entries = render_decks(options, folder, runner)
-        build_decks(options, folder, entries, stage)
+        entries = render_decks(options, folder, staging / POSTERS_FOLDER, runner)
+        build_decks(options, folder, entries, stage, staging / POSTERS_FOLDER)
         slides = {
             "html": f"{SLIDES_FOLDER}/{DECK}.html",
             "pptx": f"{SLIDES_FOLDER}/{DECK}.pptx",

@@ -1,15 +1,19 @@
 """``render.sh slides``: the HTML deck plays every slide in a real headless Chromium with the network
 cut off and loads nothing from outside its folder; the PowerPoint decks have one slide per beat
-(plus the looping idle slides), each with its video and its caption as notes."""
+(plus the looping idle slides), each with its video, its beat's key frame as the poster and its
+caption as notes."""
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import run_render
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -71,6 +75,24 @@ def test_powerpoint_decks_have_a_video_and_the_caption_on_every_slide(slides_ren
     assert chapters[1][0][1] == t("ch1.show_sigmoid.caption", lang="en")
     loop = LOOPS["sigmoid-slope"][0]
     assert chapters[1][loop - 1][1] == chapters[1][loop - 2][1], "the idle loop keeps its beat's notes"
+
+
+def test_every_poster_libreoffice_shows_is_its_beat_key_frame_not_a_blank(slides_render, tmp_path):
+    """A poster is what a deck shows before its video plays, in the slide sorter and in exported
+    PDFs. LibreOffice Impress (a client no one here wrote) exports the lecture deck to PDF; every
+    page must show a picture, not the blank first frame of a beat that fades in."""
+    variant, manifest = slides_render
+    deck = variant / manifest["slides"]["pptx"]
+    result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                             "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                            capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / f"{deck.stem}.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"), key=lambda path: int(path.stem.split("-")[-1]))
+    assert len(pages) == sum(entry["slides"] for entry in manifest["slides"]["chapters"])
+    blank = [page.name for page in pages if np.asarray(Image.open(page).convert("L"), dtype=float).std() < 5]
+    assert not blank, f"blank posters: {blank}"
 
 
 def chromium_driver():
