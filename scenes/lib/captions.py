@@ -20,6 +20,7 @@ class CaptionRules:
 RULES = {
     "en": CaptionRules(line_chars=42, chars_per_second=15.0),
     "zh-TW": CaptionRules(line_chars=16, chars_per_second=6.0),
+    "zh-CN": CaptionRules(line_chars=16, chars_per_second=6.0),
 }
 MAX_LINES = 2
 CLOSING_PUNCTUATION = "，。、；：？！）」』,.;:?!)"

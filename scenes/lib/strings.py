@@ -1,7 +1,8 @@
 """Every on-screen word and caption, looked up by meaning in the active language's string table.
 
 Tables live in ``assets/strings/<lang>.json`` (flat ``"chapter.key": "text"`` maps); the languages
-are exactly the tables present. The font for each language is in ``assets/fonts.json``.
+are the tables present plus those derived from one of them at build time (Simplified Chinese from
+Traditional, see simplified.py). The font for each language is in ``assets/fonts.json``.
 Standard library only: the render pipeline validates ``--lang`` with it before any install.
 """
 from __future__ import annotations
@@ -16,12 +17,15 @@ from .settings import LANG_ENV
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 STRINGS_DIR = ASSETS / "strings"
 DEFAULT_LANGUAGE = "en"
+# Languages made from another language's table when needed, never kept as a file of their own.
+DERIVED_LANGUAGES = {"zh-CN": "zh-TW"}
 
 
 def languages() -> tuple[str, ...]:
-    """The languages that have a string table, English first."""
+    """The languages that have a string table (English first), then those derived from one."""
     found = sorted(p.stem for p in STRINGS_DIR.glob("*.json"))
-    return tuple(sorted(found, key=lambda lang: lang != DEFAULT_LANGUAGE))
+    derived = [lang for lang, source in DERIVED_LANGUAGES.items() if source in found]
+    return (*sorted(found, key=lambda lang: lang != DEFAULT_LANGUAGE), *derived)
 
 
 def current_language() -> str:
@@ -35,6 +39,10 @@ def current_language() -> str:
 @lru_cache(maxsize=None)
 def table(lang: str) -> dict[str, str]:
     """The whole string table of ``lang``."""
+    if lang in DERIVED_LANGUAGES:
+        from .simplified import simplified_table  # needs OpenCC, from the venv
+
+        return simplified_table(table(DERIVED_LANGUAGES[lang]))
     with open(STRINGS_DIR / f"{lang}.json", encoding="utf-8") as fh:
         return json.load(fh)
 

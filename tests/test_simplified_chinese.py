@@ -1,0 +1,68 @@
+"""Simplified Chinese (``--lang zh-CN``) is derived from the Traditional table at build time: no key
+missing, no Traditional-only character left, mainland terms, and every reviewed override in use."""
+from __future__ import annotations
+
+import json
+
+import opencc
+import pytest
+import srt
+from conftest import run_render
+
+from scenes.lib.simplified import overrides, to_simplified
+from scenes.lib.strings import font, languages, table
+
+# t2s changes exactly the characters that are not Simplified; Simplified text passes unchanged.
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def traditional_only(text: str) -> set[str]:
+    """The characters of ``text`` that Simplified Chinese writes differently."""
+    return {char for char in text if _TO_SIMPLIFIED.convert(char) != char}
+
+
+def test_the_check_finds_traditional_characters():
+    assert traditional_only("神經網路") == {"經", "網"}
+    assert traditional_only("神经网络") == set()
+
+
+def test_simplified_chinese_is_offered_and_drawn_in_the_simplified_font():
+    assert "zh-CN" in languages()
+    assert font("zh-CN") == "Noto Sans CJK SC"
+
+
+def test_no_key_is_missing_and_no_traditional_character_is_left():
+    simplified, traditional = table("zh-CN"), table("zh-TW")
+    assert set(simplified) == set(traditional), set(simplified) ^ set(traditional)
+    left = {key: traditional_only(text) for key, text in simplified.items() if traditional_only(text)}
+    assert not left, left
+
+
+def test_mainland_terms_replace_taiwan_ones():
+    text = "".join(table("zh-CN").values())
+    assert "网络" in text and "数据" in text
+    for taiwan in ("网路", "资料", "激励函数", "变异数", "批次"):
+        assert taiwan not in text, taiwan
+    assert to_simplified("神經網路的激勵函數") == "神经网络的激活函数"
+
+
+@pytest.mark.parametrize(("found", "replacement"), overrides())
+def test_every_reviewed_override_still_applies(found, replacement):
+    """An override whose phrase no longer comes out of OpenCC (the zh-TW text changed) is stale."""
+    converted = opencc.OpenCC("tw2sp")
+    assert any(found in converted.convert(text) for text in table("zh-TW").values()), \
+        f"{found} -> {replacement} no longer applies; remove it or update it"
+
+
+@pytest.mark.xdist_group("render")
+def test_a_simplified_chinese_render_writes_simplified_subtitles_and_chapter_lines(tmp_path):
+    out = tmp_path / "out"
+    result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-CN", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    variant = out / "zh-CN-dark-preview"
+    manifest = json.loads((variant / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["language"] == "zh-CN" and manifest["title"] == table("zh-CN")["lecture.title"]
+    cues = list(srt.parse((variant / "lecture.srt").read_text(encoding="utf-8")))
+    written = "".join(cue.content for cue in cues) + (variant / "chapters.txt").read_text(encoding="utf-8")
+    assert "为什么" in written
+    assert not traditional_only(written)
