@@ -13,11 +13,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 VENV=.venv
 # What Manim needs from the system: cairo/pango headers to build pycairo and manimpango, LaTeX
 # (standalone.cls is in latex-extra) and dvisvgm for MathTex, a CJK font for zh-TW text, and
-# ffmpeg to join chapters and export WebM/GIF.
+# ffmpeg to join chapters and export WebM/GIF, espeak-ng for the default narration voice (and the
+# phonemes of Piper's), alsa-utils for `record` (arecord).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
-  fonts-noto-cjk ffmpeg
+  fonts-noto-cjk ffmpeg espeak-ng alsa-utils
 )
 # The tests also drive the HTML deck in a real headless browser, and open the PowerPoint deck in
 # LibreOffice Impress (exported to PDF, its pages drawn by poppler's pdftoppm) to see its posters.

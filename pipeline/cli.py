@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.options import USAGE, UsageError, fail, parse_render_options, split_command
+from pipeline.options import USAGE, BrokenInput, UsageError, fail, parse_render_options, split_command
 from pipeline.registry import CHAPTERS
 from scenes.lib.strings import t
 
@@ -34,6 +34,8 @@ def main(argv: list[str]) -> int:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
     except UsageError as error:
         fail(str(error))
+    except BrokenInput as error:
+        fail(str(error), status=1)
     if check_only:
         print(command)
         return 0

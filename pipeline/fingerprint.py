@@ -16,14 +16,18 @@ from pathlib import Path
 
 from pipeline.options import RenderOptions
 from pipeline.registry import Chapter
+from scenes.lib import narration
 from scenes.lib.settings import ROOT
 
 # Bump when the way files are made changes in a way the sources below do not show.
-FINGERPRINT_VERSION = "2"
+FINGERPRINT_VERSION = "3"
 SCENES_PACKAGE = "scenes"
 ASSET_FOLDERS = ("assets",)
 SETTINGS_FILES = ("manim.cfg", "requirements.txt")
 _SKIPPED_PARTS = {"__pycache__"}
+# The narration scripts count per chapter (voice_parts), so editing one beat's words re-renders
+# only its chapter.
+NARRATION_ASSETS = ("assets", "narration")
 
 
 def _module_file(module: str, root: Path) -> Path | None:
@@ -79,7 +83,8 @@ def shared_files(root: Path = ROOT) -> list[Path]:
     found = [root / name for name in SETTINGS_FILES if (root / name).is_file()]
     for folder in ASSET_FOLDERS:
         found += [path for path in (root / folder).rglob("*")
-                  if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)]
+                  if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
+                  and path.relative_to(root).parts[:2] != NARRATION_ASSETS]
     return sorted(path.relative_to(root) for path in found)
 
 
@@ -98,11 +103,30 @@ def _digest(parts: list[str], files: list[Path], root: Path) -> str:
     return hasher.hexdigest()[:32]
 
 
+def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> list[str]:
+    """What decides a chapter's narration: its beats' scripts in the render's language, and the voice
+    (engine, version, voice file; for recorded takes, the takes themselves)."""
+    table_path = root.joinpath(*NARRATION_ASSETS) / f"{options.lang}.json"
+    table = json.loads(table_path.read_text(encoding="utf-8")) if table_path.is_file() else {}
+    parts = [json.dumps({key: text for key, text in table.items() if key.startswith(f"{chapter.key}.")},
+                        sort_keys=True, ensure_ascii=False)]
+    voice = options.voice
+    engine = voice.engine(options.lang)
+    parts.append(f"voice={voice.spec}")
+    if engine in ("espeak", "piper"):
+        parts += narration.engine_identity(voice, options.lang)
+    elif engine == "recorded":
+        takes = sorted((voice.path / options.lang).glob(f"{chapter.number:02d}-*/*.wav"))
+        parts += [f"{take.name}={narration._file_digest(take)}" for take in takes]
+    return parts
+
+
 def chapter_fingerprint(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> str:
     """The hash of everything that decides this chapter's published files."""
     parts = [FINGERPRINT_VERSION, chapter.slug, chapter.scene, options.lang, options.theme, options.quality.name,
              f"x264={options.quality.x264}", f"transparent={options.transparent}",
-             f"gif={'gif' in options.formats}", f"stills={'stills' in options.formats}"]
+             f"gif={'gif' in options.formats}", f"stills={'stills' in options.formats}",
+             *voice_parts(chapter, options, root)]
     return _digest(parts, chapter_sources(chapter, root), root)
 
 

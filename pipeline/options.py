@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.registry import Chapter, chapter_names, find_chapters
+from scenes.lib.narration import DEFAULT_VOICE, Voice, VoiceError, parse_voice
 from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import languages
 from scenes.lib.style import THEME_NAMES
@@ -61,15 +62,15 @@ EXTRA_FORMATS = ("webm", "gif", "stills")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills] [--transparent] [--jobs N]
-       ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
+                          [--format webm,gif,stills] [--transparent] [--jobs N] [--voice V]
+       ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
        ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
                             present those decks in manim-slides' own player (a window)
        ./render.sh list              chapters in lecture order
        ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
        ./render.sh help              this text
-       ./render.sh bench [--quality Q] [--scenes ...] [--out DIR]
+       ./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V]
                                      time plain Manim against render.sh, cold and unchanged
 
 options:
@@ -82,6 +83,8 @@ options:
              stills (every beat's key frame as PNG)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
+  --voice    the narration: none, espeak, piper, a Piper voice file (.onnx), or recorded:DIR (your takes,
+             DIR/<lang>/<NN-chapter>/<beat>.wav) (default {DEFAULT_VOICE}; see the README for voices and licences)
 """
 
 
@@ -92,6 +95,18 @@ def slides_cache() -> Path:
 
 class UsageError(Exception):
     """A bad command line: reported as one line, exit status 2."""
+
+
+class BrokenInput(Exception):
+    """A file named on the command line that cannot be used (a broken voice): one line, exit status 1."""
+
+
+def voice_option(value: str) -> Voice:
+    """``--voice`` as a Voice: UsageError (exit 2) for a bad value, BrokenInput (exit 1) for a broken file."""
+    try:
+        return parse_voice(value)
+    except VoiceError as error:
+        raise (BrokenInput if error.status == 1 else UsageError)(str(error)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,6 +124,7 @@ class RenderOptions:
     formats: tuple[str, ...] = ()
     transparent: bool = False
     jobs: int = DEFAULT_JOBS
+    voice: Voice = Voice(DEFAULT_VOICE)
 
     @property
     def variant(self) -> str:
@@ -177,11 +193,14 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     parser.add_argument("--format", type=_format_list, action="append", default=[])
     parser.add_argument("--transparent", action="store_true")
     parser.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS)
+    parser.add_argument("--voice", default=None)
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
     if command != "render" and (args.format or args.transparent):
         raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of {command}")
+    if command == "present" and args.voice is not None:
+        raise UsageError("--voice is an option of render, slides and bench, not of present")
     options = RenderOptions(
         quality=QUALITIES[args.quality],
         lang=args.lang,
@@ -191,6 +210,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
         transparent=args.transparent,
         jobs=args.jobs,
+        voice=voice_option(args.voice or DEFAULT_VOICE),
     )
     if command == "present":
         decks = slides_cache() / options.variant

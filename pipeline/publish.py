@@ -54,15 +54,16 @@ def remux_faststart(source: Path, target: Path) -> None:
     ffmpeg("-i", str(source), "-c", "copy", "-movflags", "+faststart", str(target))
 
 
-def join_videos(videos: list[Path], target: Path) -> None:
-    """Concatenate same-format videos without re-encoding (ffmpeg's concat demuxer)."""
+def join_videos(videos: list[Path], target: Path, audio: bool = True) -> None:
+    """Concatenate same-format videos without re-encoding (ffmpeg's concat demuxer); without their
+    sound tracks when ``audio`` is false."""
     listing = target.with_suffix(".txt")
     # The concat list quotes paths in single quotes; a quote inside a path is written as '\''.
     quoted = (str(video.resolve()).replace("'", "'\\''") for video in videos)
     listing.write_text("".join(f"file '{path}'\n" for path in quoted), encoding="utf-8")
     try:
-        ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart",
-               str(target))
+        ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", *([] if audio else ["-an"]),
+               "-movflags", "+faststart", str(target))
     finally:
         listing.unlink(missing_ok=True)
 
@@ -187,8 +188,18 @@ def make_webm(video: Path, target: Path) -> None:
 
 def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...]) -> dict:
     """Write the lecture-wide files into ``stage``; return their manifest entry."""
+    from pipeline.audio import has_audio, loudness, master_lecture
+
     lecture = stage / "lecture.mp4"
-    join_videos([c.video for c in chapters], lecture)
+    voiced = [has_audio(c.video) for c in chapters]
+    if any(voiced):
+        # The pictures join by stream copy; the sound is joined, normalised and encoded once.
+        pictures = stage / "lecture-picture.mp4"
+        join_videos([c.video for c in chapters], pictures, audio=False)
+        master_lecture(pictures, [(c.video, c.entry["duration"], v) for c, v in zip(chapters, voiced)], lecture)
+        pictures.unlink()
+    else:
+        join_videos([c.video for c in chapters], lecture)
     cues = shifted_cues(chapters)
     write_srt(cues, stage / "lecture.srt")
     write_vtt(cues, stage / "lecture.vtt")
@@ -202,6 +213,8 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
         "chapter_offsets": [round(c.offset, 3) for c in chapters],
         "thumbnail": "thumbnail.png",
     }
+    if any(voiced):
+        entry["loudness"] = loudness(lecture)
     if "webm" in formats:
         make_webm(lecture, stage / "lecture.webm")
         entry["webm"] = {"video": "lecture.webm", "duration": round(video_duration(stage / "lecture.webm"), 3)}

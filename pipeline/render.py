@@ -26,7 +26,8 @@ from typing import TypeVar
 
 import av
 
-from pipeline.environment import missing_requirement
+from pipeline.audio import loudness, master_chapter
+from pipeline.environment import missing_requirement, voice_problem
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
@@ -44,7 +45,7 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter
-from scenes.lib.settings import ROOT, THEME_ENV, cache_root, scene_env
+from scenes.lib.settings import ROOT, THEME_ENV, VOICE_ENV, cache_root, scene_env
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
@@ -82,6 +83,7 @@ def manim_env(options: RenderOptions) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env[PARENT_ENV] = str(os.getpid())
     env[X264_ENV] = options.quality.x264
+    env[VOICE_ENV] = options.voice.spec
     env["COLUMNS"] = "200"  # Manim's log wraps at the terminal width; its log file has none
     return env
 
@@ -90,10 +92,11 @@ def probe_video(path: Path) -> dict[str, float | int]:
     """Duration, resolution and frame rate of a video file, read with PyAV."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        if container.duration:
-            duration = float(container.duration / av.time_base)
-        else:
+        # The picture's own length: a sound track may end a fraction of a frame later.
+        if stream.duration:
             duration = float(stream.duration * stream.time_base)
+        else:
+            duration = float(container.duration / av.time_base)
         return {
             "duration": round(duration, 3),
             "width": stream.codec_context.width,
@@ -177,7 +180,14 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
         "theme": options.theme,
         "quality": options.quality.name,
     }
-    remux_faststart(produced, stage / entry["video"])
+    narration = produced.with_suffix(".wav")  # Manim writes the sound track beside a video that has one
+    if options.voice.speaks and narration.is_file():
+        duration = probe_video(produced)["duration"]
+        master_chapter(produced, narration, duration, stage / entry["video"])
+        entry["voice"] = options.voice.describe(options.lang)
+        entry["loudness"] = loudness(stage / entry["video"])
+    else:
+        remux_faststart(produced, stage / entry["video"])
     entry.update(probe_video(stage / entry["video"]))
     cues = read_cues(produced.with_suffix(".srt"))
     entry["captions"] = {"srt": f"{chapter.stem}.srt", "vtt": f"{chapter.stem}.vtt"}
@@ -317,6 +327,10 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
     lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
+    voices = {entry.get("voice", {}).get("engine") for entry in chapters}
+    if len(voices) > 1:
+        print(f"Note: the lecture joins chapters narrated differently ({', '.join(sorted(map(str, voices)))}); "
+              "render all chapters with one --voice to make them match", flush=True)
     lecture["fingerprint"] = fingerprint
     manifest = {
         "title": t("lecture.title", lang=options.lang),
@@ -329,6 +343,7 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "lecture": lecture,
         "chapters": chapters,
+        "narration": options.voice.describe(options.lang),
     }
     if "slides" in previous:  # the decks of render.sh slides live in the same variant folder
         manifest["slides"] = previous["slides"]
@@ -392,9 +407,11 @@ def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T]
     """Run ``work(stage, runner)`` with a fresh staging folder inside the output folder; on any
     failure or interruption remove the stage and exit with one line, leaving the output as it was."""
     signal.signal(signal.SIGTERM, _raise_interrupt)  # a polite kill cleans up like Ctrl-C
-    missing = missing_requirement(options.lang)
+    missing = missing_requirement(options.lang) or voice_problem(options)
     if missing:
         fail(missing, status=1)
+    for note in options.voice.notes(options.lang):
+        print(f"Narration: {note}", flush=True)
     out_existed = options.out.exists()
     try:
         options.out.mkdir(parents=True, exist_ok=True)
@@ -427,5 +444,11 @@ def render(options: RenderOptions) -> int:
     for entry in manifest.get("chapters", []):
         print(f"  {options.variant_dir / entry['video']}  ({entry['duration']:.1f} s)")
     print(f"  {options.variant_dir / 'lecture.mp4'}  (the whole lecture)")
+    narration = manifest.get("narration", {})
+    if narration.get("engine"):
+        level = manifest.get("lecture", {}).get("loudness", {})
+        measured = (f"; {level['integrated_lufs']:.1f} LUFS, true peak {level['true_peak_dbtp']:.1f} dBTP"
+                    if level else "")
+        print(f"Narration: {narration['engine']}{measured}; licence: {narration['licence']}")
     print(f"Manifest: {options.variant_dir / MANIFEST_NAME}")
     return 0

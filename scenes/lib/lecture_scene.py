@@ -21,9 +21,10 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import FadeIn, FadeOut, ManimColor, Scene, config
 
-from .captions import beat_seconds_needed, cue_times, split_caption
+from .captions import beat_seconds_needed, cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
 from .experiment import SEED
+from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
 from .settings import SLIDES_DIR_ENV
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
@@ -63,6 +64,8 @@ class LectureScene(_scene_base()):
         self._beat_start: float | None = None
         self._caption_values: dict[str, dict[str, object]] = {}
         self.beat_clock = 0.0
+        self.voice = current_voice()  # the narration voice (LECTURE_VOICE); none in dry runs
+        self._beat_clip = None
 
     def play(self, *args, **kwargs) -> None:
         """Manim's ``play`` (and ``wait``), also advancing ``beat_clock`` by the frames it makes.
@@ -98,6 +101,19 @@ class LectureScene(_scene_base()):
     def caption_key(self, beat: str) -> str:
         return f"{self.chapter_key}.{beat}.caption"
 
+    def spoken_text(self, beat: str) -> str:
+        """What is said in ``beat`` (its narration script, values in words); the caption if it has none."""
+        if f"{self.chapter_key}.{beat}" not in scripts(self.lang):
+            return self.caption_text(beat)
+        return narration_text(self.chapter_key, beat, self.lang, self._caption_values[beat])
+
+    def start_narration(self, beat: str) -> None:
+        """Put the beat's narration clip on the sound track at the beat's first frame."""
+        self._beat_clip = clip_for(self.voice, self.lang, self.spoken_text(beat), int(self.chapter_key[2:]), beat)
+        if self._beat_clip is not None:
+            # Sounds are stamped at Manim's "now"; the offset places this one on the beat clock.
+            self.add_sound(str(self._beat_clip.path), time_offset=self.beat_clock - self.time)
+
     def start_beat(self, beat: str, **caption_values: object) -> None:
         """Close the running beat (recording its caption) and open ``beat`` as a new section.
 
@@ -108,9 +124,10 @@ class LectureScene(_scene_base()):
         self._beat_start = self.beat_clock
         self._caption_values[beat] = caption_values
         if self.making_slides:
-            self.next_slide(name=beat, notes=self.caption_text(beat))
+            self.next_slide(name=beat, notes=self.spoken_text(beat))
         else:
             self.next_section(name=beat)
+            self.start_narration(beat)
 
     def idle(self, play_cycle: Callable[[], None]) -> None:
         """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
@@ -118,25 +135,37 @@ class LectureScene(_scene_base()):
         if not self.making_slides:
             return
         beat = self.beats[-1]
-        self.next_slide(name=f"{beat}.idle", loop=True, notes=self.caption_text(beat))
+        self.next_slide(name=f"{beat}.idle", loop=True, notes=self.spoken_text(beat))
         play_cycle()
 
     def _close_beat(self) -> None:
-        """End the running beat: hold it until its caption can be read, then record the caption as
-        readable cues (two lines at most) spread over the beat."""
+        """End the running beat: hold it until its caption can be read and its narration has been
+        said (plus a short pause), then record subtitles spread over the beat: the caption by
+        reading time, or, with a voice, what is said, timed by the speech."""
         if self._beat_start is None:
             return
-        caption = self.caption_text(self.beats[-1])
-        shortfall = beat_seconds_needed(caption, self.lang) - (self.beat_clock - self._beat_start)
+        beat = self.beats[-1]
+        caption, clip = self.caption_text(beat), self._beat_clip
+        needed = max(beat_seconds_needed(caption, self.lang), beat_seconds_with_voice(clip))
+        shortfall = needed - (self.beat_clock - self._beat_start)
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
             self.wait(math.ceil(shortfall * config.frame_rate - 1e-9) / config.frame_rate)
         end = self.beat_clock
-        cues = split_caption(caption, self.lang)
-        for cue, (start, stop) in zip(cues, cue_times(cues, self.lang, self._beat_start, end)):
+        if clip is None:
+            cues = split_caption(caption, self.lang)
+            times = cue_times(cues, self.lang, self._beat_start, end)
+        else:
+            cues = split_caption(self.spoken_text(beat), self.lang)
+            starts = [self._beat_start + s for s in clip_fraction_times(clip, [visible_length(c) for c in cues])]
+            times = list(zip(starts, [*starts[1:], end]))
+        for cue, (start, stop) in zip(cues, times):
+            if stop <= start:
+                continue
             # Subcaptions are stamped at Manim's "now"; the offset places each cue inside its beat.
             self.add_subcaption(cue, duration=stop - start, offset=start - self.time)
         self._beat_start = None
+        self._beat_clip = None
 
     def tear_down(self) -> None:
         self._close_beat()

@@ -15,6 +15,7 @@ __all__ = [
     "SLIDES_DIR_ENV",
     "THEME_ENV",
     "UPDATE_REFERENCES_ENV",
+    "VOICE_ENV",
     "cache_root",
     "scene_env",
 ]
@@ -25,6 +26,7 @@ LANG_ENV = "LECTURE_LANG"  # the language a chapter is drawn in
 THEME_ENV = "LECTURE_THEME"  # its colour theme
 SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set for slides: where manim-slides writes the deck
 CACHE_DIR_ENV = "LECTURE_CACHE_DIR"  # moves .cache/ (the tests and the benchmark use their own)
+VOICE_ENV = "LECTURE_VOICE"  # the narration voice (see scenes/lib/narration.py); unset: none
 UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references
 
 

