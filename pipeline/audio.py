@@ -21,8 +21,8 @@ TARGET_TRUE_PEAK = -1.5  # loudnorm's ceiling; the AAC encoder can add a few ten
 TARGET_LRA = 11.0
 SAMPLE_RATE = 48000
 AAC_BITRATE = "160k"
-AAC_FRAME = 1024
-LIMITER_CEILING = 10 ** (-2.5 / 20)  # sample peaks at -2.5 dBFS before the final pass  # samples per AAC frame: the track is made a whole number of them long
+AAC_FRAME = 1024  # samples per AAC frame: a chapter's track is made a whole number of them long
+LIMITER_CEILING = 10 ** (-2.5 / 20)  # sample peaks at -2.5 dBFS before the final pass
 
 
 def _ffmpeg_stderr(*args: str) -> str:

@@ -28,9 +28,11 @@ from pipeline.options import (
     _Parser,
     _scene_list,
     _writable_out,
+    voice_option,
 )
 from pipeline.registry import Chapter, find_chapters
-from scenes.lib.settings import CACHE_DIR_ENV, ROOT, cache_root, scene_env
+from scenes.lib.narration import DEFAULT_VOICE, Voice
+from scenes.lib.settings import CACHE_DIR_ENV, ROOT, VOICE_ENV, cache_root, scene_env
 
 BENCH_QUALITIES = ("preview", "1080p")
 
@@ -40,6 +42,7 @@ class BenchOptions:
     qualities: tuple[Quality, ...]
     chapters: tuple[Chapter, ...]
     out: Path
+    voice: Voice = Voice(DEFAULT_VOICE)
 
 
 def parse_bench_options(argv: list[str]) -> BenchOptions:
@@ -48,12 +51,13 @@ def parse_bench_options(argv: list[str]) -> BenchOptions:
     parser.add_argument("--quality", type=_choice("quality", tuple(QUALITIES)), default=None)
     parser.add_argument("--scenes", type=_scene_list, default=None)
     parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
+    parser.add_argument("--voice", default=DEFAULT_VOICE)
     args, extra = parser.parse_known_args(argv)
     if extra:
-        raise UsageError(f"unknown argument {extra[0]!r} for bench; it takes --quality, --scenes and --out")
+        raise UsageError(f"unknown argument {extra[0]!r} for bench; it takes --quality, --scenes, --out and --voice")
     qualities = (args.quality,) if args.quality else BENCH_QUALITIES
     return BenchOptions(tuple(QUALITIES[name] for name in qualities), tuple(find_chapters(args.scenes)),
-                        args.out.resolve())
+                        args.out.resolve(), voice_option(args.voice))
 
 
 def machine() -> str:
@@ -92,12 +96,15 @@ def video_seconds(paths: list[Path]) -> float:
     return total
 
 
-def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path) -> list[tuple[str, float, float]]:
+def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
+                  voice: Voice = Voice(DEFAULT_VOICE)) -> list[tuple[str, float, float]]:
     """The three runs for one quality: (run, wall seconds, seconds of video)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
     env = scene_env("en", "dark")
+    env[VOICE_ENV] = voice.spec  # plain Manim narrates too (clips land in the bench's own cache)
+    env[CACHE_DIR_ENV] = str(folder / "plain-cache")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     plain_media = folder / "plain"
     print(f"{quality.name}: plain Manim, {len(chapters)} chapter(s) one after another...", flush=True)
@@ -108,7 +115,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path)
     rows = [("plain manim, one by one", plain, plain_video)]
     # Through render.sh itself, so its checks of the installed packages count too.
     pipeline = [str(ROOT / "render.sh"), "render", "--quality", quality.name,
-                "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out")]
+                "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out"), "--voice", voice.spec]
     pipeline_env = {**env, CACHE_DIR_ENV: str(folder / "cache")}
     for run in (f"render.sh, cold ({DEFAULT_JOBS} jobs)", "render.sh, nothing changed"):
         print(f"{quality.name}: {run}...", flush=True)
@@ -128,12 +135,14 @@ def table(results: dict[str, list[tuple[str, float, float]]]) -> str:
 
 
 def bench(options: BenchOptions) -> int:
-    heading = f"Machine: {machine()}\nChapters: {', '.join(c.slug for c in options.chapters)} (en, dark)\n"
+    heading = (f"Machine: {machine()}\nChapters: {', '.join(c.slug for c in options.chapters)} (en, dark), "
+               f"voice {options.voice.spec}\n")
     print(heading, flush=True)
     results = {}
     try:
         for quality in options.qualities:
-            results[quality.name] = bench_quality(quality, options.chapters, cache_root() / "bench" / quality.name)
+            results[quality.name] = bench_quality(quality, options.chapters, cache_root() / "bench" / quality.name,
+                                                  options.voice)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1

@@ -109,3 +109,20 @@ def cue_times(cues: list[str], lang: str, start: float, end: float) -> list[tupl
 def beat_seconds_needed(text: str, lang: str) -> float:
     """How long a beat must last so that all of its caption can be read."""
     return math.fsum(reading_seconds(cue, lang) for cue in split_caption(text, lang))
+
+
+def speech_cue_times(cues: list[str], lang: str, start: float, end: float,
+                     spoken_at: list[float]) -> list[tuple[float, float]]:
+    """Start and end of each cue within [start, end] when the beat is narrated: each cue appears when
+    its words are spoken (``spoken_at``, seconds from ``start``), but stays up at least its reading
+    time, so a cue may come a little late after a fast one and early before the beat's end."""
+    reading = [reading_seconds(cue, lang) for cue in cues]
+    starts = [start + at for at in spoken_at]
+    for i in range(1, len(starts)):  # never before the previous cue could be read
+        starts[i] = max(starts[i], starts[i - 1] + reading[i - 1])
+    latest = end
+    for i in range(len(starts) - 1, -1, -1):  # leave every later cue its reading time
+        latest -= reading[i]
+        starts[i] = max(start, min(starts[i], latest))
+    starts[0] = start
+    return list(zip(starts, [*starts[1:], end]))

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import FadeIn, FadeOut, ManimColor, Scene, config
 
-from .captions import beat_seconds_needed, cue_times, split_caption, visible_length
+from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
@@ -147,6 +147,8 @@ class LectureScene(_scene_base()):
         beat = self.beats[-1]
         caption, clip = self.caption_text(beat), self._beat_clip
         needed = max(beat_seconds_needed(caption, self.lang), beat_seconds_with_voice(clip))
+        if clip is not None:  # what is said is what the subtitles show: it must be readable too
+            needed = max(needed, beat_seconds_needed(self.spoken_text(beat), self.lang))
         shortfall = needed - (self.beat_clock - self._beat_start)
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
@@ -157,8 +159,8 @@ class LectureScene(_scene_base()):
             times = cue_times(cues, self.lang, self._beat_start, end)
         else:
             cues = split_caption(self.spoken_text(beat), self.lang)
-            starts = [self._beat_start + s for s in clip_fraction_times(clip, [visible_length(c) for c in cues])]
-            times = list(zip(starts, [*starts[1:], end]))
+            spoken_at = clip_fraction_times(clip, [visible_length(cue) for cue in cues])
+            times = speech_cue_times(cues, self.lang, self._beat_start, end, spoken_at)
         for cue, (start, stop) in zip(cues, times):
             if stop <= start:
                 continue

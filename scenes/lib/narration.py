@@ -48,7 +48,7 @@ DEFAULT_VOICE = "espeak"
 
 PAUSE_AFTER = 0.6  # seconds of quiet after a beat's narration before the next beat starts
 SENTENCE_GAP = 0.3  # seconds between two of Piper's sentences (it returns one chunk per sentence)
-EDGE_PAD = 0.05  # seconds of the take's own quiet kept before and after the speech when trimming
+EDGE_PAD = 0.01  # seconds of the take's own quiet kept before and after the speech when trimming
 SILENCE_DBFS = -45.0  # a 20 ms window quieter than this is silence (trimming, gap checks)
 MIN_RMS_DBFS = -35.0  # a clip quieter than this over its speech is a silent take
 CACHE_VERSION = "1"  # bump when clips are made differently in a way the hash does not show
