@@ -6,6 +6,7 @@ was removed since, or where the PATH hides it.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -69,7 +70,8 @@ def voice_problem(options) -> str | None:
     if engine == "recorded":
         missing, takes = [], []
         for chapter in options.chapters:
-            for beat in narration.beats_of(chapter.key, lang):
+            # The beats the chapter plays, read from its start_beat calls (the tables may hold more).
+            for beat in re.findall(r"start_beat\(\s*[\"'](\w+)[\"']", chapter.path.read_text(encoding="utf-8")):
                 take = narration.recorded_take(voice.path, lang, chapter.number, beat, chapter.stem)
                 (takes if take.is_file() else missing).append(take)
         if missing:
