@@ -106,7 +106,7 @@ def _digest(parts: list[str], files: list[Path], root: Path) -> str:
 def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> list[str]:
     """What decides a chapter's narration: its beats' scripts in the render's language, and the voice
     (engine, version, voice file; for recorded takes, the takes themselves)."""
-    table_path = root.joinpath(*NARRATION_ASSETS) / f"{options.lang}.json"
+    table_path = root.joinpath(*NARRATION_ASSETS) / narration.script_file(options.lang).name
     table = json.loads(table_path.read_text(encoding="utf-8")) if table_path.is_file() else {}
     parts = [json.dumps({key: text for key, text in table.items() if key.startswith(f"{chapter.key}.")},
                         sort_keys=True, ensure_ascii=False)]

