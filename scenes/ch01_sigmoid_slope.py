@@ -12,7 +12,6 @@ from manim import (
     FadeIn,
     FadeOut,
     ReplacementTransform,
-    SurroundingRectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -21,6 +20,7 @@ from manim import (
     there_and_back,
 )
 
+from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, get_readout
 from scenes.lib.components.text import fraction_tex, fraction_text, get_chapter_title, get_math, get_wrapped_text, stack
@@ -50,7 +50,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.sweep_point()
         self.stop_at_peak()
         self.mark_saturated_tails()
-        self.show_takeaway()
+        self.takeaway()
 
     # Beat 1 ---------------------------------------------------------------------------------
     def show_sigmoid(self) -> None:
@@ -142,11 +142,12 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         reason = get_math(rf"s(1 - s) \le {quarter}", r"\quad (0 < s < 1)", size=READOUT_SIZE)
         self.bound = get_math(rf"0 < \sigma'(x) \le {quarter}", size=BODY_SIZE * 1.2, color=self.theme.gradient)
         for_every_x = self.get_panel_text("ch1.for_every_x")
-        self.bound_group = stack(reason, self.beside_or_below(self.bound, for_every_x))
-        self.bound_group.next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        self.reason = reason
+        self.bound_row = self.beside_or_below(self.bound, for_every_x)
+        stack(self.reason, self.bound_row).next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         self.play(Create(ceiling), FadeIn(ceiling_label))
         self.play(Write(reason))
-        self.play(FadeIn(band), Write(self.bound_group[1]))
+        self.play(FadeIn(band), Write(self.bound_row))
         self.play(self.x.animate.set_value(-2.5), run_time=1.2)
         self.play(self.x.animate.set_value(self.peak_x), run_time=1.2)
         self.wait(BEAT_PAUSE)
@@ -166,10 +167,10 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         label = self.get_panel_text("ch1.saturated", color=theme.dead)
         tail_math = get_math(rf"|x| > {TAIL_X}:\ \ \sigma'(x) < {tail_bound:.3f}", size=READOUT_SIZE)
         tail_group = stack(label, tail_math)
-        tail_group.move_to(self.bound_group, aligned_edge=LEFT + UP)
-        self.play(FadeOut(self.bound_group[0]), FadeIn(regions))
-        self.play(self.bound_group[1].animate.next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
-        tail_group.next_to(self.bound_group[1], DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        tail_group.move_to(VGroup(self.reason, self.bound_row), aligned_edge=LEFT + UP)
+        self.play(FadeOut(self.reason), FadeIn(regions))
+        self.play(self.bound_row.animate.next_to(self.readouts, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
+        tail_group.next_to(self.bound_row, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         self.play(FadeIn(tail_group, shift=UP * 0.2))
         self.play(self.x.animate.set_value(X_MAX), run_time=2.5, rate_func=smooth)
         self.play(self.x.animate.set_value(-X_MAX), run_time=3.5, rate_func=smooth)
@@ -177,22 +178,21 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.tail_group = tail_group
 
     # Beat 6 ---------------------------------------------------------------------------------
-    def show_takeaway(self) -> None:
+    def takeaway(self) -> None:
         self.start_beat("takeaway")
         self.play(self.x.animate.set_value(self.peak_x), run_time=1.5)
-        takeaway = self.get_panel_text("ch1.takeaway", size=BODY_SIZE, color=self.theme.gradient, inset=0.4)
-        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
+        card = TakeawayCard("ch1.takeaway", panel_width(self.plot))
         # The sweep is over: its readouts and the tails' note make room for the one line to remember.
-        card = VGroup(box, takeaway).next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        card.next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         self.play(FadeOut(self.tail_group), FadeOut(self.readouts),
-                  self.bound_group[1].animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
+                  self.bound_row.animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
         self.play(FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Layout helpers ---------------------------------------------------------------------------
-    def get_panel_text(self, key: str, size: float = LABEL_SIZE, color: str | None = None, inset: float = 0.0):
-        """A string wrapped to the right-hand panel's width (less ``inset``, e.g. for a box)."""
-        return get_wrapped_text(key, panel_width(self.plot) - inset, size=size, color=color)
+    def get_panel_text(self, key: str, color: str | None = None):
+        """A string wrapped to the right-hand panel's width."""
+        return get_wrapped_text(key, panel_width(self.plot), size=LABEL_SIZE, color=color)
 
     def beside_or_below(self, first, second) -> VGroup:
         """``second`` to the right of ``first`` when the panel is wide enough, else under it."""

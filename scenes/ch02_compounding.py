@@ -6,26 +6,24 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    AnimationGroup,
     Create,
     FadeIn,
     FadeOut,
     LaggedStart,
-    SurroundingRectangle,
     Transform,
     VGroup,
     Write,
 )
 
+from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
-from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.log_bars import LogBarChart, get_axis_label, get_layer_chart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
     get_chapter_title,
     get_math,
-    get_text,
     get_wrapped_text,
     number_tex,
     number_text,
@@ -35,13 +33,10 @@ from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import (
     BEAT_PAUSE,
-    BODY_SIZE,
-    EDGE_BUFF,
     ITEM_BUFF,
     LABEL_SIZE,
     MATH_SIZE,
     SHORT_PAUSE,
-    SMALL_SIZE,
 )
 from scenes.model import BEST_CASE_WEIGHT, backward_chain, chain_local_factors, layer_gradient_norms, sigmoid_slope_max
 
@@ -62,11 +57,11 @@ class SmallSlopesCompound(LectureScene):
         self.node_gradients = backward_chain(self.factors)
         self.real_norms = layer_gradient_norms("sigmoid", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         self.draw_chain()
-        self.run_forward_pass()
+        self.forward_pass()
         self.write_chain_rule()
         self.send_gradient_backwards()
-        self.show_real_network()
-        self.show_takeaway()
+        self.real_network()
+        self.takeaway()
 
     def draw_chain(self) -> None:
         self.start_beat("draw_chain", depth=DEPTH)
@@ -79,7 +74,7 @@ class SmallSlopesCompound(LectureScene):
                   FadeIn(self.chain.labels), Create(self.chain.edges), run_time=2)
         self.wait(BEAT_PAUSE)
 
-    def run_forward_pass(self) -> None:
+    def forward_pass(self) -> None:
         self.start_beat("forward_pass")
         self.play(self.chain.make_forward_pass_animation(run_time=3))
         self.wait(SHORT_PAUSE)
@@ -111,21 +106,15 @@ class SmallSlopesCompound(LectureScene):
         self.panel = stack(best_case, counter, buff=ITEM_BUFF * 2)
         place_in_panel(self.panel, self.chart)
         self.play(FadeIn(self.chart), FadeIn(best_case))
-        pulse, steps = self.chain.make_backward_pulse(self.node_gradients, step_time=STEP_TIME)
+        pulse, steps = self.chain.make_backward_pulse(self.node_gradients, step_time=STEP_TIME, chart=self.chart,
+                                                      counter=counter, get_counter=self.get_counter)
         self.play(FadeIn(pulse), FadeIn(counter))
-        self.play(steps[0])
-        for crossed in range(1, DEPTH + 1):
-            layer = DEPTH - crossed  # 0-based index of the layer just crossed
-            self.play(AnimationGroup(
-                steps[crossed],
-                self.chart.make_bar_animation(layer, self.node_gradients[crossed], self.theme.gradient,
-                                              run_time=STEP_TIME),
-                Transform(counter, self.get_counter(crossed).move_to(counter, aligned_edge=LEFT), run_time=STEP_TIME),
-            ))
+        for step in steps:
+            self.play(step)
         self.pulse, self.counter = pulse, counter
         self.wait(BEAT_PAUSE)
 
-    def show_real_network(self) -> None:
+    def real_network(self) -> None:
         ratio = self.real_norms[0] / self.real_norms[-1]
         self.start_beat("real_network", depth=DEPTH, ratio=number_text(ratio))
         staircase = VGroup(*self.chart.grown_bars)
@@ -136,7 +125,7 @@ class SmallSlopesCompound(LectureScene):
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
         self.real_panel = stack(description, ratio_math, buff=ITEM_BUFF * 2)
         place_in_panel(self.real_panel, self.chart)
-        new_y_label = self.get_y_label("ch2.weight_gradient").move_to(self.chart.y_label, aligned_edge=LEFT)
+        new_y_label = get_axis_label("ch2.weight_gradient").move_to(self.chart.y_label, aligned_edge=LEFT)
         self.play(FadeOut(self.panel), FadeOut(self.pulse), FadeOut(staircase),
                   Transform(self.chart.y_label, new_y_label))
         self.play(FadeIn(description))
@@ -146,26 +135,18 @@ class SmallSlopesCompound(LectureScene):
         self.play(Write(ratio_math))
         self.wait(BEAT_PAUSE * 2)
 
-    def show_takeaway(self) -> None:
+    def takeaway(self) -> None:
         self.start_beat("takeaway")
-        takeaway = get_wrapped_text("ch2.takeaway", panel_width(self.chart) - 0.4, size=BODY_SIZE,
-                                    color=self.theme.gradient)
-        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
-        card = VGroup(box, takeaway)
+        card = TakeawayCard("ch2.takeaway", panel_width(self.chart))
         place_in_panel(card, self.chart)
         self.play(FadeOut(self.real_panel), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------
     def get_chart(self) -> LogBarChart:
-        low, high = log_range([*self.node_gradients[1:], *self.real_norms])
-        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH, CHART_HEIGHT, label_step=2 if high - low > 5 else 1,
-                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
-                            y_label=self.get_y_label("ch2.reaching_layer"))
-        return chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
-
-    def get_y_label(self, key: str):
-        return get_text(key, size=SMALL_SIZE, color=self.theme.muted)
+        """One axis for the pulse's gradients and the real network's norms, so both fit."""
+        return get_layer_chart([*self.node_gradients[1:], *self.real_norms], DEPTH, CHART_WIDTH, CHART_HEIGHT,
+                               "ch2.layer", "ch2.reaching_layer")
 
     def get_counter(self, crossed: int):
         return get_compounding_counter(self.factors[0], crossed, self.node_gradients[crossed], size=MATH_SIZE * 1.15)

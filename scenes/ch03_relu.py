@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from manim import (
@@ -9,19 +10,17 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    AnimationGroup,
     FadeIn,
     FadeOut,
     LaggedStart,
     Rectangle,
-    SurroundingRectangle,
-    Transform,
     VGroup,
     Write,
 )
 
+from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
-from scenes.lib.components.log_bars import LogBarChart, log_range
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
@@ -65,10 +64,10 @@ class ReluPassesTheGradient(LectureScene):
         self.norms = {name: layer_gradient_norms(name, depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
                       for name in ("sigmoid", "relu")}
         self.show_relu()
-        self.send_gradient_through_relu_chain()
-        self.compare_side_by_side()
-        self.compare_real_networks()
-        self.state_the_caveat()
+        self.relu_chain()
+        self.side_by_side()
+        self.real_networks()
+        self.caveat()
 
     def show_relu(self) -> None:
         self.start_beat("show_relu")
@@ -93,7 +92,7 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))
 
-    def send_gradient_through_relu_chain(self) -> None:
+    def relu_chain(self) -> None:
         self.start_beat("relu_chain", depth=DEPTH, factor=f"{chain_local_factors('relu', 1)[0]:g}")
         chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "relu").next_to(self.title, DOWN, buff=1.0)
         factors = chain_local_factors("relu", DEPTH)
@@ -104,37 +103,32 @@ class ReluPassesTheGradient(LectureScene):
         self.play(FadeIn(chain))
         self.play(chain.make_forward_pass_animation(run_time=2), FadeIn(factor_labels))
         self.play(FadeIn(chart), FadeIn(counter))
-        gradients = self.gradients["relu"]
-        pulse, steps = chain.make_backward_pulse(gradients, step_time=STEP_TIME)
+        pulse, steps = chain.make_backward_pulse(self.gradients["relu"], step_time=STEP_TIME, chart=chart,
+                                                 counter=counter, get_counter=partial(self.get_counter, "relu"))
         self.play(FadeIn(pulse))
-        self.play(steps[0])
-        for crossed in range(1, DEPTH + 1):
-            self.play(AnimationGroup(
-                steps[crossed],
-                chart.make_bar_animation(DEPTH - crossed, gradients[crossed], self.theme.gradient, run_time=STEP_TIME),
-                Transform(counter, self.get_counter("relu", crossed).move_to(counter, aligned_edge=LEFT),
-                          run_time=STEP_TIME),
-            ))
+        for step in steps:
+            self.play(step)
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(VGroup(chain, factor_labels, pulse, chart.with_bars(), counter)))
 
-    def compare_side_by_side(self) -> None:
+    def side_by_side(self) -> None:
         self.start_beat("side_by_side")
         names = ("sigmoid", "relu")
         chains = {name: ChainNetwork(DEPTH, CHAIN_WIDTH - 1.2, name) for name in names}
         counters = {name: self.get_counter(name, DEPTH) for name in names}
+        labels = {name: get_text(f"ch3.{name}", size=LABEL_SIZE, color=self.theme.activation_color(name))
+                  for name in names}
         rows = VGroup()
         for name in names:
-            label = get_text(f"ch3.{name}", size=LABEL_SIZE, color=self.theme.activation_color(name))
             # Name on the left and the final gradient on the right, on one line above the chain.
-            label.next_to(chains[name], UP, buff=0.4).align_to(chains[name], LEFT)
+            labels[name].next_to(chains[name], UP, buff=0.4).align_to(chains[name], LEFT)
             counters[name].next_to(chains[name], UP, buff=0.3).align_to(chains[name], RIGHT)
-            rows.add(VGroup(label, chains[name], counters[name]))
+            rows.add(VGroup(labels[name], chains[name], counters[name]))
         rows.arrange(DOWN, buff=0.9).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
         # The same chain class, the same timeline: only the activation differs.
         pulses, step_lists = zip(*(chains[name].make_backward_pulse(self.gradients[name], step_time=STEP_TIME)
                                    for name in names))
-        self.play(FadeIn(VGroup(*(row[:2] for row in rows))))
+        self.play(FadeIn(VGroup(*(VGroup(labels[name], chains[name]) for name in names))))
         self.play(*(chains[name].make_forward_pass_animation(run_time=2) for name in names))
         self.wait(SHORT_PAUSE)
         self.play(*(FadeIn(pulse) for pulse in pulses))
@@ -143,25 +137,19 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(rows), *(FadeOut(pulse) for pulse in pulses))
 
-    def compare_real_networks(self) -> None:
+    def real_networks(self) -> None:
         sigmoid, relu = self.norms["sigmoid"], self.norms["relu"]
         relu_spread = float(relu.max() / relu.min())
         sigmoid_orders = math.log10(float(sigmoid.max() / sigmoid.min()))
         self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread),
                         orders=f"{sigmoid_orders:.0f}")
-        low, high = log_range([*sigmoid, *relu])
-        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, series=2,
-                            label_step=2 if high - low > 5 else 1,
-                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
-                            y_label=get_text("ch2.weight_gradient", size=SMALL_SIZE, color=self.theme.muted))
-        chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+        chart = get_layer_chart([*sigmoid, *relu], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, "ch3.layer",
+                                "ch3.weight_gradient", series=2)
         width = panel_width(chart)
         legend = stack(*(self.get_legend_row(name) for name in ("sigmoid", "relu")), buff=ITEM_BUFF)
-        summary = stack(
-            get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread)),
-            get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=f"{sigmoid_orders:.0f}"),
-            buff=ITEM_BUFF * 1.5,
-        )
+        relu_note = get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread))
+        sigmoid_note = get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=f"{sigmoid_orders:.0f}")
+        summary = stack(relu_note, sigmoid_note, buff=ITEM_BUFF * 1.5)
         self.panel = stack(legend, summary, buff=ITEM_BUFF * 3)
         place_in_panel(self.panel, chart)
         self.play(FadeIn(chart), FadeIn(legend))
@@ -169,31 +157,27 @@ class ReluPassesTheGradient(LectureScene):
             color = self.theme.activation_color(name)
             self.play(LaggedStart(*(chart.make_bar_animation(layer, norm, color, series_index=series)
                                     for layer, norm in enumerate(self.norms[name])), lag_ratio=0.15, run_time=2))
-        self.play(FadeIn(summary[0]))
-        self.play(FadeIn(summary[1]))
+        self.play(FadeIn(relu_note))
+        self.play(FadeIn(sigmoid_note))
         self.wait(BEAT_PAUSE * 2)
         self.chart = chart
 
-    def state_the_caveat(self) -> None:
+    def caveat(self) -> None:
         self.start_beat("caveat")
         caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE)
-        seed = get_text("ch3.seed", size=BODY_SIZE, color=self.theme.gradient)
-        box = SurroundingRectangle(seed, color=self.theme.gradient, buff=0.2, corner_radius=0.1)
-        notes = VGroup(caveat, VGroup(box, seed)).arrange(DOWN, buff=ITEM_BUFF * 3)
-        notes.next_to(self.title, DOWN, buff=1.0)
+        seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
+        VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=1.0)
         self.play(FadeOut(self.panel), FadeOut(self.chart.with_bars()))
         self.play(FadeIn(caveat), run_time=1.5)
         self.wait(BEAT_PAUSE)
-        self.play(FadeIn(notes[1], shift=UP * 0.2))
+        self.play(FadeIn(seed, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------
     def get_chart(self, values: np.ndarray, y_label_key: str) -> LogBarChart:
-        low, high = log_range([*self.gradients["sigmoid"][1:], *values])
-        chart = LogBarChart(DEPTH, low, high, CHART_WIDTH, CHART_HEIGHT, label_step=2 if high - low > 5 else 1,
-                            x_label=get_text("ch2.layer", size=SMALL_SIZE, color=self.theme.muted),
-                            y_label=get_text(y_label_key, size=SMALL_SIZE, color=self.theme.muted))
-        return chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+        """An axis wide enough for ``values`` and the sigmoid chain's gradients (chapter 2's scale)."""
+        return get_layer_chart([*self.gradients["sigmoid"][1:], *values], DEPTH, CHART_WIDTH, CHART_HEIGHT,
+                               "ch3.layer", y_label_key)
 
     def get_counter(self, name: str, crossed: int):
         factor = chain_local_factors(name, 1)[0]

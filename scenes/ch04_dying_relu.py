@@ -1,11 +1,12 @@
 """Chapter 4: a ReLU neuron pushed below zero gets exactly zero gradient and never learns again."""
 from __future__ import annotations
 
-from manim import DOWN, UP, Create, FadeIn, FadeOut, SurroundingRectangle, VGroup, Write
+from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 
+from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text
+from scenes.lib.components.text import get_chapter_title, get_math, get_text
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
 from scenes.model import DEFAULT_DEAD_RUN, dead_unit_curve, neuron_trajectory
@@ -13,6 +14,7 @@ from scenes.model import DEFAULT_DEAD_RUN, dead_unit_curve, neuron_trajectory
 LINE_WIDTH = 11.0
 CURVE_WIDTH = 9.0
 CURVE_HEIGHT = 2.6
+TAKEAWAY_WIDTH = 10.5
 
 
 class ANeuronDies(LectureScene):
@@ -25,10 +27,10 @@ class ANeuronDies(LectureScene):
         self.trajectory = neuron_trajectory("relu")
         self.run = dead_unit_curve("relu")
         self.show_neuron()
-        self.push_below_zero()
-        self.train_in_vain()
-        self.show_real_run()
-        self.show_takeaway()
+        self.big_update()
+        self.frozen_training()
+        self.real_run()
+        self.takeaway()
 
     def show_neuron(self) -> None:
         self.start_beat("show_neuron", inputs=len(self.trajectory.x))
@@ -37,12 +39,12 @@ class ANeuronDies(LectureScene):
         self.stage = NeuronStage(self.trajectory, LINE_WIDTH, r"a = \mathrm{ReLU}(w x + b)")
         self.stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
         self.play(Write(self.title))
-        self.play(FadeIn(self.stage[0]))
+        self.play(FadeIn(self.stage.diagram_row))
         self.play(Create(self.stage.line), FadeIn(self.stage.active_region), FadeIn(self.stage.region_labels))
         self.play(FadeIn(self.stage.dots))
         self.wait(BEAT_PAUSE)
 
-    def push_below_zero(self) -> None:
+    def big_update(self) -> None:
         self.start_beat("big_update", kick=f"{self.trajectory.kick / self.trajectory.lr:.0f}")
         label = get_text("ch4.kick", size=LABEL_SIZE, color=self.theme.gradient)
         label.next_to(self.stage.line, DOWN, buff=1.0)
@@ -51,7 +53,7 @@ class ANeuronDies(LectureScene):
         self.wait(SHORT_PAUSE)
         self.play(FadeOut(label))
 
-    def train_in_vain(self) -> None:
+    def frozen_training(self) -> None:
         self.start_beat("frozen_training", steps=self.trajectory.steps)
         zero_slope = VGroup(
             get_math(r"\mathrm{ReLU}'(z_i) = 0", size=LABEL_SIZE * 1.1, color=self.theme.dead),
@@ -62,7 +64,7 @@ class ANeuronDies(LectureScene):
         self.play(self.stage.make_rows_animation(1 + self.trajectory.steps,
                                                  run_time=self.trajectory.steps * TRAINING_STEP_SECONDS))
         dead = get_text("ch4.dead", size=LABEL_SIZE, color=self.theme.dead)
-        dead.next_to(self.stage.neuron[0], UP, buff=0.15)
+        dead.next_to(self.stage.neuron_body, UP, buff=0.15)
         downstream = get_text("ch4.downstream", size=LABEL_SIZE, color=self.theme.muted)
         downstream.move_to(zero_slope)
         self.play(FadeIn(dead))
@@ -70,7 +72,7 @@ class ANeuronDies(LectureScene):
         self.wait(BEAT_PAUSE)
         self.dead_label, self.downstream = dead, downstream
 
-    def show_real_run(self) -> None:
+    def real_run(self) -> None:
         final = self.run.dead_fraction[-1]
         self.start_beat("real_run", percent=f"{final * 100:.0f}", steps=self.run.steps)
         self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
@@ -88,14 +90,13 @@ class ANeuronDies(LectureScene):
         result.next_to(plot, DOWN, buff=ITEM_BUFF * 1.5)
         self.play(FadeIn(result))
         self.wait(BEAT_PAUSE)
-        self.run_group = VGroup(setup, plot, curve, end_label, result)
+        self.run_setup = setup
 
-    def show_takeaway(self) -> None:
+    def takeaway(self) -> None:
         self.start_beat("takeaway")
-        takeaway = get_wrapped_text("ch4.takeaway", 10.0, size=BODY_SIZE * 1.2, color=self.theme.gradient)
-        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.25, corner_radius=0.1)
-        card = VGroup(box, takeaway).move_to(self.run_group[0])
-        self.play(FadeOut(self.run_group[0]), FadeIn(card, shift=UP * 0.2))
+        card = TakeawayCard("ch4.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2, padding=0.25)
+        card.move_to(self.run_setup)
+        self.play(FadeOut(self.run_setup), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
 

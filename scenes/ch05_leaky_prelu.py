@@ -16,7 +16,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    SurroundingRectangle,
+    Text,
     ValueTracker,
     VGroup,
     Write,
@@ -24,6 +24,7 @@ from manim import (
     linear,
 )
 
+from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
 from scenes.lib.components.panel import panel_width, place_in_panel
@@ -59,6 +60,7 @@ TRUE_SLOPE = 0.1  # the negative-side slope hidden in PReLU's training data
 ALPHA_STEP_SECONDS = 0.12
 CURVE_WIDTH_UNITS = 7.6
 CURVE_HEIGHT = 3.0
+TAKEAWAY_WIDTH = 9.5
 NAMES = ("relu", "leaky_relu", "prelu")
 
 
@@ -71,13 +73,13 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     def construct(self) -> None:
         self.leaky = activation("leaky_relu")
         self.slope = self.leaky.params["slope"]
-        self.show_leaky_relu()
-        self.revive_the_neuron()
+        self.show_leaky()
+        self.revive_neuron()
         self.learn_alpha()
-        self.compare_real_runs()
-        self.show_takeaway()
+        self.compare_runs()
+        self.takeaway()
 
-    def show_leaky_relu(self) -> None:
+    def show_leaky(self) -> None:
         self.start_beat("show_leaky", slope=f"{self.slope:g}")
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
@@ -88,18 +90,19 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         color, slope = self.theme.leaky_relu, number_tex(self.slope)
         definition = get_math(rf"f(x) = \begin{{cases}} x & x > 0 \\ {slope}\,x & x \le 0 \end{{cases}}", color=color)
         derivative = get_math(rf"f'(x) = {slope} \quad (x < 0)", color=color)
-        zoom = self.get_zoom(plot)
+        zoom_plot, zoom_label = self.get_zoom(plot)
+        zoom = VGroup(zoom_plot, zoom_label)
         panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
         place_in_panel(panel, plot)
         self.play(Write(self.title))
         for group in make_draw_animation_groups(plot, definition, derivative):
             self.play(*group)
         self.play(FadeIn(zoom))
-        self.play(Create(zoom[0].graph), run_time=1.5)
+        self.play(Create(zoom_plot.graph), run_time=1.5)
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))
 
-    def revive_the_neuron(self) -> None:
+    def revive_neuron(self) -> None:
         trajectory = neuron_trajectory("leaky_relu")
         self.start_beat("revive_neuron", steps=trajectory.steps_to_full_recovery)
         stage = NeuronStage(trajectory, LINE_WIDTH, r"a = \mathrm{LeakyReLU}(w x + b)")
@@ -111,7 +114,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(SHORT_PAUSE)
         self.play(stage.make_rows_animation(1 + trajectory.steps, run_time=trajectory.steps * TRAINING_STEP_SECONDS))
         alive = get_text("ch5.alive", size=LABEL_SIZE, color=self.theme.leaky_relu)
-        alive.next_to(stage.neuron[0], UP, buff=0.15)
+        alive.next_to(stage.neuron_body, UP, buff=0.15)
         self.play(FadeIn(alive))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(VGroup(stage, note, alive)))
@@ -167,13 +170,13 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.play(FadeOut(VGroup(axes, points, curve, true_arm, panel)))
         alpha_value.clear_updaters()
 
-    def compare_real_runs(self) -> None:
+    def compare_runs(self) -> None:
         runs = {name: dead_unit_curve(name) for name in NAMES}
         relu = runs["relu"]
         final = {name: f"{runs[name].dead_fraction[-1] * 100:.0f}" for name in NAMES}
         self.start_beat("compare_runs", lr=f"{relu.lr:g}", steps=relu.steps, relu=final["relu"],
                         leaky=final["leaky_relu"], prelu=final["prelu"])
-        plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
+        plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch5.dead_units", "ch5.training_step")
         setup = get_text("ch5.run_setup", size=LABEL_SIZE, color=self.theme.muted, lr=f"{relu.lr:g}", seed=relu.seed)
         VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
         plot.shift(LEFT * 1.4)  # room for the curves' end labels
@@ -192,17 +195,15 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.plot_group = VGroup(setup, plot, labels, *curves)
 
-    def show_takeaway(self) -> None:
+    def takeaway(self) -> None:
         self.start_beat("takeaway")
-        takeaway = get_wrapped_text("ch5.takeaway", 9.0, size=BODY_SIZE * 1.2, color=self.theme.gradient)
-        box = SurroundingRectangle(takeaway, color=self.theme.gradient, buff=0.25, corner_radius=0.1)
-        card = VGroup(box, takeaway).move_to(DOWN * 0.3)
+        card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2, padding=0.25).move_to(DOWN * 0.3)
         # The curves have made their point; the conclusion gets the whole stage.
         self.play(FadeOut(self.plot_group), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------
-    def get_zoom(self, plot: ActivationPlot) -> VGroup:
+    def get_zoom(self, plot: ActivationPlot) -> tuple[FunctionPlot, Text]:
         """The negative arm magnified so its slope shows: y axis scaled by 1/slope."""
         low = -X_RANGE * self.slope
         main = plot.f_plot.axes
@@ -212,4 +213,4 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         factor = zoom.axes.y_axis.unit_size / main.y_axis.unit_size
         label = get_text("ch5.zoom", size=SMALL_SIZE, color=self.theme.muted, factor=f"{factor:.0f}")
         label.next_to(zoom, UP, buff=0.15).align_to(zoom, LEFT)
-        return VGroup(zoom, label)
+        return zoom, label

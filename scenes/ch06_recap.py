@@ -138,7 +138,7 @@ class Recap(LectureScene):
     def construct(self) -> None:
         _, self.peak = sigmoid_slope_max()
         self.build_table()
-        self.show_sources()
+        self.sources()
 
     # Beat 1 ---------------------------------------------------------------------------------
     def build_table(self) -> None:
@@ -158,7 +158,7 @@ class Recap(LectureScene):
         self.wait(BEAT_PAUSE)
 
     # Beat 2 ---------------------------------------------------------------------------------
-    def show_sources(self) -> None:
+    def sources(self) -> None:
         self.start_beat("sources")
         # The sources take the title's place, at the title's size.
         heading = get_text("ch6.sources_heading", size=self.title.font_size).move_to(self.title)

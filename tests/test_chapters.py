@@ -4,6 +4,7 @@ at the end of every beat."""
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import pytest
 from manim import Text, tempconfig
@@ -14,6 +15,10 @@ from scenes.lib import lecture_scene
 from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 from scenes.lib.layout import find_layout_problems
 from scenes.lib.strings import languages, table
+
+
+def scene_class_of(chapter):
+    return getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
 
 
 def dry_run(chapter, monkeypatch, tmp_path):
@@ -32,7 +37,7 @@ def dry_run(chapter, monkeypatch, tmp_path):
     monkeypatch.setattr(lecture_scene.LectureScene, "play", checked_play)
     # A dry run has no movie file to put the .srt beside; the captions are checked in memory.
     monkeypatch.setattr(SceneFileWriter, "write_subcaption_file", lambda writer: None)
-    scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
+    scene_class = scene_class_of(chapter)
     with tempconfig({"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}):
         scene = scene_class()
         scene.render()
@@ -77,3 +82,22 @@ def test_layout_check_catches_a_misplaced_and_an_overlapping_label():
     assert any("leaves the safe area" in p and "off the frame" in p for p in problems)
     assert any("overlaps" in p and "on top" in p for p in problems)
     assert find_layout_problems([inside]) == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_registry_and_scene_class_name_the_same_chapter_key(chapter):
+    """The key is written twice (the registry reads no scene, so listing needs no Manim): they agree."""
+    assert scene_class_of(chapter).chapter_key == chapter.key
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_each_beat_is_opened_by_the_method_of_its_name(chapter):
+    """A failing reference frame or a caption key ``chN.<beat>.caption`` leads straight to the method."""
+    scene_class = scene_class_of(chapter)
+    prefix, suffix = f"{chapter.key}.", ".caption"
+    beats = [key[len(prefix):-len(suffix)] for key in table("en") if key.startswith(prefix) and key.endswith(suffix)]
+    assert beats
+    for beat in beats:
+        method = getattr(scene_class, beat, None)
+        assert callable(method), f"{chapter.scene} has no method {beat}() for its beat {beat!r}"
+        assert f'self.start_beat("{beat}"' in inspect.getsource(method), f"{beat}() does not open the beat {beat!r}"

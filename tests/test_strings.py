@@ -58,3 +58,10 @@ def test_formulas_carry_no_words_because_latex_is_not_translated():
               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
               if re.search(r"\\\\?(text|mbox|textrm|intertext)\{", line)]
     assert not worded, "\n".join(worded)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_a_chapter_uses_only_its_own_and_shared_strings(chapter):
+    """A chapter that borrows another's key changes when that chapter's words are edited."""
+    used = set(re.findall(r"""["'](ch\d+)\.""", chapter.path.read_text(encoding="utf-8")))
+    assert used <= {chapter.key}, f"{chapter.module} uses strings of {sorted(used - {chapter.key})}"

@@ -109,3 +109,7 @@ def gradient_strength(magnitude: float) -> float:
     log_g = min(max(math.log10(magnitude), GRADIENT_LOG_FLOOR), GRADIENT_LOG_CEILING)
     return (log_g - GRADIENT_LOG_FLOOR) / (GRADIENT_LOG_CEILING - GRADIENT_LOG_FLOOR)
 TRAINING_STEP_SECONDS = 0.25  # one gradient-descent step of the single neuron (chapters 4 and 5 alike)
+
+# Cards: a boxed line to remember (a chapter's takeaway).
+CARD_PADDING = 0.2  # between the card's text and its box
+CARD_CORNER_RADIUS = 0.1

@@ -2,10 +2,11 @@
 share: a forward glow and a backward gradient pulse whose size follows the computed gradient."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from manim import (
     DOWN,
+    LEFT,
     UP,
     Animation,
     AnimationGroup,
@@ -14,12 +15,14 @@ from manim import (
     LaggedStart,
     Line,
     MathTex,
+    Mobject,
     Succession,
     Transform,
     VGroup,
 )
 
 from ..style import AXIS_WIDTH, LABEL_SIZE, MATH_SIZE, SMALL_SIZE, current_theme, gradient_strength
+from .log_bars import LogBarChart
 from .text import fraction_tex, get_math, number_tex
 
 NODE_RADIUS = 0.24
@@ -80,17 +83,33 @@ class ChainNetwork(VGroup):
         core = Dot(center, radius=radius, color=color, fill_opacity=0.35 + 0.65 * strength)
         return VGroup(glow, core)
 
-    def make_backward_pulse(self, node_gradients: Sequence[float], step_time: float = 0.6
+    def make_backward_pulse(self, node_gradients: Sequence[float], step_time: float = 0.6,
+                            chart: LogBarChart | None = None, counter: Mobject | None = None,
+                            get_counter: Callable[[int], Mobject] | None = None
                             ) -> tuple[VGroup, list[Animation]]:
-        """The pulse and one animation per layer crossed, from L back to x.
+        """The pulse and one animation per step back, from L to h_depth and then across each layer to x.
 
         ``node_gradients[k]`` is |dL/dh_k| for k = depth..0 in that order (the model computes them);
-        the pulse starts at L at full size. Returning the steps lets a scene play other per-layer
-        animations (bars, counters, a second chain) on the same timeline.
+        the pulse starts at L at full size. With a ``chart``, each layer crossed also grows that
+        layer's bar to the gradient that reached it; with a ``counter``, each layer crossed turns it
+        into ``get_counter(k)`` (k layers crossed), left edge in place. Returning the steps lets a
+        scene play them one by one, or zip several chains onto one timeline (``play_together``).
         """
         pulse = self.get_pulse(1.0, len(self.nodes) - 1)
         targets = [self.get_pulse(g, self.layer_count - k) for k, g in enumerate(node_gradients)]
-        steps = [Transform(pulse, target, run_time=step_time) for target in targets]
+        steps: list[Animation] = [Transform(pulse, target, run_time=step_time) for target in targets]
+        if chart is None and counter is None:
+            return pulse, steps
+        color = current_theme().gradient
+        for crossed in range(1, len(steps)):
+            alongside = []
+            if chart is not None:
+                layer = self.layer_count - crossed  # 0-based index of the layer just crossed
+                alongside.append(chart.make_bar_animation(layer, node_gradients[crossed], color, run_time=step_time))
+            if counter is not None and get_counter is not None:
+                alongside.append(Transform(counter, get_counter(crossed).move_to(counter, aligned_edge=LEFT),
+                                           run_time=step_time))
+            steps[crossed] = AnimationGroup(steps[crossed], *alongside)
         return pulse, steps
 
 

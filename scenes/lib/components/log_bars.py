@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, GrowFromEdge, Line, Mobject, Rectangle, VGroup
 
-from ..style import AXIS_WIDTH, SMALL_SIZE, current_theme
-from .text import get_math
+from ..style import AXIS_WIDTH, EDGE_BUFF, SMALL_SIZE, current_theme
+from .text import get_math, get_text
 
 
 def log_range(values: Sequence[float]) -> tuple[int, int]:
@@ -85,3 +85,19 @@ class LogBarChart(VGroup):
         return VGroup(self, *self.grown_bars)
 
 
+def get_layer_chart(values: Sequence[float], count: int, width: float, height: float, x_label_key: str,
+                    y_label_key: str, series: int = 1) -> LogBarChart:
+    """A chart of ``count`` layers in the frame's lower-left corner whose axis encloses ``values``.
+
+    Its axis labels are the strings ``x_label_key`` and ``y_label_key``; past five decades only every
+    other power of ten is labelled, so the labels stay apart.
+    """
+    low, high = log_range(values)
+    chart = LogBarChart(count, low, high, width, height, series=series, label_step=2 if high - low > 5 else 1,
+                        x_label=get_axis_label(x_label_key), y_label=get_axis_label(y_label_key))
+    return chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1)
+
+
+def get_axis_label(key: str) -> Mobject:
+    """The string ``key`` as a chart's axis label: small and muted."""
+    return get_text(key, size=SMALL_SIZE, color=current_theme().muted)

@@ -2,9 +2,9 @@
 gradient-descent trajectory from the model: chapters 4 (a ReLU neuron dies) and 5 (a leaky one
 revives) share it, so the two replays look and time alike.
 
-Everything follows one ValueTracker, the trajectory row ``t`` (0 = healthy start, 1 = after the
-kick, 1 + k = after k ordinary steps). Between rows the dots move in a straight line, so at every
-whole row they sit exactly where the numbers say.
+Everything follows one ValueTracker, ``row_tracker``: the trajectory row (0 = healthy start,
+1 = after the kick, 1 + k = after k ordinary steps), fractional between rows. Between rows the dots
+move in a straight line, so at every whole row they sit exactly where the numbers say.
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class NeuronStage(VGroup):
     def __init__(self, trajectory: NeuronTrajectory, line_width: float, formula_tex: str) -> None:
         theme = current_theme()
         self.trajectory = trajectory
-        self.t = ValueTracker(0)
+        self.row_tracker = ValueTracker(0)
         self.alive_color = theme.activation_color(trajectory.name)
         self.line = self._get_number_line(line_width)
         self.active_region = self._get_active_region()
@@ -55,34 +55,34 @@ class NeuronStage(VGroup):
         self.readouts = self._get_readouts()
         diagram = VGroup(self.neuron, self.formula)
         self.formula.next_to(self.neuron, DOWN, buff=ITEM_BUFF * 1.5)
-        top = VGroup(diagram, self.readouts).arrange(RIGHT, buff=1.2, aligned_edge=UP)
-        bottom = VGroup(self.active_region, self.line, self.region_labels, self.dots)
-        super().__init__(top, bottom)
-        bottom.next_to(top, DOWN, buff=ITEM_BUFF * 3)
+        self.diagram_row = VGroup(diagram, self.readouts).arrange(RIGHT, buff=1.2, aligned_edge=UP)
+        self.line_row = VGroup(self.active_region, self.line, self.region_labels, self.dots)
+        super().__init__(self.diagram_row, self.line_row)
+        self.line_row.next_to(self.diagram_row, DOWN, buff=ITEM_BUFF * 3)
 
-    # The state at row t ------------------------------------------------------------------------
+    # The state at the tracked row ------------------------------------------------------------------------
     def row(self) -> int:
-        return int(math.floor(self.t.get_value() + 1e-9))
+        return int(math.floor(self.row_tracker.get_value() + 1e-9))
 
     def value_at(self, series: np.ndarray) -> np.ndarray:
-        """``series`` (one row per trajectory step) linearly interpolated at the tracker's t."""
-        t = min(max(self.t.get_value(), 0.0), len(series) - 1.0)
-        low = int(math.floor(t))
+        """``series`` (one row per trajectory step) linearly interpolated at the tracked row."""
+        position = min(max(self.row_tracker.get_value(), 0.0), len(series) - 1.0)
+        low = int(math.floor(position))
         high = min(low + 1, len(series) - 1)
-        return series[low] + (series[high] - series[low]) * (t - low)
+        return series[low] + (series[high] - series[low]) * (position - low)
 
     def is_alive(self) -> bool:
         return bool(np.any(self.trajectory.z[self.row()] > 0))
 
     def jump_to(self, row: int) -> NeuronStage:
         """Show trajectory row ``row`` at once (e.g. start from the dead state), before any fade-in."""
-        self.t.set_value(row)
+        self.row_tracker.set_value(row)
         self.update()
         return self
 
     def make_rows_animation(self, to_row: int, run_time: float) -> Animation:
         """Play the trajectory from the current row to ``to_row``, one straight segment per step."""
-        return self.t.animate(run_time=run_time, rate_func=linear).set_value(to_row)
+        return self.row_tracker.animate(run_time=run_time, rate_func=linear).set_value(to_row)
 
     # Builders ----------------------------------------------------------------------------------
     def _get_number_line(self, width: float) -> NumberLine:
@@ -133,6 +133,7 @@ class NeuronStage(VGroup):
             return body.set_fill(color, opacity=0.35).move_to(name.get_center())
 
         body = always_redraw(draw_body)
+        self.neuron_body = body
         x_in = get_math("x", size=READOUT_SIZE).next_to(body, LEFT, buff=0.9)
         a_out = get_math("a", size=READOUT_SIZE).next_to(body, RIGHT, buff=0.9)
         arrows = VGroup(
@@ -143,10 +144,10 @@ class NeuronStage(VGroup):
 
     def _get_readouts(self) -> VGroup:
         theme, trajectory = current_theme(), self.trajectory
-        step = VGroup(get_text("neuron.step", size=LABEL_SIZE, color=theme.muted),
-                      DecimalNumber(0, num_decimal_places=0, font_size=READOUT_SIZE, color=theme.text))
+        step_number = DecimalNumber(0, num_decimal_places=0, font_size=READOUT_SIZE, color=theme.text)
+        step = VGroup(get_text("neuron.step", size=LABEL_SIZE, color=theme.muted), step_number)
         step.arrange(RIGHT, buff=0.2)
-        step[1].add_updater(lambda number: number.set_value(max(self.row() - 1, 0)))
+        step_number.add_updater(lambda number: number.set_value(max(self.row() - 1, 0)))
         rows = [step]
         for tex, series, decimals, color in (
             ("w", trajectory.w, 3, theme.text),
