@@ -14,7 +14,7 @@ from scenes.model import DEFAULT_DEAD_RUN, dead_unit_curve, neuron_trajectory
 LINE_WIDTH = 11.0
 CURVE_WIDTH = 9.0
 CURVE_HEIGHT = 2.6
-TAKEAWAY_WIDTH = 10.5
+TAKEAWAY_WIDTH = 10.4  # the text wraps at 10 units
 
 
 class ANeuronDies(LectureScene):
@@ -94,7 +94,7 @@ class ANeuronDies(LectureScene):
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
-        card = TakeawayCard("ch4.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2, padding=0.25)
+        card = TakeawayCard("ch4.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2)
         card.move_to(self.run_setup)
         self.play(FadeOut(self.run_setup), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)

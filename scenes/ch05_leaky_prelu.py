@@ -60,7 +60,7 @@ TRUE_SLOPE = 0.1  # the negative-side slope hidden in PReLU's training data
 ALPHA_STEP_SECONDS = 0.12
 CURVE_WIDTH_UNITS = 7.6
 CURVE_HEIGHT = 3.0
-TAKEAWAY_WIDTH = 9.5
+TAKEAWAY_WIDTH = 9.4  # the text wraps at 9 units
 NAMES = ("relu", "leaky_relu", "prelu")
 
 
@@ -197,7 +197,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
-        card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2, padding=0.25).move_to(DOWN * 0.3)
+        card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2).move_to(DOWN * 0.3)
         # The curves have made their point; the conclusion gets the whole stage.
         self.play(FadeOut(self.plot_group), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)

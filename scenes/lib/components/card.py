@@ -18,8 +18,8 @@ class TakeawayCard(VGroup):
     """
 
     def __init__(self, key: str, width: float, size: float = BODY_SIZE, color: str | None = None,
-                 padding: float = CARD_PADDING, **values: object) -> None:
+                 **values: object) -> None:
         color = color or current_theme().gradient
-        self.text = get_wrapped_text(key, width - 2 * padding, size=size, color=color, **values)
-        self.box = SurroundingRectangle(self.text, color=color, buff=padding, corner_radius=CARD_CORNER_RADIUS)
+        self.text = get_wrapped_text(key, width - 2 * CARD_PADDING, size=size, color=color, **values)
+        self.box = SurroundingRectangle(self.text, color=color, buff=CARD_PADDING, corner_radius=CARD_CORNER_RADIUS)
         super().__init__(self.box, self.text)
