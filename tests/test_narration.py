@@ -335,3 +335,32 @@ def test_each_narrated_beat_speaks_from_its_first_frame(preview_render):
     assert len(starts) == beats
     for onset, start in zip(audio_onsets(video, starts), starts):
         assert abs(onset - start) <= 1 / manifest["fps"], f"sound at {onset:.3f} s, beat at {start:.3f} s"
+
+
+# -- Subtitles split as a subtitler would ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "lang", "whole"), [
+    ("每個點是一筆輸入在激活前的值 z = w x + b；在零的右邊，神經元被激活。", "zh-TW", "z = w x + b"),
+    ("再訓練 60 步，什麼都沒動：這個神經元死了。", "zh-TW", "什麼"),
+    ("再訓練 60 步，什麼都沒動：這個神經元死了。", "zh-TW", "60 步"),
+    ("所以兩個梯度都恰好是 0。", "zh-TW", "是 0"),
+    ("斜率 0.01 的 Leaky ReLU 有 25% 沒有被激活", "zh-TW", "Leaky ReLU"),
+    ("用第 4 章的資料", "zh-TW", "第 4 章"),
+    ("Each dot is an input's pre-activation z = w x + b; right of zero the neuron is active.", "en", "z = w x + b"),
+    ("At x = 0 the slope peaks at 1/4, because s(1 - s) never exceeds 1/4.", "en", "s(1 - s)"),
+])
+def test_subtitle_lines_never_break_inside_a_word_formula_number_or_term(text, lang, whole):
+    from scenes.lib.captions import subtitle_tokens
+
+    pieces = subtitle_tokens(text)
+    assert "".join(pieces) == text, "splitting loses nothing"
+    assert any(whole in piece for piece in pieces), pieces
+
+
+def test_chinese_subtitles_break_between_words_not_characters():
+    from scenes.lib.captions import subtitle_tokens
+
+    pieces = subtitle_tokens("反向傳播每經過一層就乘上一個局部因子")
+    assert "傳播" in pieces and "局部" in pieces and "因子" in pieces, pieces
+    assert len(pieces) < 15, "words, not single characters"

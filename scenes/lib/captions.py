@@ -1,11 +1,17 @@
 """Readable subtitle cues from a beat's caption: at most two lines, lines broken at punctuation or
-between words (between characters in Chinese, never before closing punctuation), and enough time
-on screen to read them. Standard library only: the scenes use it to pace beats and to write their
-subcaptions, and tests check the same rules.
+between words, never before closing punctuation, and enough time on screen to read them. The
+scenes use it to pace beats and to write their subcaptions, and tests check the same rules.
+
+Subtitle lines break as a subtitler would (``subtitle_tokens``): in Chinese between words, found by
+jieba (the standard Chinese word segmenter, on the text's Simplified form, which OpenCC's
+character table keeps the same length), never inside a formula, a number with its unit or a Latin
+term; in English between words, never inside a formula. Both are imported only when subtitles are
+made. ``tokens`` (words and single CJK characters) still wraps text drawn on screen.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -56,6 +62,127 @@ def tokens(text: str) -> list[str]:
     return merged
 
 
+OPENING_PUNCTUATION = "（「『(["
+MATH_CHARS = set("=+-×<>≤≥/()|'′σ^_·")
+_segmenter = None
+
+
+def _segment(run: str) -> list[str]:
+    """The words of a run of Chinese text, by jieba (on its Simplified form when that has the same length)."""
+    global _segmenter
+    if _segmenter is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        try:
+            from opencc import OpenCC
+
+            simplify = OpenCC("t2s").convert
+        except ImportError:  # jieba alone still knows most Traditional words
+            def simplify(text: str) -> str:
+                return text
+        _segmenter = (jieba, simplify)
+    jieba, simplify = _segmenter
+    simple = simplify(run)
+    words = jieba.lcut(simple if len(simple) == len(run) else run, HMM=False)
+    pieces, at = [], 0
+    for word in words:
+        pieces.append(run[at:at + len(word)])
+        at += len(word)
+    return pieces
+
+
+def _is_han(char: str) -> bool:
+    return "㐀" <= char <= "鿿" or "豈" <= char <= "﫿"
+
+
+def _is_number(piece: str) -> bool:
+    stripped = piece.strip().rstrip("%")
+    return bool(stripped) and stripped.replace(".", "", 1).replace("-", "", 1).isdigit()
+
+
+def _is_math(piece: str) -> bool:
+    """A token that belongs to a formula: a single letter or number, or anything with a math symbol."""
+    stripped = piece.strip().rstrip(",.;:")
+    if len(stripped) > 1 and re.fullmatch(r"[A-Za-z]+(['’-][A-Za-z]+)*", stripped):
+        return False  # a word, hyphenated or with an apostrophe
+    return bool(stripped) and (len(stripped) == 1 or _is_number(stripped) or bool(MATH_CHARS & set(stripped)))
+
+
+def _glue_formulas(pieces: list[str]) -> list[str]:
+    """Runs of formula tokens that contain an operator become one piece: "w x + b" never breaks."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if any(MATH_CHARS & set(p.strip()) - {"'", "(", ")"} for p in run):
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for piece in pieces:
+        if _is_math(piece):
+            run.append(piece)
+            if piece.rstrip()[-1:] in ",.;:":  # a clause ends the formula
+                flush()
+        else:
+            flush()
+            out.append(piece)
+    flush()
+    return out
+
+
+def subtitle_tokens(text: str) -> list[str]:
+    """Pieces a subtitle line may break between (see the module's docstring)."""
+    chinese = any(_is_han(char) for char in text)
+    pieces: list[str] = []
+    if chinese:
+        at = 0
+        while at < len(text):  # alternate runs: Chinese (by jieba) and everything else (kept whole)
+            end = at
+            han = _is_cjk(text[at])
+            while end < len(text) and _is_cjk(text[end]) == han:
+                end += 1
+            run = text[at:end]
+            if han:
+                pieces += _segment(run)
+            elif len(run.strip()) > 12 and not MATH_CHARS & set(run):
+                pieces += [word for word in run.replace(" ", " \0").split("\0") if word]  # a long Latin phrase
+            else:
+                pieces.append(run)  # a formula, a number, a Latin term: never broken
+            at = end
+    else:
+        for word in text.replace(" ", " \0").split("\0"):
+            if word:
+                pieces.append(word)
+        pieces = _glue_formulas(pieces)
+    if chinese:  # a number keeps its unit (10 層, 60 步) or, with none, the word before it (恰好是 0)
+        united: list[str] = []
+        for piece in pieces:
+            if united and _is_number(united[-1]) and _is_han(piece[0]):
+                united[-1] += piece
+            else:
+                united.append(piece)
+        pieces = united
+    merged: list[str] = []
+    for piece in pieces:
+        previous = merged[-1] if merged else ""
+        joins = previous and (
+            piece.strip() == "" or piece[0] in CLOSING_PUNCTUATION
+            or previous.rstrip()[-1:] in OPENING_PUNCTUATION or previous.endswith("第")
+            or (chinese and _is_number(piece.rstrip("".join(CLOSING_PUNCTUATION)))
+                and _is_han(previous.rstrip()[-1:] or " "))
+        )
+        if joins:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged
+
+
 def visible_length(text: str) -> int:
     return len(text.replace("\n", "").strip())
 
@@ -63,7 +190,7 @@ def visible_length(text: str) -> int:
 def wrap_lines(text: str, line_chars: int) -> list[str]:
     """Balanced line breaking: as few lines as fit ``line_chars``, of similar length, ending a line
     after a clause (punctuation) when it is already well filled."""
-    pieces = tokens(text)
+    pieces = subtitle_tokens(text)
     total = visible_length(text)
     count = max(1, math.ceil(total / line_chars))
     slack = 1 if line_chars < 24 else 6
