@@ -6,6 +6,7 @@
 #   ./render.sh present    those decks in manim-slides' own player
 #   ./render.sh test       run the test suite
 #   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
+#   ./render.sh record     record your own narration, one take per beat (--voice recorded:takes)
 # Options are validated (by pipeline/options.py) before anything is installed or written.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -112,7 +113,7 @@ case "$command" in
       { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
-  bench)
+  bench|record)
     bootstrap
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;

@@ -30,6 +30,10 @@ def main(argv: list[str]) -> int:
             from pipeline.bench import parse_bench_options
 
             options = parse_bench_options(rest)
+        elif command == "record":
+            from pipeline.record import parse_record_options
+
+            options = parse_record_options(rest)
         elif command in ("list", "help") and rest:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
     except UsageError as error:
@@ -59,6 +63,10 @@ def main(argv: list[str]) -> int:
         from pipeline.bench import bench  # needs the venv (manim, PyAV)
 
         return bench(options)
+    elif command == "record":
+        from pipeline.record import record  # needs the venv (numpy)
+
+        return record(options)
     else:
         fail(f"'{command}' is handled by render.sh itself")
     return 0

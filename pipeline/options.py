@@ -57,7 +57,7 @@ DEFAULT_QUALITY = "1080p"
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
-COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench")
+COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record")
 EXTRA_FORMATS = ("webm", "gif", "stills")
 
 USAGE = f"""\
@@ -72,6 +72,8 @@ usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[
        ./render.sh help              this text
        ./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V]
                                      time plain Manim against render.sh, cold and unchanged
+       ./render.sh record [--lang L] [--scenes ...] [--takes DIR]
+                                     record your own voice, one take per beat, for --voice recorded:DIR
 
 options:
   --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)

@@ -364,3 +364,58 @@ def test_chinese_subtitles_break_between_words_not_characters():
     pieces = subtitle_tokens("反向傳播每經過一層就乘上一個局部因子")
     assert "傳播" in pieces and "局部" in pieces and "因子" in pieces, pieces
     assert len(pieces) < 15, "words, not single characters"
+
+
+# -- ./render.sh record, with a stand-in for the microphone ----------------------------------
+
+STAND_IN = """#!{python}
+import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)  # arecord stops on SIGINT; this one just ends
+import math, os, struct, sys, wave
+out, rate = sys.argv[-1], 48000
+level = {level}
+tone = b"".join(struct.pack("<h", int(level * math.sin(2 * math.pi * 220 * i / rate))) for i in range(2 * rate))
+with wave.open(out + ".part", "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(rate)
+    w.writeframes(b"\\0\\0" * int(0.8 * rate) + tone + b"\\0\\0" * int(0.8 * rate))
+os.replace(out + ".part", out)
+"""
+
+
+def stand_in_recorder(folder: Path, level: int) -> Path:
+    """A program taking arecord's arguments that 'records' 0.8 s of silence, 2 s of tone, 0.8 s of silence."""
+    import sys
+
+    program = folder / f"recorder-{level}"
+    program.write_text(STAND_IN.format(python=sys.executable, level=level), encoding="utf-8")
+    program.chmod(0o755)
+    return program
+
+
+def run_record(takes: Path, recorder: Path, answers: str) -> subprocess.CompletedProcess:
+    from conftest import RENDER, ROOT
+
+    return subprocess.run([RENDER, "record", "--scenes", "title", "--takes", str(takes)], cwd=ROOT,
+                          input=answers, capture_output=True, text=True, timeout=300,
+                          env={**__import__("os").environ, "LECTURE_RECORDER": str(recorder)})
+
+
+def test_record_walks_the_beats_with_retake_trim_and_skip(tmp_path):
+    takes = tmp_path / "takes"
+    # Beat 1: record, stop, retake; record, stop, keep. Beat 2: skip.
+    result = run_record(takes, stand_in_recorder(tmp_path, 9000), "\n\nr\n\n\n\ns\n")
+    assert result.returncode == 0, result.stderr
+    assert "Why does ReLU fix vanishing gradients?" in result.stdout, "the beat's narration is shown"
+    first = takes / "en" / "00-title" / "show_title.wav"
+    assert first.is_file() and not (takes / "en" / "00-title" / "preview_ideas.wav").exists()
+    with wave.open(str(first)) as wav:
+        assert wav.getnframes() / wav.getframerate() == pytest.approx(2.0, abs=0.05), "silence trimmed"
+    assert "1 of 2 beats" in result.stdout
+    again = run_record(takes, stand_in_recorder(tmp_path, 9000), "q\n")
+    assert "show_title" not in again.stdout and "preview_ideas" in again.stdout, "recorded beats are skipped"
+
+
+def test_record_refuses_a_silent_take(tmp_path):
+    takes = tmp_path / "takes"
+    result = run_record(takes, stand_in_recorder(tmp_path, 0), "\n\nq\n")
+    assert "silent" in result.stdout
+    assert not list(takes.rglob("*.wav")), "a silent take is not kept"

@@ -1,0 +1,155 @@
+"""``./render.sh record``: the lecturer's own voice, one take per beat, in the terminal.
+
+It walks the chosen chapters' beats in lecture order and, for each beat not yet recorded, shows
+what to say (the beat's narration script; values the scene computes are shown as ‹name›, to be read
+as the video shows them), records from the microphone until Enter, trims the silence at both ends
+and asks: keep, retake, skip or quit. Takes go to ``DIR/<lang>/<NN-chapter>/<beat>.wav`` (default
+DIR: ``takes/``), which ``--voice recorded:DIR`` reads. Beats already recorded are skipped, so a
+session can stop and go on later.
+
+The microphone is read by ALSA's ``arecord`` (alsa-utils, which render.sh installs): 48 kHz, 16-bit,
+mono, until it is stopped. ``LECTURE_RECORDER`` names another program taking the same arguments
+(the tests use a stand-in, as CI has no microphone).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.options import UsageError, _choice, _Parser, _scene_list
+from pipeline.registry import Chapter, find_chapters
+from scenes.lib import narration
+from scenes.lib.settings import ROOT
+from scenes.lib.strings import languages
+
+RECORDER_ENV = "LECTURE_RECORDER"
+RECORDER = "arecord"
+RATE = 48000
+DEFAULT_TAKES = "takes"
+
+
+@dataclass(frozen=True)
+class RecordOptions:
+    lang: str
+    chapters: tuple[Chapter, ...]
+    takes: Path
+
+
+def parse_record_options(argv: list[str]) -> RecordOptions:
+    parser = _Parser(prog="render.sh record", add_help=False)
+    parser.add_argument("--lang", type=_choice("language", languages()), default="en")
+    parser.add_argument("--scenes", type=_scene_list, default=None)
+    parser.add_argument("--takes", default=str(ROOT / DEFAULT_TAKES))
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise UsageError(f"unknown argument {extra[0]!r} for record; it takes --lang, --scenes and --takes")
+    takes = Path(args.takes).expanduser()
+    if takes.exists() and not takes.is_dir():
+        raise UsageError(f"takes folder {args.takes!r} is a file")
+    return RecordOptions(args.lang, tuple(find_chapters(args.scenes)), takes.resolve())
+
+
+def chapter_beats(chapter: Chapter) -> list[str]:
+    """The beats a chapter plays, in order, from its start_beat calls."""
+    return re.findall(r"start_beat\(\s*[\"'](\w+)[\"']", chapter.path.read_text(encoding="utf-8"))
+
+
+def script_to_read(chapter: Chapter, beat: str, lang: str) -> str:
+    template = narration.scripts(lang).get(f"{chapter.key}.{beat}", "")
+    return re.sub(r"\{(\w+)\}", r"‹\1›", template)
+
+
+def recorder_command(target: Path) -> list[str]:
+    program = os.environ.get(RECORDER_ENV) or RECORDER
+    return [program, "-q", "-f", "S16_LE", "-r", str(RATE), "-c", "1", "-t", "wav", str(target)]
+
+
+def ask(prompt: str) -> str:
+    print(prompt, end="", flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip().lower()
+
+
+def record_take(target: Path) -> tuple[Path | None, str]:
+    """Record until Enter; return the trimmed take (a temporary file) or None, and what happened."""
+    raw = target.with_name(f".{target.stem}.raw.wav")
+    command = recorder_command(raw)
+    if shutil.which(command[0]) is None:
+        raise FileNotFoundError(f"no recorder '{command[0]}' (render.sh installs alsa-utils; "
+                                f"or set {RECORDER_ENV} to a program taking arecord's arguments)")
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    try:
+        ask("  recording... press Enter to stop ")
+    finally:
+        started = time.monotonic()  # a recorder stopped before it opened its file writes nothing
+        while process.poll() is None and not raw.exists() and time.monotonic() - started < 3:
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # arecord finishes the WAV header on SIGINT
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    try:
+        samples, rate = narration._samples(raw)
+        speech, _ = narration.trimmed(samples, rate, "the take")
+    except narration.VoiceError as error:
+        return None, str(error)
+    finally:
+        raw.unlink(missing_ok=True)
+    trimmed = target.with_name(f".{target.stem}.take.wav")
+    narration.write_wav(trimmed, speech, rate)
+    return trimmed, f"{len(speech) / rate:.1f} s after trimming the silence"
+
+
+def record(options: RecordOptions) -> int:
+    todo = [(chapter, beat) for chapter in options.chapters for beat in chapter_beats(chapter)]
+
+    def take_of(chapter: Chapter, beat: str) -> Path:
+        return narration.recorded_take(options.takes, options.lang, chapter.number, beat, chapter.stem)
+
+    print(f"Recording {options.lang} takes into {options.takes}/{options.lang}/ ({len(todo)} beats; "
+          "beats already recorded are skipped). Enter starts and stops a take.", flush=True)
+    done = 0
+    try:
+        for index, (chapter, beat) in enumerate(todo, start=1):
+            target = take_of(chapter, beat)
+            if target.is_file():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            print(f"\n[{index}/{len(todo)}] {chapter.slug} / {beat}\n  {script_to_read(chapter, beat, options.lang)}")
+            while True:
+                answer = ask("  Enter: record, s: skip, q: quit > ")
+                if answer == "q":
+                    raise KeyboardInterrupt
+                if answer == "s":
+                    break
+                take, said = record_take(target)
+                print(f"  {said}")
+                if take is None:
+                    continue  # a silent or broken take: record it again
+                if ask("  Enter: keep, r: retake > ") == "r":
+                    take.unlink(missing_ok=True)
+                    continue
+                os.replace(take, target)
+                done += 1
+                break
+    except (EOFError, KeyboardInterrupt):
+        print()
+    except FileNotFoundError as error:
+        print(f"render.sh: {error}", file=sys.stderr)
+        return 1
+    have = sum(take_of(chapter, beat).is_file() for chapter, beat in todo)
+    print(f"{done} take(s) recorded; {have} of {len(todo)} beats have one.")
+    if have == len(todo):
+        print(f"Render with them: ./render.sh --lang {options.lang} --voice recorded:{options.takes}")
+    return 0
