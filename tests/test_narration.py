@@ -71,6 +71,18 @@ def test_every_beat_has_a_narration_script_using_only_its_captions_values(lang):
 
 
 @pytest.mark.parametrize("lang", languages())
+def test_every_beat_a_chapter_plays_has_a_script(lang):
+    from pipeline.record import chapter_beats
+    from pipeline.registry import CHAPTERS
+
+    for chapter in CHAPTERS:
+        beats = chapter_beats(chapter)
+        assert beats, chapter.slug
+        missing = [beat for beat in beats if f"{chapter.key}.{beat}" not in scripts(lang)]
+        assert not missing, f"{lang} {chapter.slug}: no narration for {missing}"
+
+
+@pytest.mark.parametrize("lang", languages())
 def test_scripts_read_no_symbols_aloud(lang):
     for key, text in scripts(lang).items():
         spoken = FIELDS.sub("", text)
