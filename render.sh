@@ -60,7 +60,7 @@ missing_packages() {
 ensure_python() {
   # Only python3 itself is needed to check the command line; the rest waits until it is valid.
   command -v python3 >/dev/null 2>&1 || apt_install python3
-  python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { say "Python 3.10 or newer is needed"; exit 1; }
+  python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { say "Python 3.11 or newer is needed (tomllib)"; exit 1; }
 }
 
 ensure_python_build_tools() {

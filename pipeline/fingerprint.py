@@ -28,6 +28,7 @@ _SKIPPED_PARTS = {"__pycache__"}
 # The narration scripts count per chapter (voice_parts), so editing one beat's words re-renders
 # only its chapter.
 NARRATION_ASSETS = ("assets", "narration")
+COURSE_MODULE = Path("scenes/lib/course.py")  # chapters that import it show the --config course
 
 
 def _module_file(module: str, root: Path) -> Path | None:
@@ -127,7 +128,10 @@ def chapter_fingerprint(chapter: Chapter, options: RenderOptions, root: Path = R
              f"x264={options.quality.x264}", f"transparent={options.transparent}",
              f"gif={'gif' in options.formats}", f"stills={'stills' in options.formats}",
              *voice_parts(chapter, options, root)]
-    return _digest(parts, chapter_sources(chapter, root), root)
+    sources = chapter_sources(chapter, root)
+    if COURSE_MODULE in sources:  # it draws the --config course (title and closing cards)
+        parts.append(f"course={options.course.digest()}")
+    return _digest(parts, sources, root)
 
 
 def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
@@ -135,5 +139,5 @@ def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
     and the WebM: which chapters, in which order, with which fingerprints, and the options."""
     joined = [(entry["name"], entry.get("fingerprint")) for entry in chapters]
     parts = [FINGERPRINT_VERSION, json.dumps(joined), options.lang, options.theme, options.quality.name,
-             f"webm={'webm' in options.formats}"]
+             f"webm={'webm' in options.formats}", f"course={options.course.digest()}"]
     return _digest(parts, [], ROOT)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.registry import Chapter, chapter_names, find_chapters
+from scenes.lib.course import ConfigError, Course, load_course
 from scenes.lib.narration import DEFAULT_VOICE, Voice, VoiceError, parse_voice
 from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import languages
@@ -62,8 +63,9 @@ EXTRA_FORMATS = ("webm", "gif", "stills")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills] [--transparent] [--jobs N] [--voice V]
+                          [--format webm,gif,stills] [--transparent] [--jobs N] [--voice V] [--config FILE]
        ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
+                          [--config FILE]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
        ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
                             present those decks in manim-slides' own player (a window)
@@ -87,6 +89,8 @@ options:
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
   --voice    the narration: none, espeak, piper, a Piper voice file (.onnx), or recorded:DIR (your takes,
              DIR/<lang>/<NN-chapter>/<beat>.wav) (default {DEFAULT_VOICE}; see the README for voices and licences)
+  --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
+             title card, the closing card and the thumbnail (see README)
 """
 
 
@@ -127,6 +131,7 @@ class RenderOptions:
     transparent: bool = False
     jobs: int = DEFAULT_JOBS
     voice: Voice = Voice(DEFAULT_VOICE)
+    course: Course = Course()  # --config: the lecturer's course on the cards, and the licence
 
     @property
     def variant(self) -> str:
@@ -166,6 +171,13 @@ def _format_list(value: str) -> list[str]:
     return names
 
 
+def _course(value: str) -> Course:
+    try:
+        return load_course(Path(value))
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive_int(value: str) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs; choose a whole number of at least 1")
@@ -196,9 +208,12 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     parser.add_argument("--transparent", action="store_true")
     parser.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS)
     parser.add_argument("--voice", default=None)
+    parser.add_argument("--config", type=_course, default=Course())
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
+    if command == "present" and args.config.source:
+        raise UsageError("--config is an option of render and slides, not of present")
     if command != "render" and (args.format or args.transparent):
         raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of {command}")
     if command == "present" and args.voice is not None:
@@ -213,6 +228,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         transparent=args.transparent,
         jobs=args.jobs,
         voice=voice_option(args.voice or DEFAULT_VOICE),
+        course=args.config,
     )
     if command == "present":
         decks = slides_cache() / options.variant

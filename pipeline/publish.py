@@ -5,6 +5,7 @@ render.py moves them into place only when all of them succeeded.
 """
 from __future__ import annotations
 
+import io
 import math
 import subprocess
 from dataclasses import dataclass
@@ -16,12 +17,18 @@ import srt
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes.lib.captions import tokens
+from scenes.lib.course import Course
 from scenes.lib.strings import font, t
 
 THUMBNAIL_SIZE = (1280, 720)
 THUMBNAIL_CHAPTER = "relu"  # its side-by-side comparison is the lecture in one picture
 THUMBNAIL_AT = 0.6  # fraction of that chapter's duration
 THUMBNAIL_MARGIN = 60  # pixels
+THUMBNAIL_COURSE_SIZE = 40  # the --config course line under the title
+THUMBNAIL_COURSE_COLOUR = (220, 224, 230)
+THUMBNAIL_COURSE_GAP = 12  # pixels between the title and the course line
+THUMBNAIL_STRIPE = 8  # pixels of the accent colour over the title band
+THUMBNAIL_LOGO_HEIGHT = 100
 GIF_MAX_SECONDS = 30.0  # longer chapters make GIFs too large to be useful
 GIF_WIDTH = 480
 GIF_FPS = 10
@@ -153,23 +160,57 @@ def wrap_to_width(text: str, text_font: ImageFont.FreeTypeFont, width: float) ->
     return lines + [current.rstrip()]
 
 
-def make_thumbnail(chapters: list[ChapterFiles], lang: str, target: Path) -> None:
-    """A lecture frame with the title over a dark band, 1280x720, for YouTube."""
+def logo_image(logo: Path, height: int) -> Image.Image:
+    """The course's logo (PNG, or SVG drawn by CairoSVG, which rides on the cairo Manim uses) at
+    ``height`` pixels, RGBA."""
+    if logo.suffix.lower() == ".svg":
+        import cairosvg  # only for SVG logos
+
+        image = Image.open(io.BytesIO(cairosvg.svg2png(url=str(logo), output_height=height * 2)))
+    else:
+        image = Image.open(logo)
+    image = image.convert("RGBA")
+    return image.resize((max(1, round(image.width * height / image.height)), height), Image.LANCZOS)
+
+
+def make_thumbnail(chapters: list[ChapterFiles], lang: str, target: Path, course: Course = Course()) -> None:
+    """A lecture frame with the title over a dark band, 1280x720, for YouTube. With a --config
+    course: its line under the title, an accent stripe over the band and the logo at the band's right."""
     chosen = next((c for c in chapters if c.entry["name"] == THUMBNAIL_CHAPTER),
                   max(chapters, key=lambda c: c.entry["duration"]))
     image = frame_at(chosen.video, chosen.entry["duration"] * THUMBNAIL_AT).convert("RGB").resize(THUMBNAIL_SIZE)
     path, index = font_file(lang)
     size = 76
     title_font = ImageFont.truetype(path, size, index=index)
-    lines = wrap_to_width(t("lecture.title", lang=lang), title_font, THUMBNAIL_SIZE[0] - 2 * THUMBNAIL_MARGIN)
-    band_height = len(lines) * int(size * 1.25) + 60
+    course_font = ImageFont.truetype(path, THUMBNAIL_COURSE_SIZE, index=index)
+    full_width = THUMBNAIL_SIZE[0] - 2 * THUMBNAIL_MARGIN
+    title_lines = wrap_to_width(t("lecture.title", lang=lang), title_font, full_width)
+    title_height = len(title_lines) * int(size * 1.25)
+    # The course block: the course, then "lecturer · institution", beside the logo on the right.
+    logo = logo_image(course.logo, THUMBNAIL_LOGO_HEIGHT) if course.logo else None
+    course_width = full_width - (logo.width + THUMBNAIL_MARGIN if logo else 0)
+    course_lines = [line for part in (course.course, course.names) if part
+                    for line in wrap_to_width(part, course_font, course_width)]
+    course_height = max(len(course_lines) * int(THUMBNAIL_COURSE_SIZE * 1.25), logo.height if logo else 0)
+    if course_height:
+        course_height += THUMBNAIL_COURSE_GAP
+    band_height = title_height + course_height + 60
+    band_top = THUMBNAIL_SIZE[1] - band_height
     band = Image.new("RGBA", (THUMBNAIL_SIZE[0], band_height), (0, 0, 0, 190))
-    image.paste(band, (0, THUMBNAIL_SIZE[1] - band_height), band)
+    image.paste(band, (0, band_top), band)
     draw = ImageDraw.Draw(image)
-    y = THUMBNAIL_SIZE[1] - band_height + 30
-    for line in lines:
+    if course.accent:
+        draw.rectangle((0, band_top - THUMBNAIL_STRIPE, THUMBNAIL_SIZE[0], band_top), fill=course.accent)
+    y = band_top + 30
+    for line in title_lines:
         draw.text((THUMBNAIL_MARGIN, y), line, font=title_font, fill=(255, 255, 255))
         y += int(size * 1.25)
+    y += THUMBNAIL_COURSE_GAP
+    if logo:
+        image.paste(logo, (THUMBNAIL_SIZE[0] - THUMBNAIL_MARGIN - logo.width, y), logo)
+    for line in course_lines:
+        draw.text((THUMBNAIL_MARGIN, y), line, font=course_font, fill=THUMBNAIL_COURSE_COLOUR)
+        y += int(THUMBNAIL_COURSE_SIZE * 1.25)
     image.save(target, format="PNG")
 
 
@@ -186,7 +227,8 @@ def make_webm(video: Path, target: Path) -> None:
            "-deadline", "good", "-cpu-used", "4", "-an", str(target))
 
 
-def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...]) -> dict:
+def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...],
+                    course: Course = Course()) -> dict:
     """Write the lecture-wide files into ``stage``; return their manifest entry."""
     from pipeline.audio import has_audio, loudness, master_lecture
 
@@ -204,7 +246,7 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
     write_srt(cues, stage / "lecture.srt")
     write_vtt(cues, stage / "lecture.vtt")
     (stage / "chapters.txt").write_text(chapter_lines(chapters), encoding="utf-8")
-    make_thumbnail(chapters, lang, stage / "thumbnail.png")
+    make_thumbnail(chapters, lang, stage / "thumbnail.png", course)
     entry = {
         "video": lecture.name,
         "duration": round(video_duration(lecture), 3),

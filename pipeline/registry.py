@@ -40,6 +40,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(4, "dying-relu", "ch04_dying_relu", "ANeuronDies", "ch4"),
     Chapter(5, "leaky-prelu", "ch05_leaky_prelu", "LeakySlopesRestoreTheFlow", "ch5"),
     Chapter(6, "recap", "ch06_recap", "Recap", "ch6"),
+    Chapter(7, "closing", "ch07_closing", "ClosingCard", "ch7"),
 )
 
 

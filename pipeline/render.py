@@ -45,7 +45,7 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter
-from scenes.lib.settings import ROOT, THEME_ENV, VOICE_ENV, cache_root, scene_env
+from scenes.lib.settings import CONFIG_ENV, ROOT, THEME_ENV, VOICE_ENV, cache_root, scene_env
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
@@ -84,6 +84,9 @@ def manim_env(options: RenderOptions) -> dict[str, str]:
     env[PARENT_ENV] = str(os.getpid())
     env[X264_ENV] = options.quality.x264
     env[VOICE_ENV] = options.voice.spec
+    env.pop(CONFIG_ENV, None)  # the cards show --config's course, never one left in the shell
+    if options.course.source:
+        env[CONFIG_ENV] = str(options.course.source)
     env["COLUMNS"] = "200"  # Manim's log wraps at the terminal width; its log file has none
     return env
 
@@ -326,7 +329,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
         return False
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
-    lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats)
+    lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats,
+                              options.course)
     voices = {entry.get("voice", {}).get("engine") for entry in chapters}
     if len(voices) > 1:
         print(f"Note: the lecture joins chapters narrated differently ({', '.join(sorted(map(str, voices)))}); "

@@ -1,8 +1,9 @@
 """Chapter 0: the title card and the four ideas ahead."""
 from __future__ import annotations
 
-from manim import DOWN, UP, FadeIn, LaggedStart, Write
+from manim import DOWN, UP, FadeIn, FadeOut, LaggedStart, Write
 
+from scenes.lib.components.course_card import place_course_card
 from scenes.lib.components.text import get_text
 from scenes.lib.components.toc import get_table_of_contents
 from scenes.lib.lecture_scene import LectureScene
@@ -21,14 +22,15 @@ class TitleCard(LectureScene):
     def show_title(self) -> None:
         self.start_beat("show_title")
         self.title = get_text("lecture.title", size=TITLE_SIZE)
-        self.play(Write(self.title), run_time=1.5)
+        self.course = place_course_card(self.title)  # the lecturer's course (--config); empty without
+        self.play(Write(self.title), FadeIn(self.course), run_time=1.5)
         self.wait(BEAT_PAUSE)
 
     def preview_ideas(self) -> None:
         self.start_beat("preview_ideas")
         heading = get_text("ch0.ahead", size=HEADING_SIZE, color=self.theme.muted)
         toc = get_table_of_contents()
-        self.play(self.title.animate.to_edge(UP, buff=1.0))
+        self.play(self.title.animate.to_edge(UP, buff=1.0), FadeOut(self.course))
         heading.next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
         toc.next_to(heading, DOWN, buff=ITEM_BUFF * 2)
         self.play(FadeIn(heading, shift=DOWN * 0.2))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 __all__ = [
     "CACHE_DIR_ENV",
+    "CONFIG_ENV",
     "LANG_ENV",
     "ROOT",
     "SLIDES_DIR_ENV",
@@ -27,6 +28,7 @@ THEME_ENV = "LECTURE_THEME"  # its colour theme
 SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set for slides: where manim-slides writes the deck
 CACHE_DIR_ENV = "LECTURE_CACHE_DIR"  # moves .cache/ (the tests and the benchmark use their own)
 VOICE_ENV = "LECTURE_VOICE"  # the narration voice (see scenes/lib/narration.py); unset: none
+CONFIG_ENV = "LECTURE_CONFIG"  # the lecturer's course file (--config), read by the cards
 UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references
 
 
