@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -228,8 +229,9 @@ def make_webm(video: Path, target: Path) -> None:
 
 
 def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...],
-                    course: Course = Course()) -> dict:
-    """Write the lecture-wide files into ``stage``; return their manifest entry."""
+                    course: Course = Course(), metadata: Callable[[str], dict] | None = None) -> dict:
+    """Write the lecture-wide files into ``stage``; return their manifest entry. ``metadata(chapter
+    lines)`` writes the YouTube description and upload file and returns their entries."""
     from pipeline.audio import has_audio, loudness, master_lecture
 
     lecture = stage / "lecture.mp4"
@@ -245,7 +247,8 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
     cues = shifted_cues(chapters)
     write_srt(cues, stage / "lecture.srt")
     write_vtt(cues, stage / "lecture.vtt")
-    (stage / "chapters.txt").write_text(chapter_lines(chapters), encoding="utf-8")
+    lines = chapter_lines(chapters)
+    (stage / "chapters.txt").write_text(lines, encoding="utf-8")
     make_thumbnail(chapters, lang, stage / "thumbnail.png", course)
     entry = {
         "video": lecture.name,
@@ -254,6 +257,7 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
         "chapters": "chapters.txt",
         "chapter_offsets": [round(c.offset, 3) for c in chapters],
         "thumbnail": "thumbnail.png",
+        **(metadata(lines) if metadata else {}),
     }
     if any(voiced):
         entry["loudness"] = loudness(lecture)

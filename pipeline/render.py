@@ -32,6 +32,7 @@ from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
 from pipeline.manim_worker import PARENT_ENV, X264_ENV
+from pipeline.metadata import write_metadata
 from pipeline.options import RenderOptions, fail
 from pipeline.publish import (
     GIF_MAX_SECONDS,
@@ -220,6 +221,7 @@ def chapter_entry_files(entry: dict) -> list[str]:
 def lecture_entry_files(lecture: dict) -> list[str]:
     """The files the manifest's lecture entry names."""
     return [lecture["video"], *lecture["captions"].values(), lecture["chapters"], lecture["thumbnail"],
+            lecture["description"], lecture["youtube"],
             *([lecture["webm"]["video"]] if "webm" in lecture else [])]
 
 
@@ -329,8 +331,10 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
         return False
     print(f"Joining {len(chapters)} chapter(s) into lecture.mp4, with subtitles, chapters.txt and thumbnail",
           flush=True)
+    metadata = partial(write_metadata, stage, variant_dir, options.lang, options.theme, options.quality.name,
+                       course=options.course)
     lecture = publish_lecture(chapter_files(chapters, stage, variant_dir), stage, options.lang, options.formats,
-                              options.course)
+                              options.course, metadata=lambda lines: metadata(chapter_lines=lines))
     voices = {entry.get("voice", {}).get("engine") for entry in chapters}
     if len(voices) > 1:
         print(f"Note: the lecture joins chapters narrated differently ({', '.join(sorted(map(str, voices)))}); "
