@@ -1,7 +1,7 @@
 """``render.sh slides``: the HTML deck plays every slide in a real headless Chromium with the network
 cut off and loads nothing from outside its folder; the PowerPoint decks have one slide per beat
 (plus the looping idle slides), each with its video, its beat's key frame as the poster and its
-caption as notes."""
+narration script as notes."""
 from __future__ import annotations
 
 import json
@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from pipeline.slides import fetch_revealjs, npm_integrity
-from scenes.lib.strings import t
+from scenes.lib.narration import scripts
 
 pytestmark = pytest.mark.xdist_group("render")
 
@@ -63,16 +63,16 @@ def pptx_slides(path: Path) -> list[tuple[int, str]]:
     return slides
 
 
-def test_powerpoint_decks_have_a_video_and_the_caption_on_every_slide(slides_render):
+def test_powerpoint_decks_have_a_video_and_the_narration_on_every_slide(slides_render):
     variant, manifest = slides_render
     lecture = pptx_slides(variant / manifest["slides"]["pptx"])
     chapters = [pptx_slides(variant / entry["pptx"]) for entry in manifest["slides"]["chapters"]]
     assert lecture == [slide for chapter in chapters for slide in chapter], "the lecture deck is the chapters in order"
     assert len(lecture) == sum(BEATS.values()) + sum(map(len, LOOPS.values()))
     assert all(videos == 1 for videos, _ in lecture), "each slide plays exactly one video"
-    assert all(notes.strip() for _, notes in lecture), "each slide has its caption as speaker notes"
-    # Beat 1 of chapter 1 and its caption from the string table (it has no computed values).
-    assert chapters[1][0][1] == t("ch1.show_sigmoid.caption", lang="en")
+    assert all(notes.strip() for _, notes in lecture), "each slide has its narration as speaker notes"
+    # Beat 1 of chapter 1 and its narration script (it has no computed values).
+    assert chapters[1][0][1] == scripts("en")["ch1.show_sigmoid"]
     loop = LOOPS["sigmoid-slope"][0]
     assert chapters[1][loop - 1][1] == chapters[1][loop - 2][1], "the idle loop keeps its beat's notes"
 

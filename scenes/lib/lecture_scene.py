@@ -111,8 +111,10 @@ class LectureScene(_scene_base()):
         """Put the beat's narration clip on the sound track at the beat's first frame."""
         self._beat_clip = clip_for(self.voice, self.lang, self.spoken_text(beat), int(self.chapter_key[2:]), beat)
         if self._beat_clip is not None:
-            # Sounds are stamped at Manim's "now"; the offset places this one on the beat clock.
-            self.add_sound(str(self._beat_clip.path), time_offset=self.beat_clock - self.time)
+            # Straight to the file writer, at the beat clock: Scene.add_sound drops a sound while
+            # the renderer still skips after an animation it took from the cache, and stamps the
+            # rest at Manim's own clock, which drifts from the frames (see play).
+            self.renderer.file_writer.add_sound(str(self._beat_clip.path), self.beat_clock)
 
     def start_beat(self, beat: str, **caption_values: object) -> None:
         """Close the running beat (recording its caption) and open ``beat`` as a new section.
