@@ -34,8 +34,8 @@ def waveform(video: Path) -> tuple[np.ndarray, int]:
 
 def loudness_curve(video: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Times, momentary and short-term loudness (LUFS) every 0.1 s."""
-    result = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "verbose", "-i", str(video), "-map", "0:a",
-                             "-af", "ebur128=framelog=verbose", "-f", "null", "-"],
+    result = subprocess.run(["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "verbose", "-i", str(video),
+                             "-map", "0:a", "-af", "ebur128=framelog=verbose", "-f", "null", "-"],
                             capture_output=True, text=True, check=True)
     rows = [(float(t), float(m), float(s)) for t, m, s in LINE.findall(result.stderr)]
     times, momentary, short = (np.array(column) for column in zip(*rows))
