@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.audio import TARGET_LUFS, loudness
 
-LINE = re.compile(r"t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf)\s+S:\s*(-?[\d.]+|-inf)")
+LINE = re.compile(r"t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-?inf|nan)\s+S:\s*(-?[\d.]+|-?inf|nan)")
 
 
 def waveform(video: Path) -> tuple[np.ndarray, int]:
@@ -38,8 +38,8 @@ def loudness_curve(video: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                              "-map", "0:a", "-af", "ebur128=framelog=verbose", "-f", "null", "-"],
                             capture_output=True, text=True, check=True)
     rows = [(float(t), float(m), float(s)) for t, m, s in LINE.findall(result.stderr)]
-    times, momentary, short = (np.array(column) for column in zip(*rows))
-    return times, momentary, short
+    times, momentary, short = (np.nan_to_num(np.array(column), nan=-np.inf) for column in zip(*rows))
+    return times, momentary, short  # silence (nan in ffmpeg's log) as -inf
 
 
 def plot(variant: Path, target: Path) -> None:
