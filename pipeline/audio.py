@@ -1,15 +1,14 @@
 """The sound of a narrated render: each chapter's narration track (Manim writes it beside the video,
 every clip at its beat's first frame) mastered for publishing, and the lecture's track joined.
 
-Mastering: loudness normalised to -14 LUFS integrated with true peak at most -1 dBTP (what YouTube
-plays back at; it turns louder uploads down and never quiet ones up), by ffmpeg's ``loudnorm`` in
-two passes (the first measures, the second applies one linear gain, which keeps speech natural),
-resampled to 48 kHz stereo and encoded as AAC-LC. The track is padded or cut to end exactly with
-the video.
+Mastering: loudness brought to -14 LUFS integrated with true peak at most -1 dBTP (what YouTube
+plays back at; it turns louder uploads down and never quiet ones up): measured with ffmpeg's EBU
+R128 meter, one linear gain and a peak limiter (see ``levelled``), resampled to 48 kHz stereo and
+encoded as AAC-LC. The track is padded or cut to end exactly with the video.
 """
 from __future__ import annotations
 
-import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -17,12 +16,12 @@ from pathlib import Path
 from pipeline.publish import ffmpeg
 
 TARGET_LUFS = -14.0
-TARGET_TRUE_PEAK = -1.5  # loudnorm's ceiling; the AAC encoder can add a few tenths, so aim below -1
-TARGET_LRA = 11.0
 SAMPLE_RATE = 48000
 AAC_BITRATE = "160k"
 AAC_FRAME = 1024  # samples per AAC frame: a chapter's track is made a whole number of them long
-LIMITER_CEILING = 10 ** (-2.5 / 20)  # sample peaks at -2.5 dBFS before the final pass
+# Sample peaks at -2.5 dBFS: between samples and through the AAC encoder a peak grows by a few
+# tenths of a dB, so the true peak stays under -1 dBTP (measured: -3.8 to -4.4 dBTP).
+LIMITER_CEILING = 10 ** (-2.5 / 20)
 
 
 def _ffmpeg_stderr(*args: str) -> str:
@@ -34,38 +33,39 @@ def _ffmpeg_stderr(*args: str) -> str:
     return result.stderr
 
 
-def _loudnorm(extra: str = "") -> str:
-    return f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK}:LRA={TARGET_LRA}{extra}"
-
-
-def measure_for_loudnorm(source: list[str], chain: str, label: str = "a") -> dict:
-    """loudnorm's first pass over ``chain`` (a filter graph ending in [label]) as its JSON numbers."""
-    output = _ffmpeg_stderr(*source, "-filter_complex", f"{chain};[{label}]{_loudnorm(':print_format=json')}[m]",
-                            "-map", "[m]", "-f", "null", "-")
-    found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", output, re.S)
+def integrated_loudness(source: list[str], chain: str, label: str = "a") -> float:
+    """The integrated loudness (LUFS, EBU R128 by ffmpeg's ebur128) of ``chain``'s output [label];
+    -inf for silence."""
+    output = _ffmpeg_stderr(*source, "-filter_complex", f"{chain};[{label}]ebur128[m]", "-map", "[m]",
+                            "-f", "null", "-")
+    summary = output[output.rfind("Summary:"):]
+    found = re.search(r"I:\s*(-?[\d.]+|-inf|nan) LUFS", summary)
     if not found:
-        raise RuntimeError("ffmpeg's loudnorm printed no measurement")
-    return json.loads(found.group(0))
+        raise RuntimeError("ffmpeg's ebur128 measured nothing")
+    value = float(found[1])
+    return value if value > -70 else -math.inf  # ebur128 reports -70 (its gate) for silence
 
 
-def levelled(source: list[str], chain: str) -> tuple[str, dict]:
-    """``chain`` raised towards the target loudness with its peaks limited, and loudnorm's measurement
-    of the result. Synthetic speech peaks far above its loudness (espeak's peak-to-loudness ratio is
-    near 19 dB; -14 LUFS under a -1.5 dBTP ceiling allows 12.5), so one linear gain cannot reach the
-    target: a gain, then a limiter whose ceiling leaves the final pass room, found in a few passes."""
-    measured = measure_for_loudnorm(source, chain)
-    if measured["input_i"] == "-inf":
-        return chain, measured  # nothing to level: silence stays silence
-    boost = TARGET_LUFS - float(measured["input_i"])
-    for _ in range(4):
+def levelled(source: list[str], chain: str) -> str:
+    """``chain`` brought to TARGET_LUFS with its peaks limited. Synthetic speech peaks far above its
+    loudness (espeak's peak-to-loudness ratio is near 19 dB, while -14 LUFS under a -1 dBTP ceiling
+    allows 13), so one linear gain cannot reach the target: a gain, then a limiter with its ceiling
+    at LIMITER_CEILING, the gain corrected by measuring until the result is within 0.1 LU. This is
+    what ``loudnorm`` would do in its two passes, without its 192 kHz resampling in every pass (it
+    took 10 s for a minute of speech, this takes about 2) and without its fallback to dynamic
+    normalisation, which pumps quiet syllables up."""
+    loudness_now = integrated_loudness(source, chain)
+    if loudness_now == -math.inf:
+        return chain  # nothing to level: silence stays silence
+    boost = TARGET_LUFS - loudness_now
+    for _ in range(5):
         limited = (f"{chain};[a]volume={boost:.2f}dB,"
                    f"alimiter=limit={LIMITER_CEILING:.4f}:attack=1:release=50:level=false[l]")
-        measured = measure_for_loudnorm(source, limited, "l")
-        shortfall = TARGET_LUFS - float(measured["input_i"])
-        if shortfall <= 0.3:
+        shortfall = TARGET_LUFS - integrated_loudness(source, limited, "l")
+        if abs(shortfall) <= 0.1:
             break
         boost += shortfall
-    return limited.replace("[l]", "[a]"), measured
+    return limited.replace("[l]", "[a]")
 
 
 def track_samples(seconds: float) -> int:
@@ -74,27 +74,25 @@ def track_samples(seconds: float) -> int:
     return max(1, round(seconds * SAMPLE_RATE / AAC_FRAME)) * AAC_FRAME
 
 
-def master(video: Path, sources: list[str], chain: str, duration: float, target: Path) -> dict:
+def master(video: Path, sources: list[str], chain: str, duration: float, target: Path) -> None:
     """Write ``target``: ``video``'s picture (copied) with the audio of ``chain`` (over the inputs
-    ``sources``; ``video`` is input 0) normalised in two passes, 48 kHz stereo AAC, as long as the
-    video. Return the loudness the first pass measured."""
+    ``sources``; ``video`` is input 0) levelled to the target loudness, 48 kHz stereo AAC, as long as
+    the video."""
     inputs = ["-i", str(video), *sources]
-    chain, measured = levelled(inputs, chain)
-    second = _loudnorm(
-        f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}:measured_LRA={measured['input_lra']}"
-        f":measured_thresh={measured['input_thresh']}:offset={measured['target_offset']}:linear=true")
+    chain = levelled(inputs, chain)
     samples = track_samples(duration)
-    graph = (f"{chain};[a]{second},aresample={SAMPLE_RATE},aformat=channel_layouts=stereo,"
+    graph = (f"{chain};[a]aresample={SAMPLE_RATE},aformat=channel_layouts=stereo,"
              f"apad=whole_len={samples},atrim=end_sample={samples}[m]")
     ffmpeg(*inputs, "-filter_complex", graph, "-map", "0:v", "-map", "[m]", "-c:v", "copy",
            "-c:a", "aac", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2",
            "-movflags", "+faststart", str(target))
-    return measured
 
 
 def master_chapter(video: Path, narration: Path, duration: float, target: Path) -> None:
     """A chapter: Manim's video with its narration track (the WAV Manim wrote beside it)."""
-    master(video, ["-i", str(narration)], "[1:a]aresample=48000[a]", duration, target)
+    # Levelled in the published format (48 kHz stereo), so what is measured is what is heard.
+    chain = f"[1:a]aresample={SAMPLE_RATE},aformat=channel_layouts=stereo[a]"
+    master(video, ["-i", str(narration)], chain, duration, target)
 
 
 def master_lecture(joined_video: Path, chapters: list[tuple[Path, float, bool]], target: Path) -> None:

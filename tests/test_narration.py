@@ -249,14 +249,15 @@ def beat_starts(takes: dict[str, float], fps: int = 15) -> list[float]:
 
 
 def audio_onsets(video: Path, after: list[float]) -> list[float]:
-    """When the sound first gets loud (-30 dBFS over 5 ms) at or after each time in ``after``."""
+    """When the sound first rises above silence (-50 dBFS over 5 ms; the tracks are digital silence
+    between clips) at or after each time in ``after``."""
     with av.open(str(video)) as container:
         stream = container.streams.audio[0]
         rate = stream.codec_context.sample_rate
         samples = np.concatenate([frame.to_ndarray().mean(axis=0) for frame in container.decode(stream)])
     size = int(rate * 0.005)
     blocks = samples[: len(samples) // size * size].reshape(-1, size)
-    loud = 20 * np.log10(np.maximum(np.sqrt((blocks ** 2).mean(axis=1)), 1e-10)) > -30
+    loud = 20 * np.log10(np.maximum(np.sqrt((blocks ** 2).mean(axis=1)), 1e-10)) > -50
     onsets = []
     for t in after:
         later = loud[int(t * rate / size):]
