@@ -22,13 +22,13 @@ from pipeline.options import (
     DEFAULT_JOBS,
     DEFAULT_OUT,
     QUALITIES,
+    OptionParser,
     Quality,
     UsageError,
-    _choice,
-    _Parser,
-    _scene_list,
-    _writable_out,
+    choice,
+    scene_list,
     voice_option,
+    writable_out,
 )
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib.narration import DEFAULT_VOICE, Voice
@@ -47,10 +47,10 @@ class BenchOptions:
 
 def parse_bench_options(argv: list[str]) -> BenchOptions:
     """``bench`` options; raise UsageError with one line on anything bad."""
-    parser = _Parser(prog="render.sh bench", add_help=False)
-    parser.add_argument("--quality", type=_choice("quality", tuple(QUALITIES)), default=None)
-    parser.add_argument("--scenes", type=_scene_list, default=None)
-    parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
+    parser = OptionParser(prog="render.sh bench", add_help=False)
+    parser.add_argument("--quality", type=choice("quality", tuple(QUALITIES)), default=None)
+    parser.add_argument("--scenes", type=scene_list, default=None)
+    parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--voice", default=DEFAULT_VOICE)
     args, extra = parser.parse_known_args(argv)
     if extra:

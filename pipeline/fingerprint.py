@@ -19,7 +19,8 @@ from pipeline.registry import Chapter
 from scenes.lib import narration
 from scenes.lib.settings import ROOT
 
-# Bump when the way files are made changes in a way the sources below do not show.
+# Bump when the way files are made, or the manifest's layout, changes in a way the sources below do not
+# show: every published file is then made again (render.py reads no older layout).
 FINGERPRINT_VERSION = "3"
 SCENES_PACKAGE = "scenes"
 ASSET_FOLDERS = ("assets",)

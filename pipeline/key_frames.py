@@ -61,43 +61,45 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
     from manim import tempconfig
     from manim.scene.scene_file_writer import SceneFileWriter
 
-    from scenes.lib.lecture_scene import LectureScene
 
     frames: dict[str, KeyFrame] = {}
-    closing: list[bool] = []  # non-empty while a beat ends: its caption hold is not a key frame
-    close_beat, wait = LectureScene._close_beat, LectureScene.wait
+    chapter_scene = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
 
-    def capture(scene: LectureScene) -> None:
-        beat = scene.beats[-1]
-        if before_capture is not None:
-            before_capture(scene, beat)
-        # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
-        scene.renderer.static_image = None
-        scene.renderer.update_frame(scene)
-        frames[beat] = KeyFrame(beat, scene.renderer.get_frame(), scene.caption_text(beat))
+    class KeyFrames(chapter_scene):
+        """The chapter, taking each beat's key frame: after each of its waits, or as it ends when it
+        never waits; the hold that ends a beat (a wait too) is not a key frame."""
 
-    def wait_and_capture(scene: LectureScene, *args, **kwargs) -> None:
-        wait(scene, *args, **kwargs)
-        if scene.beats and not closing:
-            capture(scene)
+        ending_beat = False
 
-    def close_beat_and_capture(scene: LectureScene) -> None:
-        running = scene.beats[-1] if scene._beat_start is not None else None
-        closing.append(True)
-        close_beat(scene)
-        closing.pop()
-        if running is not None and running not in frames:
-            capture(scene)
+        def wait(self, *args, **kwargs) -> None:
+            super().wait(*args, **kwargs)
+            if self.beats and not self.ending_beat:
+                self.capture()
 
-    scene_class = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
+        def end_beat(self) -> None:
+            running = self.running_beat
+            self.ending_beat = True
+            super().end_beat()
+            self.ending_beat = False
+            if running is not None and running not in frames:
+                self.capture()
+
+        def capture(self) -> None:
+            beat = self.beats[-1]
+            if before_capture is not None:
+                before_capture(self, beat)
+            # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
+            self.renderer.static_image = None
+            self.renderer.update_frame(self)
+            frames[beat] = KeyFrame(beat, self.renderer.get_frame(), self.caption_text(beat))
+
+    KeyFrames.__name__ = KeyFrames.__qualname__ = chapter.scene  # Manim names its files after the class
     with mock.patch.dict(os.environ, {LANG_ENV: lang, THEME_ENV: theme}), \
-            mock.patch.object(LectureScene, "wait", wait_and_capture), \
-            mock.patch.object(LectureScene, "_close_beat", close_beat_and_capture), \
             mock.patch.object(SceneFileWriter, "write_subcaption_file", lambda writer: None), \
             tempconfig({**_FRAME_CONFIG, "pixel_width": width, "pixel_height": height,
                         "media_dir": str(media_dir)}):
         # Nothing is written, so there is no movie file to put the captions beside (above).
-        scene_class(skip_animations=True).render()
+        KeyFrames(skip_animations=True).render()
     return frames
 
 

@@ -14,14 +14,14 @@ import runpy
 import signal
 import sys
 
-PARENT_ENV = "LECTURE_RENDER_PID"
-X264_ENV = "LECTURE_X264"  # "preset=ultrafast,crf=23"; empty: Manim's own settings
+from scenes.lib.settings import PARENT_PID_ENV, X264_ENV
+
 _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
     """Ask Linux to SIGKILL this process when render.py dies, however it dies."""
-    parent = os.environ.get(PARENT_ENV)
+    parent = os.environ.get(PARENT_PID_ENV)
     if not parent:
         return
     try:

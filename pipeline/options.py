@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +38,13 @@ class Quality:
 
 
 # x264 settings for Manim's partial movies (Manim itself fixes crf 23 with x264's default preset,
-# medium; manim_worker.py applies these). Measured on the 2-core machine, one chapter, cold cache:
-# - preview is watched once and thrown away: ultrafast made sigmoid-slope's render 6-29 % faster
-#   (70 -> 66 s and 65 -> 46 s on a busy machine) for a file 2.7x larger, which at 480p is nothing.
-# - 720p is for drafts to share: veryfast rendered the title card at 1080p in 23 s instead of 35 s,
-#   with a file no larger.
-# - 1080p and 4k are what gets published, so they keep Manim's crf 23/medium: crf 18/slow took 31 %
-#   longer for a file 1.4x larger, and YouTube re-encodes uploads anyway.
+# medium; manim_worker.py applies these), chosen by what each quality is for:
+# - preview is watched once and thrown away: ultrafast renders faster for a larger file, which at
+#   480p costs nothing.
+# - 720p is for drafts to share: veryfast renders faster with a file no larger.
+# - 1080p and 4k are what gets published, so they keep Manim's crf 23/medium: a higher quality
+#   setting costs render time and file size, and YouTube re-encodes uploads anyway.
+# `./render.sh bench` times render.sh (with these settings) against plain Manim on the machine at hand.
 QUALITIES = {
     q.name: q
     for q in (
@@ -115,7 +116,9 @@ def voice_option(value: str) -> Voice:
         raise (BrokenInput if error.status == 1 else UsageError)(str(error)) from None
 
 
-class _Parser(argparse.ArgumentParser):
+class OptionParser(argparse.ArgumentParser):
+    """argparse, reporting a bad option as UsageError (one line) instead of printing its usage."""
+
     def error(self, message: str) -> None:  # one clear line instead of argparse's usage dump
         raise UsageError(message)
 
@@ -143,7 +146,9 @@ class RenderOptions:
         return self.out / self.variant
 
 
-def _choice(kind: str, allowed) -> callable:
+def choice(kind: str, allowed: Sequence[str]) -> Callable[[str], str]:
+    """An argument type that accepts one of ``allowed`` and names the ``kind`` of thing it rejects."""
+
     def check(value: str) -> str:
         if value not in allowed:
             raise argparse.ArgumentTypeError(f"unknown {kind} {value!r}; choose one of {', '.join(allowed)}")
@@ -152,7 +157,8 @@ def _choice(kind: str, allowed) -> callable:
     return check
 
 
-def _scene_list(value: str) -> list[str]:
+def scene_list(value: str) -> list[str]:
+    """``--scenes``: comma-separated chapter names, each one the registry knows."""
     names = [name.strip() for name in value.split(",") if name.strip()]
     if not names:
         raise argparse.ArgumentTypeError(f"no chapter named in {value!r}; choose from {', '.join(chapter_names())}")
@@ -163,7 +169,8 @@ def _scene_list(value: str) -> list[str]:
     return names
 
 
-def _format_list(value: str) -> list[str]:
+def format_list(value: str) -> list[str]:
+    """``--format``: comma-separated extra exports."""
     names = [name.strip() for name in value.split(",") if name.strip()]
     for name in names or [value]:
         if name not in EXTRA_FORMATS:
@@ -178,13 +185,15 @@ def _course(value: str) -> Course:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
+    """``--jobs``: a whole number of at least 1, in ASCII digits."""
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of jobs; choose a whole number of at least 1")
     return int(value)
 
 
-def _writable_out(value: str) -> Path:
+def writable_out(value: str) -> Path:
+    """``--out``: a folder that exists or can be created (not a file, not read-only)."""
     path = Path(value).expanduser()
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"output folder {value!r} is a file")
@@ -198,15 +207,15 @@ def _writable_out(value: str) -> Path:
 
 def parse_render_options(argv: list[str], command: str = "render") -> RenderOptions:
     """Parse ``render`` (or ``slides``) options; raise UsageError with one line on anything bad."""
-    parser = _Parser(prog="render.sh", add_help=False)
-    parser.add_argument("--quality", type=_choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
-    parser.add_argument("--lang", type=_choice("language", languages()), default="en")
-    parser.add_argument("--theme", type=_choice("theme", THEME_NAMES), default=DEFAULT_THEMES[command])
-    parser.add_argument("--scenes", type=_scene_list, default=None)
-    parser.add_argument("--out", type=_writable_out, default=ROOT / DEFAULT_OUT)
-    parser.add_argument("--format", type=_format_list, action="append", default=[])
+    parser = OptionParser(prog="render.sh", add_help=False)
+    parser.add_argument("--quality", type=choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
+    parser.add_argument("--lang", type=choice("language", languages()), default="en")
+    parser.add_argument("--theme", type=choice("theme", THEME_NAMES), default=DEFAULT_THEMES[command])
+    parser.add_argument("--scenes", type=scene_list, default=None)
+    parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
+    parser.add_argument("--format", type=format_list, action="append", default=[])
     parser.add_argument("--transparent", action="store_true")
-    parser.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS)
+    parser.add_argument("--jobs", type=positive_int, default=DEFAULT_JOBS)
     parser.add_argument("--voice", default=None)
     parser.add_argument("--config", type=_course, default=Course())
     args, extra = parser.parse_known_args(argv)

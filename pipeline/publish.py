@@ -17,7 +17,7 @@ import av
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.lib.captions import tokens
+from scenes.lib.captions import break_lines, tokens
 from scenes.lib.course import Course
 from scenes.lib.strings import font, t
 
@@ -152,13 +152,7 @@ def frame_at(video: Path, seconds: float) -> Image.Image:
 
 def wrap_to_width(text: str, text_font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     """Lines no wider than ``width`` pixels, broken where subtitles may break (words, CJK characters)."""
-    lines, current = [], ""
-    for piece in tokens(text):
-        if current and text_font.getlength((current + piece).rstrip()) > width:
-            lines.append(current.rstrip())
-            current = ""
-        current += piece
-    return lines + [current.rstrip()]
+    return break_lines(tokens(text), width, measure=text_font.getlength)
 
 
 def logo_image(logo: Path, height: int) -> Image.Image:

@@ -31,7 +31,6 @@ from pipeline.environment import missing_requirement, voice_problem
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
-from pipeline.manim_worker import PARENT_ENV, X264_ENV
 from pipeline.metadata import write_metadata
 from pipeline.options import RenderOptions, fail
 from pipeline.publish import (
@@ -46,7 +45,7 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter
-from scenes.lib.settings import CONFIG_ENV, ROOT, THEME_ENV, VOICE_ENV, cache_root, scene_env
+from scenes.lib.settings import CONFIG_ENV, PARENT_PID_ENV, ROOT, THEME_ENV, VOICE_ENV, X264_ENV, cache_root, scene_env
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
@@ -68,21 +67,23 @@ def media_root(options: RenderOptions) -> Path:
     return manim_cache() / f"{options.lang}-{options.theme}"
 
 
-def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False) -> list[str]:
+def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False,
+                  scene_file: Path | None = None) -> list[str]:
+    """The worker's command that renders ``chapter``'s scene from ``scene_file`` (default its own file)."""
     return [
         sys.executable, "-m", "pipeline.manim_worker", "render",
         f"-q{options.quality.manim_flag}",
         "--progress_bar", "none",  # the log gets one line per animation, which the display reads
         *(["--transparent"] if transparent else []),
         "--media_dir", str(media_dir),
-        str(chapter.path), chapter.scene,
+        str(scene_file or chapter.path), chapter.scene,
     ]
 
 
 def manim_env(options: RenderOptions) -> dict[str, str]:
     env = scene_env(options.lang, options.theme)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env[PARENT_ENV] = str(os.getpid())
+    env[PARENT_PID_ENV] = str(os.getpid())
     env[X264_ENV] = options.quality.x264
     env[VOICE_ENV] = options.voice.spec
     env.pop(CONFIG_ENV, None)  # the cards show --config's course, never one left in the shell
@@ -229,10 +230,8 @@ def is_kept(entry: dict | None, fingerprint: str, files, variant_dir: Path) -> b
     """Whether a published entry was made from exactly these inputs and all its files are there."""
     if not entry or entry.get("fingerprint") != fingerprint:
         return False
-    try:
-        return all((variant_dir / name).is_file() for name in files(entry))
-    except (KeyError, AttributeError, TypeError):  # an entry from an older manifest layout
-        return False
+    # A matching fingerprint means this code's layout: a new layout bumps FINGERPRINT_VERSION.
+    return all((variant_dir / name).is_file() for name in files(entry))
 
 
 def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner: ProgressRunner) -> list[dict]:
@@ -319,6 +318,20 @@ def move_into_place(stage: Path, variant_dir: Path) -> None:
         raise
 
 
+def manifest_header(options: RenderOptions) -> dict:
+    """What a variant folder's manifest says first, whether render or slides writes it: the
+    lecture's title in the render's language, the language, theme, quality and frame size."""
+    return {
+        "title": t("lecture.title", lang=options.lang),
+        "language": options.lang,
+        "theme": options.theme,
+        "quality": options.quality.name,
+        "width": options.quality.width,
+        "height": options.quality.height,
+        "fps": options.quality.fps,
+    }
+
+
 def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: dict) -> bool:
     """Build the lecture files and the manifest in the stage, then move them all into the variant
     folder. When no chapter was rendered and the lecture's inputs are those it was made from, keep
@@ -341,13 +354,7 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
               "render all chapters with one --voice to make them match", flush=True)
     lecture["fingerprint"] = fingerprint
     manifest = {
-        "title": t("lecture.title", lang=options.lang),
-        "language": options.lang,
-        "theme": options.theme,
-        "quality": options.quality.name,
-        "width": options.quality.width,
-        "height": options.quality.height,
-        "fps": options.quality.fps,
+        **manifest_header(options),
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "lecture": lecture,
         "chapters": chapters,

@@ -1,7 +1,7 @@
 """Click-through decks of the lecture: ``render.sh slides``.
 
-Each chapter is rendered once more by Manim, this time on manim-slides' ``Slide`` (``LectureScene``
-switches base when ``LECTURE_SLIDES_DIR`` is set): every beat is one slide with its caption as the
+Each chapter is rendered once more by Manim, this time on manim-slides' ``Slide`` (``decks.py`` builds
+each chapter on the slides adapter, scenes/lib/slides.py): every beat is one slide with its caption as the
 speaker notes, plus a looping slide where an animation idles while the lecturer talks. manim-slides
 then converts the decks into, under ``OUT/<variant>/slides/``:
 
@@ -40,6 +40,7 @@ from pipeline.render import (
     MANIFEST_NAME,
     log_dir,
     make_key_frames,
+    manifest_header,
     manim_cache,
     manim_command,
     manim_env,
@@ -58,6 +59,7 @@ REVEAL_VERSION = "6.0.1"
 REVEAL_TARBALL = f"https://registry.npmjs.org/reveal.js/-/reveal.js-{REVEAL_VERSION}.tgz"
 REVEAL_INTEGRITY = "sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGimeGiw4umHG/tg=="
 
+DECKS_FILE = Path(__file__).with_name("decks.py")  # Manim's entry for the chapters as decks
 SLIDES_FOLDER = "slides"  # inside the variant folder
 POSTERS_FOLDER = "posters"  # beside the staged slides folder, never published
 POSTERS_JSON = "posters.json"  # a chapter's poster per slide, in order
@@ -145,10 +147,11 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
     runner.say(f"{label}: rendering slides")
     started = time.monotonic()
     media_dir = slides_media(options) / chapter.module
-    match_encoder_settings(media_dir / "videos" / chapter.module / options.quality.manim_folder, options.quality.x264)
+    # Manim names the videos' folder after the file it renders: decks.py, which builds each chapter on Slide.
+    match_encoder_settings(media_dir / "videos" / DECKS_FILE.stem / options.quality.manim_folder, options.quality.x264)
     env = dict(manim_env(options), **{SLIDES_DIR_ENV: str(folder)})
-    runner.run(label, manim_command(chapter, options, media_dir), env, ROOT, slides_log(chapter, options),
-               phase="slides ")
+    runner.run(label, manim_command(chapter, options, media_dir, scene_file=DECKS_FILE), env, ROOT,
+               slides_log(chapter, options), phase="slides ")
     slides = json.loads((folder / f"{chapter.scene}.json").read_text(encoding="utf-8"))["slides"]
     beats = make_key_frames(chapter, options, posters / chapter.stem, runner, label, media_dir=media_dir,
                             log=slides_log(chapter, options).with_suffix(".key-frames.log"))
@@ -226,15 +229,7 @@ def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: Render
     variant_dir.mkdir(parents=True, exist_ok=True)
     target, backup = variant_dir / SLIDES_FOLDER, stage.parent / "previous-slides"
     manifest_path = variant_dir / MANIFEST_NAME
-    manifest = read_manifest(manifest_path) or {
-        "title": t("lecture.title", lang=options.lang),
-        "language": options.lang,
-        "theme": options.theme,
-        "quality": options.quality.name,
-        "width": options.quality.width,
-        "height": options.quality.height,
-        "fps": options.quality.fps,
-    }
+    manifest = read_manifest(manifest_path) or manifest_header(options)
     manifest["slides"] = slides
     had_slides = target.exists()
     if had_slides:

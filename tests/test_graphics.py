@@ -151,7 +151,7 @@ def test_beat_shows_its_reviewed_key_frame(lang, theme, chapter, beat, beat_fram
         save_png(actual, reference)
         print(f"rewrote {reference}")
     assert reference.exists(), (f"no reviewed frame {reference.relative_to(REFERENCES.parent)}; make it with "
-                                "LECTURE_UPDATE_REFERENCES=1, look at it and commit it")
+                                f"{UPDATE_REFERENCES_ENV}=1, look at it and commit it")
     expected = load_png(reference)
     difference = compare_frames(actual, expected)
     if not difference.acceptable:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -187,27 +188,38 @@ def visible_length(text: str) -> int:
     return len(text.replace("\n", "").strip())
 
 
-def wrap_lines(text: str, line_chars: int) -> list[str]:
-    """Balanced line breaking: as few lines as fit ``line_chars``, of similar length, ending a line
-    after a clause (punctuation) when it is already well filled."""
-    pieces = subtitle_tokens(text)
-    total = visible_length(text)
-    count = max(1, math.ceil(total / line_chars))
-    slack = 1 if line_chars < 24 else 6
-    limit = min(line_chars, math.ceil(total / count) + slack)
+def break_lines(pieces: list[str], width: float, measure: Callable[[str], float] = len,
+                clause_fill: float | None = None) -> list[str]:
+    """``pieces`` joined into lines no wider than ``width`` as ``measure`` sees it.
+
+    The one line breaker of the project: subtitles break ``subtitle_tokens`` by characters, on-screen
+    text breaks ``tokens`` by Manim's glyph widths, the thumbnail's title by its font's pixels. A
+    piece wider than ``width`` alone gets a line of its own. With ``clause_fill``, a line also ends
+    after a clause (punctuation) once it is that share of ``width`` full.
+    """
     lines: list[str] = []
     current = ""
     for piece in pieces:
-        if current and len((current + piece).rstrip()) > limit:
+        if current and measure((current + piece).rstrip()) > width:
             lines.append(current)
             current = ""
         current += piece
-        if len(current.rstrip()) >= 0.75 * limit and current.rstrip()[-1:] in CLAUSE_ENDS:
+        if (clause_fill is not None and current.rstrip()[-1:] in CLAUSE_ENDS
+                and measure(current.rstrip()) >= clause_fill * width):
             lines.append(current)
             current = ""
-    if current.strip():
+    if current.strip() or not lines:
         lines.append(current)
     return [line.strip() for line in lines]
+
+
+def wrap_lines(text: str, line_chars: int) -> list[str]:
+    """Balanced line breaking: as few lines as fit ``line_chars``, of similar length, ending a line
+    after a clause (punctuation) when it is already well filled."""
+    total = visible_length(text)
+    count = max(1, math.ceil(total / line_chars))
+    slack = 1 if line_chars < 24 else 6
+    return break_lines(subtitle_tokens(text), min(line_chars, math.ceil(total / count) + slack), clause_fill=0.75)
 
 
 def split_caption(text: str, lang: str) -> list[str]:

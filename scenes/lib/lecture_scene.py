@@ -5,17 +5,15 @@ opens a Manim section named after the beat and, when the beat ends, records its 
 string table as a Manim subcaption spanning the whole beat, so subtitles and slide notes can be
 built from the scenes without touching them.
 
-The same beats make the slide decks: when ``render.sh slides`` sets ``LECTURE_SLIDES_DIR``, the
-chapter is built on manim-slides' ``Slide`` instead of ``Scene``, every beat becomes one slide whose
+The same beats make the slide decks: ``scenes/lib/slides.py`` builds a chapter on manim-slides'
+``Slide`` instead (``render.sh slides`` asks for it explicitly), every beat becomes one slide whose
 speaker notes are its caption, and ``idle`` adds a looping slide where an animation should keep
-moving while the lecturer talks. Video renders never import manim-slides.
+moving while the lecturer talks. This module never imports manim-slides.
 """
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,28 +23,16 @@ from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_ca
 from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
-from .settings import SLIDES_DIR_ENV
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
 
 
-def _scene_base() -> type[Scene]:
-    """manim-slides' Slide when building a deck, plain Manim otherwise."""
-    if not os.environ.get(SLIDES_DIR_ENV):
-        return Scene
-    from manim_slides import Slide
-
-    return Slide
-
-
-class LectureScene(_scene_base()):
+class LectureScene(Scene):
     """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""
 
     chapter_key: ClassVar[str] = ""
     toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
-    making_slides: ClassVar[bool] = bool(os.environ.get(SLIDES_DIR_ENV))
-    # manim-slides' reversed videos only serve its own player's "previous" key; decks don't use them.
-    skip_reversing: ClassVar[bool] = True
+    making_slides: ClassVar[bool] = False  # True on the slides adapter (scenes/lib/slides.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Manim seeds Python's and numpy's global generators with --seed, or else afresh on every
@@ -55,8 +41,8 @@ class LectureScene(_scene_base()):
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
-        if self.making_slides:
-            self._output_folder = Path(os.environ[SLIDES_DIR_ENV])
+        """Manim's hook before ``construct``: the theme, the language and an empty beat record."""
+        super().setup()
         self.theme = current_theme()
         self.lang = current_language()
         self.camera.background_color = ManimColor(self.theme.background)
@@ -121,29 +107,35 @@ class LectureScene(_scene_base()):
 
         ``caption_values`` fill the caption's ``{placeholders}`` (computed numbers, never typed).
         """
-        self._close_beat()
+        self.end_beat()
         self.beats.append(beat)
         self._beat_start = self.beat_clock
         self._caption_values[beat] = caption_values
-        if self.making_slides:
-            self.next_slide(name=beat, notes=self.spoken_text(beat))
-        else:
-            self.next_section(name=beat)
-            self.start_narration(beat)
+        self.open_beat(beat)
+
+    def open_beat(self, beat: str) -> None:
+        """Begin ``beat`` in the output: a Manim section with the beat's narration (a slide on the
+        slides adapter)."""
+        self.next_section(name=beat)
+        self.start_narration(beat)
 
     def idle(self, play_cycle: Callable[[], None]) -> None:
         """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
         and over while the lecturer talks (so it must end exactly where it starts). Videos skip it."""
-        if not self.making_slides:
-            return
-        beat = self.beats[-1]
-        self.next_slide(name=f"{beat}.idle", loop=True, notes=self.spoken_text(beat))
-        play_cycle()
 
-    def _close_beat(self) -> None:
+    @property
+    def running_beat(self) -> str | None:
+        """The beat started and not yet ended, if any."""
+        return self.beats[-1] if self._beat_start is not None else None
+
+    def end_beat(self) -> None:
         """End the running beat: hold it until its caption can be read and its narration has been
         said (plus a short pause), then record subtitles spread over the beat: the caption by
-        reading time, or, with a voice, what is said, timed by the speech."""
+        reading time, or, with a voice, what is said, timed by the speech.
+
+        ``start_beat`` and the end of the scene call it; a subclass may extend it to look at each
+        beat as it ends (``pipeline/key_frames.py`` takes the beats' key frames so).
+        """
         if self._beat_start is None:
             return
         beat = self.beats[-1]
@@ -172,5 +164,5 @@ class LectureScene(_scene_base()):
         self._beat_clip = None
 
     def tear_down(self) -> None:
-        self._close_beat()
+        self.end_beat()
         super().tear_down()

@@ -12,11 +12,13 @@ __all__ = [
     "CACHE_DIR_ENV",
     "CONFIG_ENV",
     "LANG_ENV",
+    "PARENT_PID_ENV",
     "ROOT",
     "SLIDES_DIR_ENV",
     "THEME_ENV",
     "UPDATE_REFERENCES_ENV",
     "VOICE_ENV",
+    "X264_ENV",
     "cache_root",
     "scene_env",
 ]
@@ -30,6 +32,8 @@ CACHE_DIR_ENV = "LECTURE_CACHE_DIR"  # moves .cache/ (the tests and the benchmar
 VOICE_ENV = "LECTURE_VOICE"  # the narration voice (see scenes/lib/narration.py); unset: none
 CONFIG_ENV = "LECTURE_CONFIG"  # the lecturer's course file (--config), read by the cards
 UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references
+PARENT_PID_ENV = "LECTURE_RENDER_PID"  # a Manim worker dies with this process (pipeline/manim_worker.py)
+X264_ENV = "LECTURE_X264"  # a worker's x264 options, "preset=ultrafast,crf=23"; empty: Manim's own
 
 
 def cache_root() -> Path:

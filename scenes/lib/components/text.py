@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UP, MathTex, Text, VGroup
 
-from ..captions import tokens
+from ..captions import break_lines, tokens
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
 
@@ -36,16 +36,7 @@ def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
 def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
                      **values: object) -> VGroup:
     """The string ``key`` broken into left-aligned lines no wider than ``max_width``."""
-    lines: list[str] = []
-    current = ""
-    for token in tokens(t(key, **values)):
-        candidate = current + token
-        if current and get_plain_text(candidate.rstrip(), size=size).width > max_width:
-            lines.append(current.rstrip())
-            current = token
-        else:
-            current = candidate
-    lines.append(current.rstrip())
+    lines = break_lines(tokens(t(key, **values)), max_width, measure=lambda line: get_plain_text(line, size=size).width)
     return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
 
 
