@@ -23,13 +23,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.options import UsageError, _choice, _Parser, _scene_list
+from pipeline.options import OptionParser, UsageError, choice, scene_list
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib import narration
-from scenes.lib.settings import ROOT
+from scenes.lib.settings import RECORDER_ENV, ROOT
 from scenes.lib.strings import languages
 
-RECORDER_ENV = "LECTURE_RECORDER"
 RECORDER = "arecord"
 RATE = 48000
 DEFAULT_TAKES = "takes"
@@ -43,9 +42,9 @@ class RecordOptions:
 
 
 def parse_record_options(argv: list[str]) -> RecordOptions:
-    parser = _Parser(prog="render.sh record", add_help=False)
-    parser.add_argument("--lang", type=_choice("language", languages()), default="en")
-    parser.add_argument("--scenes", type=_scene_list, default=None)
+    parser = OptionParser(prog="render.sh record", add_help=False)
+    parser.add_argument("--lang", type=choice("language", languages()), default="en")
+    parser.add_argument("--scenes", type=scene_list, default=None)
     parser.add_argument("--takes", default=str(ROOT / DEFAULT_TAKES))
     args, extra = parser.parse_known_args(argv)
     if extra:

@@ -22,7 +22,7 @@ from conftest import run_render
 from pipeline.audio import loudness
 from scenes.lib import narration
 from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts, speakable
-from scenes.lib.settings import CACHE_DIR_ENV
+from scenes.lib.settings import CACHE_DIR_ENV, RECORDER_ENV
 from scenes.lib.strings import languages, table
 
 # The render tests share the session's renders (conftest.py), so they run on one xdist worker.
@@ -420,7 +420,7 @@ def run_record(takes: Path, recorder: Path, answers: str) -> subprocess.Complete
 
     return subprocess.run([RENDER, "record", "--scenes", "title", "--takes", str(takes)], cwd=ROOT,
                           input=answers, capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "LECTURE_RECORDER": str(recorder)})
+                          env={**__import__("os").environ, RECORDER_ENV: str(recorder)})
 
 
 def test_record_walks_the_beats_with_retake_trim_and_skip(tmp_path):

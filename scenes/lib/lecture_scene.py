@@ -6,8 +6,8 @@ string table as a Manim subcaption spanning the whole beat, so subtitles and sli
 built from the scenes without touching them.
 
 The same beats make the slide decks: ``scenes/lib/slides.py`` builds a chapter on manim-slides'
-``Slide`` instead (``render.sh slides`` asks for it explicitly), every beat becomes one slide whose
-speaker notes are its caption, and ``idle`` adds a looping slide where an animation should keep
+``Slide`` instead (``render.sh slides`` asks for it explicitly): every beat becomes one slide whose
+speaker notes are what is said in it, and ``idle`` adds a looping slide where an animation should keep
 moving while the lecturer talks. This module never imports manim-slides.
 """
 from __future__ import annotations
