@@ -140,5 +140,6 @@ def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
     and the WebM: which chapters, in which order, with which fingerprints, and the options."""
     joined = [(entry["name"], entry.get("fingerprint")) for entry in chapters]
     parts = [FINGERPRINT_VERSION, json.dumps(joined), options.lang, options.theme, options.quality.name,
-             f"webm={'webm' in options.formats}", f"course={options.course.digest()}"]
+             f"webm={'webm' in options.formats}", f"handout={'handout' in options.formats}",
+             f"course={options.course.digest()}"]
     return _digest(parts, [], ROOT)

@@ -60,11 +60,11 @@ DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
 COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record")
-EXTRA_FORMATS = ("webm", "gif", "stills")
+EXTRA_FORMATS = ("webm", "gif", "stills", "handout")
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills] [--transparent] [--jobs N] [--voice V] [--config FILE]
+                          [--format webm,gif,stills,handout] [--transparent] [--jobs N] [--voice V] [--config FILE]
        ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
                           [--config FILE]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
@@ -85,7 +85,7 @@ options:
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
   --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
-             stills (every beat's key frame as PNG)
+             stills (every beat's key frame as PNG), handout (a PDF to print: key frames and captions)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
   --voice    the narration: none, espeak, piper, a Piper voice file (.onnx), or recorded:DIR (your takes,

@@ -29,9 +29,10 @@ import av
 from pipeline.audio import loudness, master_chapter
 from pipeline.environment import missing_requirement, voice_problem
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
+from pipeline.handout import FRAME_SIZE, FRAME_THEME, HANDOUT_NAME, ChapterFrames, write_handout
 from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
-from pipeline.metadata import write_metadata
+from pipeline.metadata import summary, write_metadata
 from pipeline.options import RenderOptions, fail
 from pipeline.publish import (
     GIF_MAX_SECONDS,
@@ -44,7 +45,7 @@ from pipeline.publish import (
     write_vtt,
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
-from pipeline.registry import CHAPTERS, Chapter
+from pipeline.registry import CHAPTERS, Chapter, find_chapters
 from scenes.lib.settings import CONFIG_ENV, PARENT_PID_ENV, ROOT, THEME_ENV, VOICE_ENV, X264_ENV, cache_root, scene_env
 from scenes.lib.strings import t
 
@@ -146,15 +147,18 @@ def key_frames_command(chapter: Chapter, width: int, height: int, media_dir: Pat
 
 
 def make_key_frames(chapter: Chapter, options: RenderOptions, out_dir: Path, runner: ProgressRunner, label: str,
-                    theme: str | None = None, media_dir: Path | None = None, log: Path | None = None) -> list[dict]:
-    """Every beat's key frame of ``chapter`` at the render's size, drawn in ``theme`` (default the
-    render's), as PNGs in ``out_dir``; return their list (``beat``, ``image``, ``caption``) in order."""
+                    theme: str | None = None, media_dir: Path | None = None, log: Path | None = None,
+                    size: tuple[int, int] | None = None) -> list[dict]:
+    """Every beat's key frame of ``chapter`` at ``size`` (default the render's), drawn in ``theme``
+    (default the render's), as PNGs in ``out_dir``; return their list (``beat``, ``image``,
+    ``caption``) in order."""
     theme = theme or options.theme
+    width, height = size or (options.quality.width, options.quality.height)
     media_dir = media_dir or media_root(options) / chapter.module  # LaTeX and text drawn for the video serve again
     log = log or log_dir() / options.variant / f"{chapter.stem}-key-frames-{theme}.log"
     env = {**manim_env(options), THEME_ENV: theme}
-    runner.run(label, key_frames_command(chapter, options.quality.width, options.quality.height, media_dir, out_dir),
-               env, ROOT, log, phase="key frames ")
+    runner.run(label, key_frames_command(chapter, width, height, media_dir, out_dir), env, ROOT, log,
+               phase="key frames ")
     return json.loads((out_dir / KEY_FRAMES_JSON).read_text(encoding="utf-8"))
 
 
@@ -223,7 +227,8 @@ def lecture_entry_files(lecture: dict) -> list[str]:
     """The files the manifest's lecture entry names."""
     return [lecture["video"], *lecture["captions"].values(), lecture["chapters"], lecture["thumbnail"],
             lecture["description"], lecture["youtube"],
-            *([lecture["webm"]["video"]] if "webm" in lecture else [])]
+            *([lecture["webm"]["video"]] if "webm" in lecture else []),
+            *([lecture["handout"]] if "handout" in lecture else [])]
 
 
 def is_kept(entry: dict | None, fingerprint: str, files, variant_dir: Path) -> bool:
@@ -332,7 +337,28 @@ def manifest_header(options: RenderOptions) -> dict:
     }
 
 
-def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: dict) -> bool:
+def stage_handout(chapters: list[dict], options: RenderOptions, stage: Path, runner: ProgressRunner) -> str:
+    """The handout of every published chapter: their key frames drawn again on the light theme (for
+    print), side by side, then laid out as a PDF in ``stage``; return its name."""
+    folder = stage / ".handout-frames"
+    chosen = find_chapters([entry["name"] for entry in chapters])
+    total = len(chosen)
+    runner.say(f"Handout: the key frames of {total} chapter(s) on the {FRAME_THEME} theme")
+    calls = [partial(make_key_frames, chapter, options, folder / chapter.stem, runner,
+                     f"[handout {index}/{total}] {chapter.slug}", theme=FRAME_THEME, size=FRAME_SIZE,
+                     log=log_dir() / options.variant / f"{chapter.stem}-handout.log")
+             for index, chapter in enumerate(chosen, start=1)]
+    beats = run_in_parallel(runner, calls, options.jobs)
+    frames = [ChapterFrames(chapter, entry["title"],
+                            [{**beat, "image": str(folder / chapter.stem / beat["image"])} for beat in chapter_beats])
+              for chapter, entry, chapter_beats in zip(chosen, chapters, beats)]
+    write_handout(options.lang, frames, options.course, summary(options.lang), stage / HANDOUT_NAME)
+    shutil.rmtree(folder)
+    return HANDOUT_NAME
+
+
+def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: dict,
+            runner: ProgressRunner | None = None) -> bool:
     """Build the lecture files and the manifest in the stage, then move them all into the variant
     folder. When no chapter was rendered and the lecture's inputs are those it was made from, keep
     everything as it is; return whether anything was published."""
@@ -352,6 +378,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
     if len(voices) > 1:
         print(f"Note: the lecture joins chapters narrated differently ({', '.join(sorted(map(str, voices)))}); "
               "render all chapters with one --voice to make them match", flush=True)
+    if "handout" in options.formats:
+        lecture["handout"] = stage_handout(chapters, options, stage, runner or ProgressRunner())
     lecture["fingerprint"] = fingerprint
     manifest = {
         **manifest_header(options),
@@ -415,7 +443,7 @@ def render_and_publish(options: RenderOptions, stage: Path, runner: ProgressRunn
     with manim_session(options, runner, media_root(options)):
         previous = read_manifest(options.variant_dir / MANIFEST_NAME)
         entries = render_chapters(options, previous, stage, runner)
-        return publish(stage, entries, options, previous)
+        return publish(stage, entries, options, previous, runner)
 
 
 def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T]) -> T:

@@ -13,7 +13,7 @@ from scenes.lib.settings import LANG_ENV, THEME_ENV
 ROOT = Path(__file__).resolve().parents[1]
 RENDER = str(ROOT / "render.sh")
 # The options of the session's main render (preview_render), for tests that render them again.
-PREVIEW_ARGS = ("--quality", "preview", "--scenes", "title,sigmoid-slope", "--format", "gif,webm,stills")
+PREVIEW_ARGS = ("--quality", "preview", "--scenes", "title,sigmoid-slope", "--format", "gif,webm,stills,handout")
 
 
 def pytest_configure(config):
@@ -32,7 +32,7 @@ def run_render(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 @pytest.fixture(scope="session")
 def preview_render(tmp_path_factory):
     """One real render through render.sh: the first two chapters at preview quality, with the
-    GIF, WebM and stills exports, in English on the dark theme, two chapters at a time. Returns the
+    GIF, WebM, stills and handout exports, in English on the dark theme, two chapters at a time. Returns the
     variant folder."""
     out = tmp_path_factory.mktemp("render") / "out"
     result = run_render(*PREVIEW_ARGS, "--jobs", "2", "--out", str(out))
@@ -42,10 +42,10 @@ def preview_render(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def chinese_render(tmp_path_factory):
-    """The title chapter rendered in Traditional Chinese on the light theme."""
+    """The title chapter rendered in Traditional Chinese on the light theme, with its handout."""
     out = tmp_path_factory.mktemp("render-zh") / "out"
     result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-TW", "--theme", "light",
-                        "--out", str(out))
+                        "--format", "handout", "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out / "zh-TW-light-preview"
 

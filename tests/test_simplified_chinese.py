@@ -8,6 +8,7 @@ import opencc
 import pytest
 import srt
 from conftest import run_render
+from pypdf import PdfReader
 
 from scenes.lib.simplified import overrides, to_simplified
 from scenes.lib.strings import font, languages, table
@@ -55,14 +56,16 @@ def test_every_reviewed_override_still_applies(found, replacement):
 
 
 @pytest.mark.xdist_group("render")
-def test_a_simplified_chinese_render_writes_simplified_subtitles_and_chapter_lines(tmp_path):
+def test_a_simplified_chinese_render_writes_simplified_subtitles_chapter_lines_and_handout(tmp_path):
     out = tmp_path / "out"
-    result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-CN", "--out", str(out))
+    result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-CN", "--format", "handout",
+                        "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     variant = out / "zh-CN-dark-preview"
     manifest = json.loads((variant / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["language"] == "zh-CN" and manifest["title"] == table("zh-CN")["lecture.title"]
     cues = list(srt.parse((variant / "lecture.srt").read_text(encoding="utf-8")))
     written = "".join(cue.content for cue in cues) + (variant / "chapters.txt").read_text(encoding="utf-8")
-    assert "为什么" in written
+    written += "".join(page.extract_text() for page in PdfReader(variant / "handout.pdf").pages)
+    assert "为什么" in written and "参考文献" in written, "the handout's text is there, selectable"
     assert not traditional_only(written)
