@@ -15,6 +15,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = [
+    "beat_seconds_needed",
+    "break_lines",
+    "CaptionRules",
+    "cue_times",
+    "MAX_LINES",
+    "reading_seconds",
+    "RULES",
+    "speech_cue_times",
+    "split_caption",
+    "tokens",
+    "visible_length",
+    "wrap_lines",
+]
+
 
 @dataclass(frozen=True)
 class CaptionRules:

@@ -11,6 +11,8 @@ from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Tex, Tex
 
 from .style import SAFE_MARGIN
 
+__all__ = ["find_layout_problems", "text_units", "describe"]
+
 TEXT_TYPES = (Text, MathTex, SingleStringMathTex, Tex, DecimalNumber)
 OVERLAP_TOLERANCE = 0.04  # Manim units: glyph boxes may touch, not overlap
 

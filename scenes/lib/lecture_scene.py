@@ -26,6 +26,8 @@ from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, c
 from .strings import current_language, t
 from .style import BEAT_PAUSE, current_theme
 
+__all__ = ["LectureScene"]
+
 
 class LectureScene(Scene):
     """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""

@@ -14,6 +14,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = ["to_simplified", "simplified_table", "overrides"]
+
 OPENCC_CONFIG = "tw2sp"  # Traditional (Taiwan standard) to Simplified, with mainland phrases
 OVERRIDES = Path(__file__).resolve().parents[2] / "assets" / "strings" / "overrides" / "zh-CN.json"
 

@@ -14,6 +14,16 @@ from pathlib import Path
 
 from .settings import LANG_ENV
 
+__all__ = [
+    "current_language",
+    "DEFAULT_LANGUAGE",
+    "font",
+    "languages",
+    "raw",
+    "t",
+    "table",
+]
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 STRINGS_DIR = ASSETS / "strings"
 DEFAULT_LANGUAGE = "en"

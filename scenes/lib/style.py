@@ -12,6 +12,32 @@ from dataclasses import dataclass
 
 from .settings import THEME_ENV
 
+__all__ = [
+    "AXIS_WIDTH",
+    "BEAT_PAUSE",
+    "BODY_SIZE",
+    "CARD_CORNER_RADIUS",
+    "CARD_PADDING",
+    "current_theme",
+    "CURVE_WIDTH",
+    "DARK",
+    "EDGE_BUFF",
+    "gradient_strength",
+    "HEADING_SIZE",
+    "ITEM_BUFF",
+    "LABEL_SIZE",
+    "LIGHT",
+    "MATH_SIZE",
+    "SAFE_MARGIN",
+    "SHORT_PAUSE",
+    "SMALL_SIZE",
+    "Theme",
+    "THEME_NAMES",
+    "THEMES",
+    "TITLE_SIZE",
+    "TRAINING_STEP_SECONDS",
+]
+
 THEME_NAMES = ("dark", "light")
 DEFAULT_THEME = "dark"
 

@@ -3,6 +3,7 @@ share: a forward glow and a backward gradient pulse whose size follows the compu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from manim import (
     DOWN,
@@ -25,16 +26,39 @@ from ..style import AXIS_WIDTH, LABEL_SIZE, MATH_SIZE, SMALL_SIZE, current_theme
 from .log_bars import LogBarChart
 from .text import fraction_tex, get_math, number_tex
 
+__all__ = ["ChainNetwork", "play_together", "get_compounding_counter"]
+
 NODE_RADIUS = 0.24
 PULSE_MIN_RADIUS = 0.04
 PULSE_MAX_RADIUS = 0.26
 
 
 class ChainNetwork(VGroup):
-    """Nodes x, h_1..h_depth, L left to right, joined by edges; labels above the nodes."""
+    """Nodes x, h_1..h_depth, L left to right, joined by edges; labels above the nodes.
+
+    Parameters
+    ----------
+    depth
+        The number of hidden layers (one neuron each).
+    width
+        The distance from the centre of x to the centre of L.
+    activation_name
+        The activation whose colour the forward pass lights the neurons in.
+    node_radius
+        The radius of each neuron.
+    label_size
+        The font size of the node labels.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    nodes, edges, labels : VGroup
+        The neurons (x first, L last), the edges between them and the labels above them.
+    """
 
     def __init__(self, depth: int, width: float, activation_name: str = "sigmoid",
-                 node_radius: float = NODE_RADIUS, label_size: float = LABEL_SIZE) -> None:
+                 node_radius: float = NODE_RADIUS, label_size: float = LABEL_SIZE, **kwargs: Any) -> None:
         theme = current_theme()
         self.layer_count = depth
         self.activation_name = activation_name
@@ -55,7 +79,7 @@ class ChainNetwork(VGroup):
             for name, node in zip(names, self.nodes)
         ))
         self.labels.set_z_index(1)  # a full-strength pulse's glow reaches up to them: keep them readable
-        super().__init__(self.edges, self.nodes, self.labels)
+        super().__init__(self.edges, self.nodes, self.labels, **kwargs)
 
     def get_factor_labels(self, factors: Sequence[float], decimals: int = 2, size: float = SMALL_SIZE) -> VGroup:
         """Each layer's local factor w_k f'(z_k), written under the edge into h_k."""
@@ -114,11 +138,34 @@ class ChainNetwork(VGroup):
 
 
 def play_together(*step_lists: Sequence[Animation]) -> Succession:
-    """Per-layer steps of several chains (or charts) zipped onto one timeline."""
+    """Per-layer steps of several chains (or charts) zipped onto one timeline.
+
+    Parameters
+    ----------
+    step_lists
+        One list of steps per chain, as ``make_backward_pulse`` returns them, all of one length.
+
+    Returns
+    -------
+    Succession
+        The i-th steps of every list played together, then the next ones.
+    """
     return Succession(*(AnimationGroup(*steps) for steps in zip(*step_lists)))
 
 
 def get_compounding_counter(factor: float, crossed: int, value: float, size: float = MATH_SIZE * 1.1) -> MathTex:
-    """``(factor)^k = value`` after the pulse has crossed k layers: (1/4)^3 = 0.0156, 1^3 = 1."""
+    """``(factor)^k = value`` after the pulse has crossed k layers: (1/4)^3 = 0.0156, 1^3 = 1.
+
+    Parameters
+    ----------
+    factor
+        Each layer's factor (a simple fraction, or 1).
+    crossed
+        How many layers the pulse has crossed, the exponent.
+    value
+        The gradient after them, as the model computes it.
+    size
+        The formula's font size.
+    """
     base = "1" if factor == 1 else rf"\left({fraction_tex(factor)}\right)"
     return get_math(rf"{base}^{{{crossed}}} = {number_tex(value)}", size=size, color=current_theme().gradient)

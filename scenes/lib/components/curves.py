@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, VGroup, VMobject
@@ -9,12 +10,28 @@ from manim import DOWN, LEFT, RIGHT, UP, Axes, VGroup, VMobject
 from ..style import AXIS_WIDTH, CURVE_WIDTH, SMALL_SIZE, current_theme
 from .text import get_text
 
+__all__ = ["FractionOverSteps"]
+
 
 class FractionOverSteps(VGroup):
-    """Axes with steps 0..``steps`` across and 0..1 (shown as percent) up."""
+    """Axes with steps 0..``steps`` across and 0..1 (shown as percent) up.
+
+    Parameters
+    ----------
+    steps
+        The last training step.
+    width, height
+        The axes' size.
+    y_label_key, x_label_key
+        String-table keys of the axes' labels.
+    x_step
+        The spacing of the step numbers; a fifth of ``steps`` when None.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+    """
 
     def __init__(self, steps: int, width: float, height: float, y_label_key: str, x_label_key: str,
-                 x_step: int | None = None) -> None:
+                 x_step: int | None = None, **kwargs: Any) -> None:
         theme = current_theme()
         self.steps = steps
         x_step = x_step or max(steps // 5, 1)
@@ -30,7 +47,7 @@ class FractionOverSteps(VGroup):
         y_label.next_to(self.axes.y_axis, UP, buff=0.2).align_to(percent_labels, LEFT)
         x_label = get_text(x_label_key, size=SMALL_SIZE, color=theme.muted)
         x_label.next_to(self.axes.x_axis.numbers, DOWN, buff=0.15).align_to(self.axes.x_axis, RIGHT)
-        super().__init__(self.axes, percent_labels, y_label, x_label)
+        super().__init__(self.axes, percent_labels, y_label, x_label, **kwargs)
 
     def get_curve(self, values: Sequence[float], color: str) -> VMobject:
         """The polyline through (step, value) for every step."""

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, GrowFromEdge, Line, Mobject, Rectangle, VGroup
 
 from ..style import AXIS_WIDTH, EDGE_BUFF, SMALL_SIZE, current_theme
 from .text import get_math, get_text
+
+__all__ = [
+    "get_axis_label",
+    "get_layer_chart",
+    "log_range",
+    "LogBarChart",
+]
 
 
 def log_range(values: Sequence[float]) -> tuple[int, int]:
@@ -23,11 +31,33 @@ class LogBarChart(VGroup):
 
     Bars rise from the floor 10^low to log10(value). ``series`` bars share a slot side by side so
     two activations can be compared on the same axis.
+
+    Parameters
+    ----------
+    count
+        The number of slots (layers).
+    low, high
+        The axis's lowest and highest power of ten.
+    width, height
+        The size of the plotting area.
+    series
+        How many bars share a slot.
+    label_step
+        Label every ``label_step``-th power of ten (counted down from ``high``).
+    x_label, y_label
+        The axes' labels, placed by the chart.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    grown_bars : list of Rectangle
+        Every bar a ``make_bar_animation`` has made, in order.
     """
 
     def __init__(self, count: int, low: int, high: int, width: float, height: float,
                  series: int = 1, label_step: int = 1, x_label: Mobject | None = None,
-                 y_label: Mobject | None = None) -> None:
+                 y_label: Mobject | None = None, **kwargs: Any) -> None:
         theme = current_theme()
         self.count, self.low, self.high, self.series = count, low, high, series
         self.chart_width, self.chart_height = width, height
@@ -51,7 +81,7 @@ class LogBarChart(VGroup):
         if y_label is not None:
             parts.append(y_label.next_to(self.y_axis, UP, buff=0.2).align_to(tick_labels, LEFT))
         self.grown_bars: list[Rectangle] = []
-        super().__init__(*parts)
+        super().__init__(*parts, **kwargs)
 
     def y_for(self, value: float) -> float:
         """Height above the floor of ``value`` on the log axis (clamped to the axis)."""
@@ -89,8 +119,23 @@ def get_layer_chart(values: Sequence[float], count: int, width: float, height: f
                     y_label_key: str, series: int = 1) -> LogBarChart:
     """A chart of ``count`` layers in the frame's lower-left corner whose axis encloses ``values``.
 
-    Its axis labels are the strings ``x_label_key`` and ``y_label_key``; past five decades only every
-    other power of ten is labelled, so the labels stay apart.
+    Parameters
+    ----------
+    values
+        Every value the chart will show (its axis spans their powers of ten).
+    count
+        The number of layers.
+    width, height
+        The size of the plotting area.
+    x_label_key, y_label_key
+        String-table keys of the axes' labels.
+    series
+        How many bars share a layer's slot.
+
+    Returns
+    -------
+    LogBarChart
+        Past five decades only every other power of ten is labelled, so the labels stay apart.
     """
     low, high = log_range(values)
     chart = LogBarChart(count, low, high, width, height, series=series, label_step=2 if high - low > 5 else 1,

@@ -9,6 +9,7 @@ move in a straight line, so at every whole row they sit exactly where the number
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -33,15 +34,38 @@ from ...model import NeuronTrajectory
 from ..style import AXIS_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
 from .text import get_math, get_text, stack
 
+__all__ = ["NeuronStage"]
+
 DOT_RADIUS = 0.1
 NEURON_RADIUS = 0.45
 READOUT_SIZE = LABEL_SIZE * 1.1
 
 
 class NeuronStage(VGroup):
-    """The neuron diagram with live readouts (top) over the pre-activation number line (bottom)."""
+    """The neuron diagram with live readouts (top) over the pre-activation number line (bottom).
 
-    def __init__(self, trajectory: NeuronTrajectory, line_width: float, formula_tex: str) -> None:
+    Parameters
+    ----------
+    trajectory
+        The model's gradient-descent run of one neuron: every row's w, b, gradients and inputs' z.
+    line_width
+        The length of the number line of z.
+    formula_tex
+        The neuron's formula, shown under it.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    row_tracker : ValueTracker
+        The trajectory row shown (fractional between rows); everything follows it.
+    diagram_row, line_row : VGroup
+        The neuron with its readouts, and the number line with its dots.
+    neuron_body : Circle
+        The neuron's circle, coloured as the neuron is alive or dead.
+    """
+
+    def __init__(self, trajectory: NeuronTrajectory, line_width: float, formula_tex: str, **kwargs: Any) -> None:
         theme = current_theme()
         self.trajectory = trajectory
         self.row_tracker = ValueTracker(0)
@@ -57,7 +81,7 @@ class NeuronStage(VGroup):
         self.formula.next_to(self.neuron, DOWN, buff=ITEM_BUFF * 1.5)
         self.diagram_row = VGroup(diagram, self.readouts).arrange(RIGHT, buff=1.2, aligned_edge=UP)
         self.line_row = VGroup(self.active_region, self.line, self.region_labels, self.dots)
-        super().__init__(self.diagram_row, self.line_row)
+        super().__init__(self.diagram_row, self.line_row, **kwargs)
         self.line_row.next_to(self.diagram_row, DOWN, buff=ITEM_BUFF * 3)
 
     # The state at the tracked row ------------------------------------------------------------------------

@@ -8,14 +8,30 @@ from manim import RIGHT, UP, Mobject, config
 
 from scenes.lib.style import EDGE_BUFF
 
+__all__ = ["PANEL_GAP", "panel_width", "place_in_panel"]
+
 PANEL_GAP = 0.7  # between the plot (or chart) and the panel beside it
 
 
 def panel_width(beside: Mobject) -> float:
-    """Width of the panel right of ``beside``, up to the safe edge of the frame."""
+    """Width of the panel right of ``beside``, up to the safe edge of the frame.
+
+    Parameters
+    ----------
+    beside
+        The plot or chart the panel stands beside, already in place.
+    """
     return config.frame_width / 2 - EDGE_BUFF - (beside.get_right()[0] + PANEL_GAP)
 
 
 def place_in_panel(group: Mobject, beside: Mobject) -> Mobject:
-    """Put ``group`` in the panel right of ``beside``, top-aligned with it."""
+    """Put ``group`` in the panel right of ``beside``, top-aligned with it.
+
+    Parameters
+    ----------
+    group
+        What the panel holds; moved, and returned.
+    beside
+        The plot or chart it stands beside.
+    """
     return group.next_to(beside, RIGHT, buff=PANEL_GAP).align_to(beside, UP)

@@ -7,6 +7,7 @@ derivative on a shared x axis, the picture chapters 1, 3 and 5 all build on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -32,6 +33,13 @@ from ...model import RELU_FAMILY, Activation
 from ..style import AXIS_WIDTH, CURVE_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
 from .text import get_math
 
+__all__ = [
+    "ActivationPlot",
+    "FunctionPlot",
+    "get_readout",
+    "make_draw_animation_groups",
+]
+
 # Half-length of a drawn tangent, in x units of the axes.
 TANGENT_HALF_WIDTH = 1.6
 
@@ -41,7 +49,27 @@ LABEL_HALO = 5  # stroke width of the halo around axis labels
 
 
 class FunctionPlot(VGroup):
-    """Axes with the graph of ``fn`` and helpers that read positions off them."""
+    """Axes with the graph of ``fn`` and helpers that read positions off them.
+
+    Parameters
+    ----------
+    fn
+        The function drawn (vectorised over numpy arrays).
+    x_range, y_range
+        ``(min, max, step)`` of each axis.
+    width, height
+        The axes' size.
+    color
+        The graph's colour; the theme's text colour when None.
+    y_label_tex
+        A formula naming the y axis, above it.
+    y_decimals
+        Decimals of the y axis's numbers.
+    discontinuities
+        x values where the graph jumps (drawn in pieces, without a riser).
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+    """
 
     def __init__(
         self,
@@ -54,6 +82,7 @@ class FunctionPlot(VGroup):
         y_label_tex: str | None = None,
         y_decimals: int = 1,
         discontinuities: Sequence[float] = (),
+        **kwargs: Any,
     ) -> None:
         theme = current_theme()
         self.fn = fn
@@ -87,7 +116,7 @@ class FunctionPlot(VGroup):
             self.y_label = get_math(y_label_tex, size=LABEL_SIZE * 1.2, color=color or theme.text)
             self.y_label.next_to(self.axes.y_axis, UP, buff=ITEM_BUFF / 2)
             parts.append(self.y_label)
-        super().__init__(*parts)
+        super().__init__(*parts, **kwargs)
 
     def point_at(self, x: float) -> np.ndarray:
         return self.axes.c2p(x, float(self.fn(np.array(x))))
@@ -134,7 +163,30 @@ class FunctionPlot(VGroup):
 
 
 class ActivationPlot(VGroup):
-    """An activation (top) over its derivative (bottom), sharing one x axis scale."""
+    """An activation (top) over its derivative (bottom), sharing one x axis scale.
+
+    Parameters
+    ----------
+    activation
+        The model's activation: its ``f`` and ``df`` are drawn, in its colour.
+    x_range, f_range, df_range
+        ``(min, max, step)`` of the shared x axis and of each plot's y axis.
+    width, f_height, df_height
+        The plots' width and each one's height.
+    f_label_tex, df_label_tex
+        Formulas naming the two y axes.
+    gap
+        The space between the two plots.
+    df_decimals, f_decimals
+        Decimals of each y axis's numbers.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    f_plot, df_plot : FunctionPlot
+        The activation and its derivative.
+    """
 
     def __init__(
         self,
@@ -150,6 +202,7 @@ class ActivationPlot(VGroup):
         gap: float = 0.45,
         df_decimals: int = 2,
         f_decimals: int = 1,
+        **kwargs: Any,
     ) -> None:
         color = current_theme().activation_color(activation.name)
         self.activation = activation
@@ -158,7 +211,7 @@ class ActivationPlot(VGroup):
         self.f_plot = FunctionPlot(activation.f, x_range, f_range, width, f_height, color, f_label_tex, f_decimals)
         self.df_plot = FunctionPlot(activation.df, x_range, df_range, width, df_height, color, df_label_tex,
                                     df_decimals, discontinuities=jumps)
-        super().__init__(self.f_plot, self.df_plot)
+        super().__init__(self.f_plot, self.df_plot, **kwargs)
         self.df_plot.next_to(self.f_plot, DOWN, buff=gap)
         # Keep both axes' origins on one vertical line, whatever their tick labels' widths.
         self.df_plot.shift(RIGHT * (self.f_plot.axes.c2p(0, 0)[0] - self.df_plot.axes.c2p(0, 0)[0]))
@@ -177,7 +230,21 @@ def make_draw_animation_groups(plot: ActivationPlot, f_note, df_note) -> list[tu
 
 def get_readout(label_tex: str, value: Callable[[], float], decimals: int = 3,
                 color: str | None = None, size: float = LABEL_SIZE * 1.3) -> VGroup:
-    """``label = <live number>``: the number follows ``value()`` every frame."""
+    """``label = <live number>``: the number follows ``value()`` every frame.
+
+    Parameters
+    ----------
+    label_tex
+        The formula before the equals sign.
+    value
+        Called every frame for the number to show.
+    decimals
+        Decimals shown.
+    color
+        The colour of the label and the number; the theme's text colour when None.
+    size
+        The font size.
+    """
     label = get_math(label_tex, "=", size=size, color=color)
     number = DecimalNumber(value(), num_decimal_places=decimals, font_size=size,
                            color=color or current_theme().text, include_sign=False)

@@ -7,9 +7,34 @@ from ..captions import break_lines, tokens
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
 
+__all__ = [
+    "fraction_tex",
+    "fraction_text",
+    "get_chapter_title",
+    "get_math",
+    "get_plain_text",
+    "get_text",
+    "get_wrapped_text",
+    "number_tex",
+    "number_text",
+    "stack",
+]
+
 
 def get_text(key: str, size: float = BODY_SIZE, color: str | None = None, **values: object) -> Text:
-    """The string ``key`` of the active language as a Text in the language's font."""
+    """The string ``key`` of the active language as a Text in the language's font.
+
+    Parameters
+    ----------
+    key
+        The string's key in the table.
+    size
+        The font size.
+    color
+        The text's colour; the theme's text colour when None.
+    values
+        Values for the string's ``{placeholders}``.
+    """
     return get_plain_text(t(key, **values), size=size, color=color)
 
 
@@ -19,7 +44,17 @@ def get_plain_text(content: str, size: float = BODY_SIZE, color: str | None = No
 
 
 def get_math(*tex: str, size: float = MATH_SIZE, color: str | None = None) -> MathTex:
-    """A LaTeX formula (shared by both languages) in the theme's text colour."""
+    """A LaTeX formula, shared by every language, so it holds no words (a test checks).
+
+    Parameters
+    ----------
+    tex
+        The formula's parts, as :class:`~manim.MathTex` takes them.
+    size
+        The font size.
+    color
+        The formula's colour; the theme's text colour when None.
+    """
     return MathTex(*tex, font_size=size, color=color or current_theme().text)
 
 
@@ -35,7 +70,27 @@ def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
 
 def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
                      **values: object) -> VGroup:
-    """The string ``key`` broken into left-aligned lines no wider than ``max_width``."""
+    """The string ``key`` broken into left-aligned lines no wider than ``max_width``.
+
+    Parameters
+    ----------
+    key
+        The string's key in the table.
+    max_width
+        The widest a line may be, in Manim units; lines break between words (between characters in
+        Chinese), never before closing punctuation.
+    size
+        The font size.
+    color
+        The text's colour; the theme's text colour when None.
+    values
+        Values for the string's ``{placeholders}``.
+
+    Returns
+    -------
+    VGroup
+        One Text per line.
+    """
     lines = break_lines(tokens(t(key, **values)), max_width, measure=lambda line: get_plain_text(line, size=size).width)
     return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
 

@@ -6,11 +6,21 @@ from manim import DOWN, LEFT, RIGHT, Text, VGroup
 from ..style import BODY_SIZE, ITEM_BUFF, current_theme
 from .text import get_plain_text, get_text
 
+__all__ = ["get_table_of_contents", "TOC_KEYS"]
+
 TOC_KEYS = ("toc.sigmoid_slope", "toc.compounding", "toc.relu", "toc.dying")
 
 
 def get_table_of_contents(active: int | None = None, size: float = BODY_SIZE) -> VGroup:
-    """Numbered ideas; with ``active`` set, that one is lit and the others dimmed."""
+    """The four ideas, numbered, one under the other.
+
+    Parameters
+    ----------
+    active
+        The index of the idea to light (the others are dimmed); all lit when None.
+    size
+        The font size.
+    """
     theme = current_theme()
     rows = VGroup()
     for index, key in enumerate(TOC_KEYS):
