@@ -172,15 +172,12 @@ class NeuronStage(VGroup):
         step = VGroup(get_text("neuron.step", size=LABEL_SIZE, color=theme.muted), step_number)
         step.arrange(RIGHT, buff=0.2)
         step_number.add_updater(lambda number: number.set_value(max(self.row() - 1, 0)))
-        rows = [step]
-        for tex, series, decimals, color in (
-            ("w", trajectory.w, 3, theme.text),
-            ("b", trajectory.b, 3, theme.text),
-            (r"\partial L / \partial w", trajectory.grad_w, 4, theme.gradient),
-            (r"\partial L / \partial b", trajectory.grad_b, 4, theme.gradient),
-        ):
-            rows.append(self._get_live_row(tex, series, decimals, color, interpolate=tex in ("w", "b")))
-        columns = VGroup(stack(*rows[:3], buff=ITEM_BUFF * 0.7), stack(*rows[3:], buff=ITEM_BUFF * 0.7))
+        weights = [self._get_live_row(tex, series, 3, theme.text, interpolate=True)
+                   for tex, series in (("w", trajectory.w), ("b", trajectory.b))]
+        gradients = [self._get_live_row(tex, series, 4, theme.gradient, interpolate=False)
+                     for tex, series in ((r"\partial L / \partial w", trajectory.grad_w),
+                                         (r"\partial L / \partial b", trajectory.grad_b))]
+        columns = VGroup(stack(step, *weights, buff=ITEM_BUFF * 0.7), stack(*gradients, buff=ITEM_BUFF * 0.7))
         return columns.arrange(RIGHT, buff=0.8, aligned_edge=UP)
 
     def _get_live_row(self, tex: str, series: np.ndarray, decimals: int, color: str, interpolate: bool) -> VGroup:
