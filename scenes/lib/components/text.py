@@ -74,17 +74,11 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
 
     Parameters
     ----------
-    key
-        The string's key in the table.
+    key, size, color, values
+        As for :func:`get_text`.
     max_width
         The widest a line may be, in Manim units; lines break between words (between characters in
         Chinese), never before closing punctuation.
-    size
-        The font size.
-    color
-        The text's colour; the theme's text colour when None.
-    values
-        Values for the string's ``{placeholders}``.
 
     Returns
     -------
