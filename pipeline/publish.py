@@ -217,9 +217,10 @@ def make_gif(video: Path, target: Path) -> None:
 
 
 def make_webm(video: Path, target: Path) -> None:
-    """VP9 in WebM for web pages and some slide tools (constant quality, row multithreading)."""
+    """VP9 in WebM for web pages and some slide tools (constant quality, row multithreading); the
+    narration, if any, in Opus (WebM's audio codecs are Opus and Vorbis)."""
     ffmpeg("-i", str(video), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "34", "-row-mt", "1",
-           "-deadline", "good", "-cpu-used", "4", "-an", str(target))
+           "-deadline", "good", "-cpu-used", "4", "-c:a", "libopus", "-b:a", "96k", str(target))
 
 
 def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, formats: tuple[str, ...],

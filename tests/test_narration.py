@@ -340,6 +340,8 @@ def test_published_files_carry_one_normalised_aac_track_as_long_as_the_picture(p
             level = loudness(video)
             assert level["integrated_lufs"] == pytest.approx(-14, abs=1), (video.name, level)
             assert level["true_peak_dbtp"] <= -1, (video.name, level)
+    with av.open(str(preview_render / "lecture.webm")) as container:
+        assert [stream.codec_context.name for stream in container.streams.audio] == ["opus"], "the WebM speaks too"
 
 
 def test_each_narrated_beat_speaks_from_its_first_frame(preview_render):

@@ -5,6 +5,10 @@ opens a Manim section named after the beat and, when the beat ends, records its 
 string table as a Manim subcaption spanning the whole beat, so subtitles and slide notes can be
 built from the scenes without touching them.
 
+With a voice (``LECTURE_VOICE``, see narration.py) each beat's narration clip goes on the sound
+track at the beat's first frame, the beat lasts until it has been said, and the subtitles show what
+is said, timed by the speech.
+
 The same beats make the slide decks: ``scenes/lib/slides.py`` builds a chapter on manim-slides'
 ``Slide`` instead (``render.sh slides`` asks for it explicitly): every beat becomes one slide whose
 speaker notes are what is said in it, and ``idle`` adds a looping slide where an animation should keep
