@@ -113,6 +113,9 @@ def test_mandarin_narration_never_switches_espeak_to_english(lang):
     ("105", "zh-TW", "一百零五"),
     ("2010", "zh-TW", "二千零一十"),
     ("0.25", "en", "0.25"),
+    ("1e-05", "en", "1 times ten to the minus 5"),
+    ("1e-05", "zh-TW", "一乘以十的負五次方"),
+    ("-0.5", "zh-TW", "負零點五"),
 ])
 def test_computed_values_are_spoken_as_words(value, lang, said):
     assert speakable(value, lang) == said
@@ -445,3 +448,16 @@ def test_record_refuses_a_silent_take(tmp_path):
     result = run_record(takes, stand_in_recorder(tmp_path, 0), "\n\nq\n")
     assert "silent" in result.stdout
     assert not list(takes.rglob("*.wav")), "a silent take is not kept"
+
+
+@pytest.mark.parametrize("args", [
+    ("bench", "--voice", "robot"),
+    ("slides", "--voice", "robot"),
+    ("present", "--voice", "espeak"),
+    ("record", "--lang", "fr"),
+    ("record", "--voice", "espeak"),
+])
+def test_voice_and_record_options_are_checked_before_anything_runs(args):
+    result = run_render(*args)
+    assert result.returncode == 2, result.stderr
+    assert len(error_lines(result.stderr)) == 1, result.stderr

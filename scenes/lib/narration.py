@@ -221,6 +221,7 @@ _EN_ONES = "zero one two three four five six seven eight nine ten eleven twelve 
 _EN_FRACTIONS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 _ZH_DIGITS = "零一二三四五六七八九"
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def zh_integer(number: int) -> str:
@@ -267,6 +268,10 @@ def speakable(value: object, lang: str) -> str:
     text = str(value).strip()
     fraction = re.fullmatch(r"(\d+)/(\d+)", text)
     power = re.fullmatch(r"(-?[\d.]+)\s*[×x]\s*10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
+    exponent_form = re.fullmatch(r"(-?[\d.]+)e([+-]?\d+)", text)  # what "{:g}" makes of tiny numbers
+    if exponent_form:
+        text = f"{exponent_form[1]} × 10{str(int(exponent_form[2])).translate(_TO_SUPERSCRIPT)}"
+        power = re.fullmatch(r"(-?[\d.]+)\s*[×x]\s*10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
     if fraction:
         top, bottom = int(fraction[1]), int(fraction[2])
         return en_fraction(top, bottom) if lang == "en" else f"{zh_integer(bottom)}分之{zh_integer(top)}"
