@@ -3,8 +3,9 @@ changed can keep what is already there instead of launching Manim or ffmpeg agai
 
 A chapter's fingerprint covers the code it runs (its own file and every module under ``scenes/`` it
 imports, found by reading the import statements, so editing chapter 3, the model's training code
-that only chapter 4 uses, or anything in this build tool leaves chapter 1 alone), the assets,
-manim.cfg, requirements.txt, and the options that change its files. The lecture's fingerprint covers
+that only chapter 4 uses, or anything in this build tool leaves chapter 1 alone), the string-table
+entries it can show (see ``string_parts``: editing one chapter's caption leaves the others alone),
+the other assets, manim.cfg, requirements.txt, and the options that change its files. The lecture's fingerprint covers
 its chapters' fingerprints, in order, and the options of the join.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from pipeline.options import RenderOptions
@@ -30,6 +32,16 @@ _SKIPPED_PARTS = {"__pycache__"}
 # only its chapter.
 NARRATION_ASSETS = ("assets", "narration")
 COURSE_MODULE = Path("scenes/lib/course.py")  # chapters that import it show the --config course
+# The string tables (assets/strings/<lang>.json) count entry by entry, not as whole files (string_parts);
+# everything else under assets/strings/ (the zh-CN overrides) still counts whole for every chapter.
+STRING_TABLES = Path("assets/strings")
+# A key belongs to chapter N when it starts with "chN."; every other key (lecture.*, toc.*, act.*, ...)
+# is shared, and counts for every chapter.
+_CHAPTER_KEY = re.compile(r"^(ch\d+)\.")
+# A chapter prefix named in a string of a chapter's code ("ch7.licence", chapter_key = "ch4"), or a
+# string that ends in "ch" before something computed (f"ch{n}.title"): then every chapter's keys count.
+_NAMED_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(ch\d+)(?![A-Za-z0-9_])")
+_OPEN_PREFIX = re.compile(r"(?<![A-Za-z0-9_])ch$")
 
 
 def _module_file(module: str, root: Path) -> Path | None:
@@ -80,14 +92,66 @@ def imported_files(module: str, root: Path = ROOT) -> list[Path]:
     return sorted(path.relative_to(root) for path in seen.values())
 
 
+def _is_string_table(path: Path) -> bool:
+    return path.parent == STRING_TABLES and path.suffix == ".json"
+
+
 def shared_files(root: Path = ROOT) -> list[Path]:
-    """The files every chapter depends on besides its code: assets and settings, relative to ``root``."""
+    """The files every chapter depends on besides its code and its strings: assets and settings,
+    relative to ``root``."""
     found = [root / name for name in SETTINGS_FILES if (root / name).is_file()]
     for folder in ASSET_FOLDERS:
         found += [path for path in (root / folder).rglob("*")
                   if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
-                  and path.relative_to(root).parts[:2] != NARRATION_ASSETS]
+                  and path.relative_to(root).parts[:2] != NARRATION_ASSETS
+                  and not _is_string_table(path.relative_to(root))]
     return sorted(path.relative_to(root) for path in found)
+
+
+def _code_strings(path: Path) -> list[str]:
+    """The string constants of a module (f-strings' fixed parts included), docstrings left out: a
+    docstring's example (``t("ch1.title")``) reads nothing."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    docstrings = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            docstrings.add(id(body[0].value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            found.append(node.value)
+    return found
+
+
+def string_prefixes(chapter: Chapter, root: Path = ROOT) -> set[str] | None:
+    """The chapter prefixes ("ch4") whose string-table entries this chapter may read: its own, and
+    every other one its code names (the title card imports the closing card's course block, which
+    reads "ch7." keys). None when its code builds a chapter prefix it does not spell out: then it may
+    read any key."""
+    prefixes = {chapter.key}
+    for path in imported_files(f"{SCENES_PACKAGE}.{chapter.module}", root):
+        for text in _code_strings(root / path):
+            if _OPEN_PREFIX.search(text):
+                return None
+            prefixes.update(_NAMED_PREFIX.findall(text))
+    return prefixes
+
+
+def string_parts(chapter: Chapter, root: Path = ROOT) -> list[str]:
+    """The string-table entries that can reach this chapter's picture, from every table (a render in
+    one language reads only its own, and zh-CN is made from zh-TW: hashing all of them is cheap and
+    never misses): the shared keys, its own and those of the chapters its code names (string_prefixes).
+    Editing a caption of chapter 4 thus changes chapter 4's fingerprint and no other."""
+    prefixes = string_prefixes(chapter, root)
+    parts = []
+    for path in sorted((root / STRING_TABLES).glob("*.json")):
+        table = json.loads(path.read_text(encoding="utf-8"))
+        used = {key: text for key, text in table.items()
+                if prefixes is None or (match := _CHAPTER_KEY.match(key)) is None or match[1] in prefixes}
+        parts.append(f"{path.name}=" + json.dumps(used, sort_keys=True, ensure_ascii=False))
+    return parts
 
 
 def chapter_sources(chapter: Chapter, root: Path = ROOT) -> list[Path]:
@@ -128,7 +192,7 @@ def chapter_fingerprint(chapter: Chapter, options: RenderOptions, root: Path = R
     parts = [FINGERPRINT_VERSION, chapter.slug, chapter.scene, options.lang, options.theme, options.quality.name,
              f"x264={options.quality.x264}", f"transparent={options.transparent}",
              f"gif={'gif' in options.formats}", f"stills={'stills' in options.formats}",
-             *voice_parts(chapter, options, root)]
+             *voice_parts(chapter, options, root), *string_parts(chapter, root)]
     sources = chapter_sources(chapter, root)
     if COURSE_MODULE in sources:  # it draws the --config course (title and closing cards)
         parts.append(f"course={options.course.digest()}")

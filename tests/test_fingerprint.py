@@ -2,6 +2,7 @@
 changes a chapter's files, and with nothing else."""
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 
@@ -31,7 +32,9 @@ def test_a_chapter_is_made_from_its_imports_the_assets_and_the_settings(project)
     (project / "assets" / "__pycache__").mkdir(exist_ok=True)
     (project / "assets" / "__pycache__" / "x.pyc").write_bytes(b"")
     names = [str(path) for path in chapter_sources(SLOPE, project)]
-    assert "manim.cfg" in names and "requirements.txt" in names and "assets/strings/en.json" in names
+    assert "manim.cfg" in names and "requirements.txt" in names and "assets/fonts.json" in names
+    # the string tables count entry by entry (string_parts), not as whole files
+    assert "assets/strings/en.json" not in names and "assets/strings/overrides/zh-CN.json" in names
     # its own file, what it imports, what those import, and the packages around them
     assert {"scenes/ch01_sigmoid_slope.py", "scenes/lib/components/plots.py", "scenes/lib/style.py",
             "scenes/lib/settings.py", "scenes/model/activations.py", "scenes/__init__.py"} <= set(names)
@@ -66,7 +69,7 @@ def test_editing_a_chapter_changes_its_fingerprint_and_no_other(project):
     assert chapter_fingerprint(TITLE, OPTIONS, project) == before[TITLE.slug]
 
 
-@pytest.mark.parametrize("shared", ["assets/strings/en.json", "manim.cfg", "scenes/lib/style.py"])
+@pytest.mark.parametrize("shared", ["assets/strings/overrides/zh-CN.json", "manim.cfg", "scenes/lib/style.py"])
 def test_editing_shared_code_or_settings_changes_every_chapter(project, shared):
     before = [chapter_fingerprint(c, OPTIONS, project) for c in CHAPTERS]
     with open(project / shared, "a") as handle:
@@ -91,3 +94,52 @@ def test_the_lecture_changes_with_its_chapters_their_order_and_the_webm():
     assert lecture_fingerprint([chapters[0], {**chapters[1], "fingerprint": "c"}], OPTIONS) != base
     assert lecture_fingerprint(chapters, replace(OPTIONS, formats=("webm",))) != base
     assert lecture_fingerprint(chapters, replace(OPTIONS, jobs=1)) == base
+
+
+def edit_string(project, key: str, lang: str = "en") -> None:
+    path = project / "assets" / "strings" / f"{lang}.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    assert key in table, key
+    table[key] += " more"
+    path.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def changed_by(project, edit, options=OPTIONS) -> set[str]:
+    before = {c.slug: chapter_fingerprint(c, options, project) for c in CHAPTERS}
+    edit()
+    return {c.slug for c in CHAPTERS if chapter_fingerprint(c, options, project) != before[c.slug]}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_editing_one_chapters_caption_changes_only_that_chapter(project, lang):
+    assert changed_by(project, lambda: edit_string(project, "ch4.big_update.caption", lang)) == {"dying-relu"}
+    assert changed_by(project, lambda: edit_string(project, "ch1.title", lang)) == {"sigmoid-slope"}
+
+
+@pytest.mark.parametrize("key", ["lecture.title", "act.relu", "neuron.step", "toc.relu"])
+def test_editing_a_shared_string_changes_every_chapter(project, key):
+    # toc.* are the table of contents the title card shows
+    assert changed_by(project, lambda: edit_string(project, key)) == {c.slug for c in CHAPTERS}
+
+
+def test_a_chapter_reading_another_chapters_strings_changes_with_them(project):
+    # The title card shows the course block of the closing card, which reads "ch7." keys.
+    key = next(k for k in json.loads((project / "assets/strings/en.json").read_text()) if k.startswith("ch7."))
+    assert changed_by(project, lambda: edit_string(project, key)) == {"title", "closing"}
+
+
+def test_a_chapter_prefix_built_in_code_makes_every_key_count(project):
+    with open(project / "scenes" / "ch01_sigmoid_slope.py", "a") as handle:
+        handle.write('\nOTHER = [f"ch{n}.title" for n in range(8)]\n')
+    assert changed_by(project, lambda: edit_string(project, "ch4.big_update.caption")) == {"sigmoid-slope",
+                                                                                           "dying-relu"}
+
+
+def test_simplified_chinese_changes_with_the_traditional_table_and_the_overrides(project):
+    zh_cn = replace(OPTIONS, lang="zh-CN")
+    assert changed_by(project, lambda: edit_string(project, "ch4.big_update.caption", "zh-TW"), zh_cn) == {"dying-relu"}
+    overrides = project / "assets" / "strings" / "overrides" / "zh-CN.json"
+    data = json.loads(overrides.read_text(encoding="utf-8"))
+    data["replacements"].append({"from": "神经元", "to": "神经单元", "why": "a test"})
+    assert changed_by(project, lambda: overrides.write_text(json.dumps(data, ensure_ascii=False)), zh_cn) == {
+        c.slug for c in CHAPTERS}
