@@ -12,7 +12,6 @@ from manim import (
     Axes,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
@@ -30,6 +29,7 @@ from scenes.lib.components.neuron import NeuronStage
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
+    SteadyNumber,
     get_chapter_title,
     get_math,
     get_text,
@@ -149,7 +149,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         true_arm = DashedLine(axes.c2p(x_low, x_low * TRUE_SLOPE), axes.c2p(0, 0), color=self.theme.text,
                               stroke_width=AXIS_WIDTH)
         alpha_label = get_math(r"\alpha =", size=BODY_SIZE * 1.2, color=color)
-        alpha_value = DecimalNumber(alphas[0], num_decimal_places=3, font_size=BODY_SIZE * 1.2, color=color)
+        alpha_value = SteadyNumber(alphas[0], num_decimal_places=3, font_size=BODY_SIZE * 1.2, color=color)
         alpha_value.add_updater(lambda mob: mob.set_value(alpha_now()))
         alpha_readout = VGroup(alpha_label, alpha_value).arrange(RIGHT, buff=0.2)
         alpha_value.add_updater(lambda mob: mob.next_to(alpha_label, RIGHT, buff=0.2))

@@ -20,7 +20,6 @@ from manim import (
     Animation,
     Arrow,
     Circle,
-    DecimalNumber,
     Dot,
     NumberLine,
     Rectangle,
@@ -32,7 +31,7 @@ from manim import (
 
 from ...model import NeuronTrajectory
 from ..style import AXIS_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
-from .text import get_math, get_text, stack
+from .text import SteadyNumber, get_math, get_text, stack
 
 __all__ = ["NeuronStage"]
 
@@ -168,10 +167,12 @@ class NeuronStage(VGroup):
 
     def _get_readouts(self) -> VGroup:
         theme, trajectory = current_theme(), self.trajectory
-        step_number = DecimalNumber(0, num_decimal_places=0, font_size=READOUT_SIZE, color=theme.text)
-        step = VGroup(get_text("neuron.step", size=LABEL_SIZE, color=theme.muted), step_number)
+        step_number = SteadyNumber(0, num_decimal_places=0, font_size=READOUT_SIZE, color=theme.text)
+        step_label = get_text("neuron.step", size=LABEL_SIZE, color=theme.muted)
+        step = VGroup(step_label, step_number)
         step.arrange(RIGHT, buff=0.2)
-        step_number.add_updater(lambda number: number.set_value(max(self.row() - 1, 0)))
+        step_number.add_updater(
+            lambda number: number.set_value(max(self.row() - 1, 0)).next_to(step_label, RIGHT, buff=0.2))
         weights = [self._get_live_row(tex, series, 3, theme.text, interpolate=True)
                    for tex, series in (("w", trajectory.w), ("b", trajectory.b))]
         gradients = [self._get_live_row(tex, series, 4, theme.gradient, interpolate=False)
@@ -182,10 +183,10 @@ class NeuronStage(VGroup):
 
     def _get_live_row(self, tex: str, series: np.ndarray, decimals: int, color: str, interpolate: bool) -> VGroup:
         label = get_math(tex, "=", size=READOUT_SIZE, color=color)
-        number = DecimalNumber(float(series[0]), num_decimal_places=decimals, font_size=READOUT_SIZE, color=color)
+        number = SteadyNumber(float(series[0]), num_decimal_places=decimals, font_size=READOUT_SIZE, color=color)
         number.next_to(label, RIGHT, buff=0.15)
 
-        def update(mob: DecimalNumber) -> None:
+        def update(mob: SteadyNumber) -> None:
             # Weights move smoothly between steps; a gradient belongs to one step and is shown as is.
             value = float(self.value_at(series)) if interpolate else float(series[self.row()])
             mob.set_value(value).next_to(label, RIGHT, buff=0.15)

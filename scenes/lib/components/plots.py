@@ -18,7 +18,6 @@ from manim import (
     Axes,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     Line,
@@ -31,7 +30,7 @@ from manim import (
 
 from ...model import RELU_FAMILY, Activation
 from ..style import AXIS_WIDTH, CURVE_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
-from .text import get_math
+from .text import SteadyNumber, get_math
 
 __all__ = [
     "ActivationPlot",
@@ -246,7 +245,7 @@ def get_readout(label_tex: str, value: Callable[[], float], decimals: int = 3,
         The font size.
     """
     label = get_math(label_tex, "=", size=size, color=color)
-    number = DecimalNumber(value(), num_decimal_places=decimals, font_size=size,
+    number = SteadyNumber(value(), num_decimal_places=decimals, font_size=size,
                            color=color or current_theme().text, include_sign=False)
     number.next_to(label, RIGHT, buff=0.15)
     number.add_updater(lambda mob: mob.set_value(value()).next_to(label, RIGHT, buff=0.15))

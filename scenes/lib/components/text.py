@@ -1,7 +1,10 @@
 """Text and formula builders that take their words from the string table and their look from the style."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, MathTex, Text, VGroup
+import math
+
+from manim import DOWN, LEFT, UP, DecimalNumber, MathTex, Text, VGroup, config
+from manim.constants import RendererType
 
 from ..captions import break_lines, tokens
 from ..strings import font, t
@@ -18,6 +21,7 @@ __all__ = [
     "number_tex",
     "number_text",
     "stack",
+    "SteadyNumber",
 ]
 
 
@@ -129,3 +133,33 @@ def fraction_text(value: float, max_denominator: int = 16) -> str:
 
     fraction = Fraction(value).limit_denominator(max_denominator)
     return f"{fraction.numerator}/{fraction.denominator}"
+
+
+class SteadyNumber(DecimalNumber):
+    """A DecimalNumber for readouts that change every frame, whose digits are the same points for the
+    same value whatever it showed before.
+
+    Manim's ``set_value`` sizes and places the new digits from the old ones (their height, their left
+    edge), so float noise of about 1e-15 builds up with every frame it is updated. A render that Manim's
+    cache lets skip an animation updates the number once instead of once a frame, so the numbers
+    on screen differ in their last bits from the cold render's, and Manim's hash of every later
+    animation showing them differs: one caption made longer re-rendered every later animation with
+    a readout. This ``set_value`` builds the digits afresh at the number's font size, centred on the
+    origin; place it after each call (``next_to`` a label that does not move by itself).
+    """
+
+    def set_value(self, number: float) -> SteadyNumber:
+        size = self.font_size
+        if not math.isclose(size, self._font_size, rel_tol=1e-6):
+            self._font_size = size  # the scene scaled it: keep that size from now on
+        old_family = self.get_family()
+        old_submobjects = self.submobjects
+        self._set_submobjects_from_number(number)
+        for new, old in zip(self.submobjects, old_submobjects, strict=False):
+            new.match_style(old)
+        if config.renderer == RendererType.CAIRO:
+            # As DecimalNumber.set_value does: the old digits may still be drawn in this frame.
+            for mob in old_family:
+                mob.points[:] = 0
+        self.init_colors()
+        return self

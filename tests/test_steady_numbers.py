@@ -1,0 +1,78 @@
+"""A beat held longer must not invalidate the animations after it: numbers updated every frame
+(SteadyNumber) must be the same points for the same value however many frames came before, or Manim's
+cache misses every later animation that shows them."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+from conftest import ROOT
+from manim import RIGHT, MathTex
+
+from scenes.lib.components.text import SteadyNumber
+
+SCENE = '''
+import os
+from manim import LEFT, RIGHT, UP, MathTex, Scene, ValueTracker, linear
+from scenes.lib.components.text import SteadyNumber
+
+class Readout(Scene):
+    def construct(self):
+        tracker = ValueTracker(0.0)
+        label = MathTex("w =").shift(RIGHT * 0.37)
+        number = SteadyNumber(0.0, num_decimal_places=3).next_to(label, RIGHT, buff=0.15)
+        number.add_updater(lambda mob: mob.set_value(tracker.get_value()).next_to(label, RIGHT, buff=0.15))
+        self.add(label, number)
+        # the label moves too: a number placed beside it every frame starts the next frame from there
+        self.play(tracker.animate(rate_func=linear).set_value(4.0437), label.animate.shift(UP * 0.731 + LEFT * 0.2173),
+                  run_time=1)
+        self.wait(float(os.environ["HOLD"]))  # the beat whose caption grows
+        self.play(tracker.animate(rate_func=linear).set_value(-0.4173), run_time=1)
+'''
+
+
+def _points(number: SteadyNumber) -> np.ndarray:
+    return np.concatenate([mob.points.ravel() for mob in number.family_members_with_points()])
+
+
+def test_a_steady_number_is_the_same_points_whatever_it_showed_before():
+    """Updated beside a moving label on every frame (a render) or once (an animation Manim skipped)."""
+    values = np.random.default_rng(0).normal(size=300)
+    shown = []
+    for updates in (2, 300):
+        label = MathTex("w =")
+        number = SteadyNumber(0.0, num_decimal_places=4, font_size=30)
+        for step, value in enumerate(values[:updates]):
+            label.move_to([step / updates * 1.37, step / updates * -0.71, 0])
+            number.set_value(value).next_to(label, RIGHT, buff=0.15)
+        label.move_to([1.37, -0.71, 0])
+        shown.append(_points(number.set_value(4.0404).next_to(label, RIGHT, buff=0.15)))
+    assert np.array_equal(*shown)
+
+
+def test_a_steady_number_keeps_the_size_the_scene_gives_it():
+    number = SteadyNumber(1.5, num_decimal_places=2, font_size=30)
+    height = number.height
+    number.scale(2)
+    assert abs(number.set_value(1.5).height - 2 * height) < 1e-9
+
+
+def test_holding_a_beat_longer_re_renders_only_that_wait(tmp_path):
+    """Cold render, then the same scene with the middle wait longer: the animation after it must come
+    from Manim's cache (its hash covers the number's points at its start)."""
+    (tmp_path / "readout.py").write_text(SCENE)
+    logs = []
+    for hold in ("1", "1.5"):
+        result = subprocess.run(
+            [sys.executable, "-m", "manim", "render", "--media_dir", str(tmp_path / "media"),
+             "--resolution", "160,90", "--frame_rate", "10", "-v", "INFO", "readout.py", "Readout"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "HOLD": hold, "PYTHONPATH": str(ROOT), "COLUMNS": "400"})
+        assert result.returncode == 0, result.stderr[-3000:]
+        logs.append(result.stdout + result.stderr)
+    warm = logs[1]
+    assert "Animation 0 : Using cached data" in warm, warm
+    assert "Animation 1 : Using cached data" not in warm, warm
+    assert "Animation 2 : Using cached data" in warm, warm
