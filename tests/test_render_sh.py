@@ -178,8 +178,8 @@ def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(previ
     assert time.monotonic() - started < 30
 
 
-def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp_path):
-    """The build tool, the tests and the docs are not part of any chapter's picture."""
+def copy_project(tmp_path: Path) -> Path:
+    """A copy of the project's files (not the reference frames) to edit, using the same venv."""
     project = tmp_path / "project"
     tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
@@ -188,6 +188,12 @@ def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, project / name)
     (project / ".venv").symlink_to(ROOT / ".venv")
+    return project
+
+
+def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp_path):
+    """The build tool, the tests and the docs are not part of any chapter's picture."""
+    project = copy_project(tmp_path)
     for edited in ("pipeline/bench.py", "pipeline/publish.py", "tests/test_model.py", "README.md"):
         with open(project / edited, "a") as handle:
             handle.write("\n# an edit\n")
@@ -198,6 +204,23 @@ def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp
                             env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "[1/2] title: unchanged, kept" in result.stdout, result.stdout
+    assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout, result.stdout
+
+
+def test_editing_one_chapters_words_keeps_the_other_chapters(preview_render, tmp_path):
+    """The string tables count entry by entry: a word of the title card re-renders the title card alone."""
+    project = copy_project(tmp_path)
+    table_path = project / "assets" / "strings" / "en.json"
+    table = json.loads(table_path.read_text(encoding="utf-8"))
+    table["ch0.ahead"] += " now"
+    table_path.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(preview_render.parent, out)
+    result = subprocess.run([str(project / "render.sh"), *PREVIEW_ARGS, "--out", str(out)], cwd=project,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "[1/2] title: unchanged, kept" not in result.stdout, result.stdout
     assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout, result.stdout
 
 
