@@ -23,9 +23,17 @@ from manim import (
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, get_readout
-from scenes.lib.components.text import fraction_tex, fraction_text, get_chapter_title, get_math, get_wrapped_text, stack
+from scenes.lib.components.text import (
+    fraction_tex,
+    fraction_text,
+    get_chapter_title,
+    get_math,
+    get_wrapped_text,
+    number_text,
+    stack,
+)
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
+from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
 from scenes.model import activation, sigmoid_slope_max
 
 X_MAX = 6  # the storyboard's axes: x in [-6, 6]
@@ -179,14 +187,21 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
 
     # Beat 6 ---------------------------------------------------------------------------------
     def takeaway(self) -> None:
-        self.start_beat("takeaway")
+        # tanh: slope 1 at 0, yet it saturates too. Saturation, not 1/4 itself, starves the gradient.
+        tanh = activation("tanh")
+        values = {"one": f"{float(tanh.df(0.0)):g}", "peak": fraction_text(self.peak)}
+        self.start_beat("takeaway", **values)
         self.play(self.x.animate.set_value(self.peak_x), run_time=1.5)
         card = TakeawayCard("ch1.takeaway", panel_width(self.plot))
         # The sweep is over: its readouts and the tails' note make room for the one line to remember.
         card.next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        tanh_note = get_wrapped_text("ch1.tanh", panel_width(self.plot), size=SMALL_SIZE, color=self.theme.muted,
+                                     tail=number_text(float(tanh.df(TAIL_X))), tail_x=TAIL_X, **values)
         self.play(FadeOut(self.tail_group), FadeOut(self.readouts),
                   self.bound_row.animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
+        tanh_note.next_to(self.bound_row, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         self.play(FadeIn(card, shift=UP * 0.2))
+        self.play(FadeIn(tanh_note))
         self.wait(BEAT_PAUSE * 3)
 
     # Layout helpers ---------------------------------------------------------------------------

@@ -10,14 +10,14 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
-    Transform,
     VGroup,
     Write,
 )
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
-from scenes.lib.components.log_bars import LogBarChart, get_axis_label, get_layer_chart
+from scenes.lib.components.legend import Legend, LegendRow
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
@@ -37,12 +37,23 @@ from scenes.lib.style import (
     LABEL_SIZE,
     MATH_SIZE,
     SHORT_PAUSE,
+    SMALL_SIZE,
 )
-from scenes.model import BEST_CASE_WEIGHT, backward_chain, chain_local_factors, layer_gradient_norms, sigmoid_slope_max
+from scenes.model import (
+    BEST_CASE_WEIGHT,
+    backward_chain,
+    chain_local_factors,
+    growth_weight_threshold,
+    layer_gradients,
+    sigmoid_slope_max,
+)
 
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
+REAL_CHART_WIDTH = 5.4  # narrower than the chain's chart: the panel beside it explains more
+REAL_CHART_HEIGHT = 4.2  # the chain has left the stage: the real network's chart takes its height
+EXPLODE_WIDTH = 11.0
 STEP_TIME = 0.7  # seconds per layer as the gradient pulse travels back
 
 
@@ -55,12 +66,13 @@ class SmallSlopesCompound(LectureScene):
     def construct(self) -> None:
         self.factors = chain_local_factors("sigmoid", DEPTH)
         self.node_gradients = backward_chain(self.factors)
-        self.real_norms = layer_gradient_norms("sigmoid", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+        self.real = layer_gradients("sigmoid", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         self.draw_chain()
         self.forward_pass()
         self.write_chain_rule()
         self.send_gradient_backwards()
         self.real_network()
+        self.first_layer_inputs()
         self.takeaway()
 
     def draw_chain(self) -> None:
@@ -81,7 +93,9 @@ class SmallSlopesCompound(LectureScene):
 
     def write_chain_rule(self) -> None:
         _, peak = sigmoid_slope_max()
-        self.start_beat("write_chain_rule", peak=fraction_text(peak))
+        threshold = growth_weight_threshold()
+        values = {"threshold": f"{threshold:g}", "one": f"{threshold * peak:g}"}  # the factor at |w| = threshold
+        self.start_beat("write_chain_rule", peak=fraction_text(peak), **values)
         self.rule = get_math(
             rf"\frac{{\partial L}}{{\partial x}} = \frac{{\partial L}}{{\partial h_{{{DEPTH}}}}}"
             rf"\prod_{{k=1}}^{{{DEPTH}}} w_k\,\sigma'(z_k)",
@@ -91,9 +105,14 @@ class SmallSlopesCompound(LectureScene):
         self.rule_row = VGroup(self.rule, bound).arrange(RIGHT, buff=1.0)
         self.rule_row.next_to(self.title, DOWN, buff=ITEM_BUFF * 1.5)
         self.factor_labels = self.chain.get_factor_labels(self.factors)
+        # The other side of the same product: the weights are not bounded.
+        self.explode = get_wrapped_text("ch2.explode", EXPLODE_WIDTH, size=LABEL_SIZE, color=self.theme.muted,
+                                        **values)
+        self.explode.next_to(self.factor_labels, DOWN, buff=ITEM_BUFF * 4)
         self.play(Write(self.rule), run_time=2)
         self.play(LaggedStart(*(FadeIn(label, shift=UP * 0.1) for label in self.factor_labels), lag_ratio=0.1))
         self.play(Write(bound))
+        self.play(FadeIn(self.explode))
         self.wait(BEAT_PAUSE)
 
     def send_gradient_backwards(self) -> None:
@@ -105,7 +124,7 @@ class SmallSlopesCompound(LectureScene):
         counter = self.get_counter(0)
         self.panel = stack(best_case, counter, buff=ITEM_BUFF * 2)
         place_in_panel(self.panel, self.chart)
-        self.play(FadeIn(self.chart), FadeIn(best_case))
+        self.play(FadeOut(self.explode), FadeIn(self.chart), FadeIn(best_case))
         pulse, steps = self.chain.make_backward_pulse(self.node_gradients, step_time=STEP_TIME, chart=self.chart,
                                                       counter=counter, get_counter=self.get_counter)
         self.play(FadeIn(pulse), FadeIn(counter))
@@ -115,38 +134,70 @@ class SmallSlopesCompound(LectureScene):
         self.wait(BEAT_PAUSE)
 
     def real_network(self) -> None:
-        ratio = self.real_norms[0] / self.real_norms[-1]
-        self.start_beat("real_network", depth=DEPTH, ratio=number_text(ratio))
-        staircase = VGroup(*self.chart.grown_bars)
-        self.chart.grown_bars.clear()
-        description = get_wrapped_text("ch2.real_network", panel_width(self.chart), size=LABEL_SIZE,
+        """The real network's backpropagated signal ||dL/dz_k||, at initialisation."""
+        signals = self.real.signal_norms
+        steps = signals[1:] / signals[:-1]  # how much the signal shrinks crossing each layer backwards
+        values = {"low": f"{steps.min():.1f}", "high": f"{steps.max():.1f}"}
+        self.start_beat("real_network", depth=DEPTH, **values)
+        old_chart = self.chart.with_bars()
+        self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
+                                     REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
+        width = panel_width(self.chart)
+        self.legend = Legend(LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE),
+                             LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE))
+        description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH)
+        shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)
+        self.real_panel = stack(self.legend, description, shrink, buff=ITEM_BUFF * 2)
+        place_in_panel(self.real_panel, self.chart)
+        # The panel says more than the chart is tall: it starts under the title instead.
+        self.real_panel.align_to(self.title.get_bottom() + DOWN * ITEM_BUFF * 3, UP)
+        self.play(FadeOut(VGroup(self.rule_row, self.chain, self.factor_labels, self.pulse, self.panel, old_chart)))
+        self.play(FadeIn(self.chart), FadeIn(self.legend[0]), FadeIn(description))
+        self.play(LaggedStart(*(
+            self.chart.make_bar_animation(layer, norm, self.theme.gradient, series_index=0)
+            for layer, norm in enumerate(signals)
+        ), lag_ratio=0.2, run_time=3))
+        self.play(FadeIn(shrink))
+        self.wait(BEAT_PAUSE * 2)
+        self.description, self.shrink = description, shrink
+
+    def first_layer_inputs(self) -> None:
+        """The weight gradients beside the signal: one bigger drop at layer 1, from its inputs."""
+        weights, signals = self.real.weight_norms, self.real.signal_norms
+        ratio = weights[0] / weights[-1]
+        values = {"jump": f"{weights[1] / weights[0]:.0f}", "signal_jump": f"{signals[1] / signals[0]:.1f}",
+                  "input_mean": f"{self.real.input_means[0]:.3f}",
+                  "later_mean": f"{self.real.input_means[1:].mean():.2f}"}
+        self.start_beat("first_layer_inputs", ratio=number_text(ratio), **values)
+        width = panel_width(self.chart)
+        jump = get_wrapped_text("ch2.first_layer_jump", width, size=SMALL_SIZE, **values)
         ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
-        self.real_panel = stack(description, ratio_math, buff=ITEM_BUFF * 2)
-        place_in_panel(self.real_panel, self.chart)
-        new_y_label = get_axis_label("ch2.weight_gradient").move_to(self.chart.y_label, aligned_edge=LEFT)
-        self.play(FadeOut(self.panel), FadeOut(self.pulse), FadeOut(staircase),
-                  Transform(self.chart.y_label, new_y_label))
-        self.play(FadeIn(description))
+        explanation = stack(jump, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
+        explanation.align_to(self.legend, LEFT)
+        self.play(FadeIn(self.legend[1]), FadeOut(self.description), FadeOut(self.shrink))
         self.play(LaggedStart(*(
-            self.chart.make_bar_animation(layer, norm, self.theme.sigmoid) for layer, norm in enumerate(self.real_norms)
+            self.chart.make_bar_animation(layer, norm, self.theme.sigmoid, series_index=1)
+            for layer, norm in enumerate(weights)
         ), lag_ratio=0.2, run_time=3))
+        self.play(FadeIn(jump))
         self.play(Write(ratio_math))
         self.wait(BEAT_PAUSE * 2)
+        self.explanation = explanation
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
         card = TakeawayCard("ch2.takeaway", panel_width(self.chart))
-        place_in_panel(card, self.chart)
-        self.play(FadeOut(self.real_panel), FadeIn(card, shift=UP * 0.2))
+        card.next_to(self.legend, DOWN, buff=ITEM_BUFF * 3).align_to(self.legend, LEFT)
+        self.play(FadeOut(self.explanation), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------
     def get_chart(self) -> LogBarChart:
         """One axis for the pulse's gradients and the real network's norms, so both fit."""
-        return get_layer_chart([*self.node_gradients[1:], *self.real_norms], DEPTH, CHART_WIDTH, CHART_HEIGHT,
-                               "ch2.layer", "ch2.reaching_layer")
+        return get_layer_chart(self.node_gradients[1:], DEPTH, CHART_WIDTH, CHART_HEIGHT, "ch2.layer",
+                               "ch2.reaching_layer")
 
     def get_counter(self, crossed: int):
         return get_compounding_counter(self.factors[0], crossed, self.node_gradients[crossed], size=MATH_SIZE * 1.15)

@@ -1,7 +1,6 @@
 """Chapter 3: ReLU's slope is 1 where it is active, so the gradient crosses every layer intact."""
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import numpy as np
@@ -10,17 +9,20 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     LaggedStart,
-    Rectangle,
     VGroup,
     Write,
 )
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
+from scenes.lib.components.legend import Legend, LegendRow
 from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
+from scenes.lib.components.log_curves import LogCurveChart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
@@ -42,7 +44,16 @@ from scenes.lib.style import (
     SHORT_PAUSE,
     SMALL_SIZE,
 )
-from scenes.model import activation, backward_chain, chain_local_factors, layer_gradient_norms
+from scenes.model import (
+    HE_GAIN,
+    activation,
+    backward_chain,
+    chain_local_factors,
+    layer_gradient_norms,
+    layer_gradients,
+    orders_of_magnitude_exceeded,
+    train_deep_network,
+)
 
 X_RANGE = 3
 CHAIN_WIDTH = 11.0
@@ -50,6 +61,9 @@ CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
 CAVEAT_WIDTH = 10.5
+LOSS_WIDTH = 6.2
+LOSS_HEIGHT = 3.4
+NAMES = ("sigmoid", "relu")
 
 
 class ReluPassesTheGradient(LectureScene):
@@ -62,11 +76,16 @@ class ReluPassesTheGradient(LectureScene):
         self.relu = activation("relu")
         self.gradients = {name: backward_chain(chain_local_factors(name, DEPTH)) for name in ("sigmoid", "relu")}
         self.norms = {name: layer_gradient_norms(name, depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
-                      for name in ("sigmoid", "relu")}
+                      for name in NAMES}
+        # The same networks, trained: the cost of vanishing (cached in the model, about a second of numpy).
+        self.runs = {name: train_deep_network(name, depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+                     for name in NAMES}
         self.show_relu()
         self.relu_chain()
         self.side_by_side()
         self.real_networks()
+        self.training_cost()
+        self.layer_movement()
         self.caveat()
 
     def show_relu(self) -> None:
@@ -140,33 +159,81 @@ class ReluPassesTheGradient(LectureScene):
     def real_networks(self) -> None:
         sigmoid, relu = self.norms["sigmoid"], self.norms["relu"]
         relu_spread = float(relu.max() / relu.min())
-        sigmoid_orders = math.log10(float(sigmoid.max() / sigmoid.min()))
-        self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread),
-                        orders=f"{sigmoid_orders:.0f}")
+        # "More than n orders", n measured and never rounded up.
+        orders = orders_of_magnitude_exceeded(float(sigmoid.max() / sigmoid.min()))
+        self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread), orders=orders)
         chart = get_layer_chart([*sigmoid, *relu], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, "ch3.layer",
                                 "ch3.weight_gradient", series=2)
         width = panel_width(chart)
-        legend = stack(*(self.get_legend_row(name) for name in ("sigmoid", "relu")), buff=ITEM_BUFF)
+        self.legend = self.get_legend()
         relu_note = get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread))
-        sigmoid_note = get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=f"{sigmoid_orders:.0f}")
+        sigmoid_note = get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=orders)
         summary = stack(relu_note, sigmoid_note, buff=ITEM_BUFF * 1.5)
-        self.panel = stack(legend, summary, buff=ITEM_BUFF * 3)
+        self.panel = stack(self.legend, summary, buff=ITEM_BUFF * 3)
         place_in_panel(self.panel, chart)
-        self.play(FadeIn(chart), FadeIn(legend))
-        for series, name in enumerate(("sigmoid", "relu")):
+        self.play(FadeIn(chart), FadeIn(self.legend))
+        for series, name in enumerate(NAMES):
             color = self.theme.activation_color(name)
             self.play(LaggedStart(*(chart.make_bar_animation(layer, norm, color, series_index=series)
                                     for layer, norm in enumerate(self.norms[name])), lag_ratio=0.15, run_time=2))
         self.play(FadeIn(relu_note))
         self.play(FadeIn(sigmoid_note))
         self.wait(BEAT_PAUSE * 2)
-        self.chart = chart
+        self.chart, self.summary = chart, summary
+
+    def training_cost(self) -> None:
+        """What vanishing costs: both networks trained alike, their losses side by side."""
+        sigmoid, relu = self.runs["sigmoid"], self.runs["relu"]
+        self.start_beat("training_cost", steps=relu.steps, relu_loss=number_text(relu.loss[-1]),
+                        sigmoid_loss=number_text(sigmoid.loss[-1]))
+        chart = LogCurveChart(relu.steps, [*sigmoid.loss, *relu.loss], LOSS_WIDTH, LOSS_HEIGHT, "ch3.loss",
+                              "ch3.training_step")
+        chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1).shift(RIGHT * 0.3)
+        baseline = chart.get_level(sigmoid.baseline_loss)
+        baseline_row = LegendRow("ch3.mean_baseline", self.theme.muted, size=LABEL_SIZE,
+                                 swatch=DashedLine(LEFT * 0.2, RIGHT * 0.2, color=self.theme.muted))
+        curves = [chart.get_curve(self.runs[name].loss, self.theme.activation_color(name)) for name in NAMES]
+        setup = get_wrapped_text("ch3.training_setup", panel_width(chart), size=LABEL_SIZE,
+                                 color=self.theme.muted, steps=relu.steps, lr=f"{relu.lr:g}")
+        legend_place = self.legend.copy()
+        place_in_panel(stack(legend_place, baseline_row, setup, buff=ITEM_BUFF * 2), chart)
+        baseline_row.align_to(legend_place, LEFT)
+        self.play(FadeOut(self.summary), FadeOut(self.chart.with_bars()), self.legend.animate.move_to(legend_place))
+        self.play(FadeIn(chart), FadeIn(setup))
+        self.play(Create(baseline), FadeIn(baseline_row))
+        for curve in curves:
+            self.play(Create(curve), run_time=2)
+        self.wait(BEAT_PAUSE * 2)
+        self.loss_group = VGroup(chart, baseline, baseline_row, *curves)
+        self.setup = setup
+
+    def layer_movement(self) -> None:
+        """How far each layer's weights moved in training: the sigmoid network's first layers hardly at all."""
+        moves = {name: self.runs[name].weight_change for name in NAMES}
+        values = {f"{name}_move": number_text(moves[name][0]) for name in NAMES}
+        self.start_beat("layer_movement", **values)
+        chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4,
+                                "ch3.layer", "ch3.weight_change", series=2)
+        note = get_wrapped_text("ch3.first_layer_moved", panel_width(chart), size=LABEL_SIZE, **values)
+        legend_place = self.legend.copy()
+        place_in_panel(stack(legend_place, note, buff=ITEM_BUFF * 3), chart)
+        self.play(FadeOut(self.loss_group), FadeOut(self.setup), self.legend.animate.move_to(legend_place))
+        self.play(FadeIn(chart))
+        for series, name in enumerate(NAMES):
+            color = self.theme.activation_color(name)
+            self.play(LaggedStart(*(chart.make_bar_animation(layer, move, color, series_index=series)
+                                    for layer, move in enumerate(moves[name])), lag_ratio=0.15, run_time=2))
+        self.play(FadeIn(note))
+        self.wait(BEAT_PAUSE * 2)
+        self.chart, self.panel = chart, VGroup(self.legend, note)
 
     def caveat(self) -> None:
-        self.start_beat("caveat")
-        caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE)
+        relu = layer_gradients("relu", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+        values = {"active": f"{relu.active_fraction * 100:.0f}", "gain": f"{HE_GAIN:g}"}
+        self.start_beat("caveat", **values)
+        caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE, **values)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
-        VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=1.0)
+        VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=0.8)
         self.play(FadeOut(self.panel), FadeOut(self.chart.with_bars()))
         self.play(FadeIn(caveat), run_time=1.5)
         self.wait(BEAT_PAUSE)
@@ -183,7 +250,6 @@ class ReluPassesTheGradient(LectureScene):
         factor = chain_local_factors(name, 1)[0]
         return get_compounding_counter(factor, crossed, self.gradients[name][crossed])
 
-    def get_legend_row(self, name: str) -> VGroup:
-        color = self.theme.activation_color(name)
-        swatch = Rectangle(width=0.35, height=0.25, stroke_width=0, fill_color=color, fill_opacity=0.9)
-        return VGroup(swatch, get_text(f"ch3.{name}_init", size=LABEL_SIZE, color=color)).arrange(RIGHT, buff=0.2)
+    def get_legend(self) -> Legend:
+        """Both networks, named with their init, in their colours."""
+        return Legend(*(LegendRow(f"ch3.{name}_init", self.theme.activation_color(name)) for name in NAMES))

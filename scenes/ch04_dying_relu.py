@@ -6,10 +6,10 @@ from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.text import get_chapter_title, get_math, get_text
+from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, stack
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
-from scenes.model import DEFAULT_DEAD_RUN, dead_unit_curve, neuron_trajectory
+from scenes.model import DEAD_RUN_SEEDS, DEFAULT_DEAD_RUN, dead_fraction_spread, dead_unit_curve, neuron_trajectory
 
 LINE_WIDTH = 11.0
 CURVE_WIDTH = 9.0
@@ -65,7 +65,7 @@ class ANeuronDies(LectureScene):
                                                  run_time=self.trajectory.steps * TRAINING_STEP_SECONDS))
         dead = get_text("ch4.dead", size=LABEL_SIZE, color=self.theme.dead)
         dead.next_to(self.stage.neuron_body, UP, buff=0.15)
-        downstream = get_text("ch4.downstream", size=LABEL_SIZE, color=self.theme.muted)
+        downstream = get_wrapped_text("ch4.downstream", LINE_WIDTH, size=LABEL_SIZE, color=self.theme.muted)
         downstream.move_to(zero_slope)
         self.play(FadeIn(dead))
         self.play(FadeOut(zero_slope), FadeIn(downstream))
@@ -74,29 +74,35 @@ class ANeuronDies(LectureScene):
 
     def real_run(self) -> None:
         final = self.run.dead_fraction[-1]
-        self.start_beat("real_run", percent=f"{final * 100:.0f}", steps=self.run.steps)
+        spread = dead_fraction_spread("relu", seeds=DEAD_RUN_SEEDS)  # one run is one draw: show the others
+        values = {"percent": f"{final * 100:.0f}", "seeds": len(spread.seeds),
+                  "low": f"{spread.final.min() * 100:.0f}", "high": f"{spread.final.max() * 100:.0f}"}
+        self.start_beat("real_run", steps=self.run.steps, **values)
         self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
         self.stage.clear_updaters()
         plot = FractionOverSteps(self.run.steps, CURVE_WIDTH, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
         setup = get_text("ch4.run_setup", size=LABEL_SIZE, color=self.theme.muted,
                          width=DEFAULT_DEAD_RUN.width, lr=f"{self.run.lr:g}")
-        VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
+        result = get_text("ch4.run_result", size=LABEL_SIZE, seed=self.run.seed, percent=values["percent"])
+        seeds_note = get_text("ch4.seed_spread", size=LABEL_SIZE, color=self.theme.muted, **values)
+        notes = stack(result, seeds_note, buff=ITEM_BUFF, aligned_edge=(0, 0, 0))
+        group = VGroup(setup, plot, notes).arrange(DOWN, buff=ITEM_BUFF * 2)
+        group.next_to(self.title, DOWN, buff=ITEM_BUFF * 2)
+        band = plot.get_band(spread.low, spread.high, self.theme.relu)
         curve = plot.get_curve(self.run.dead_fraction, self.theme.relu)
         end_label = plot.get_end_label("act.relu", self.run.dead_fraction, self.theme.relu)
         self.play(FadeIn(setup), FadeIn(plot))
         self.play(Create(curve), run_time=3)
-        self.play(FadeIn(end_label))
-        result = get_text("ch4.run_result", size=LABEL_SIZE, percent=f"{final * 100:.0f}")
-        result.next_to(plot, DOWN, buff=ITEM_BUFF * 1.5)
-        self.play(FadeIn(result))
+        self.play(FadeIn(end_label), FadeIn(result))
+        self.play(FadeIn(band), FadeIn(seeds_note))
+        self.bring_to_front(curve)  # this run stays drawn over the band of all seeds
         self.wait(BEAT_PAUSE)
-        self.run_setup = setup
+        self.run_group = VGroup(setup, plot, band, curve, end_label, notes)
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
         card = TakeawayCard("ch4.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2)
-        card.move_to(self.run_setup)
-        self.play(FadeOut(self.run_setup), FadeIn(card, shift=UP * 0.2))
+        card.move_to(DOWN * 0.3)
+        # The curve has made its point; the conclusion and its condition get the whole stage.
+        self.play(FadeOut(self.run_group), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
-
-

@@ -12,6 +12,7 @@ from manim import (
     Axes,
     Create,
     DashedLine,
+    DashedVMobject,
     Dot,
     FadeIn,
     FadeOut,
@@ -25,8 +26,9 @@ from manim import (
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
+from scenes.lib.components.legend import Legend, LegendRow
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.panel import panel_width, place_in_panel
+from scenes.lib.components.panel import PANEL_GAP, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     SteadyNumber,
@@ -35,11 +37,9 @@ from scenes.lib.components.text import (
     get_text,
     get_wrapped_text,
     number_tex,
-    number_text,
     stack,
 )
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.strings import t
 from scenes.lib.style import (
     AXIS_WIDTH,
     BEAT_PAUSE,
@@ -52,7 +52,14 @@ from scenes.lib.style import (
     SMALL_SIZE,
     TRAINING_STEP_SECONDS,
 )
-from scenes.model import activation, dead_unit_curve, fit_prelu_alpha, neuron_trajectory, prelu_fit_data
+from scenes.model import (
+    PRELU_ALPHA_LR_SCALE,
+    activation,
+    dead_unit_curve,
+    fit_prelu_alpha,
+    neuron_trajectory,
+    prelu_fit_data,
+)
 
 X_RANGE = 3
 LINE_WIDTH = 11.0
@@ -61,7 +68,16 @@ ALPHA_STEP_SECONDS = 0.12
 CURVE_WIDTH_UNITS = 7.6
 CURVE_HEIGHT = 3.0
 TAKEAWAY_WIDTH = 9.4  # the text wraps at 9 units
-NAMES = ("relu", "leaky_relu", "prelu")
+SMALL_SLOPE = activation("leaky_relu").params["slope"]  # Maas et al.'s 0.01
+BIG_SLOPE = activation("prelu").params["alpha"]  # He et al.'s initial alpha, 0.25
+# A fair comparison: each slope's size fixed, and PReLU learning from the larger one.
+FAIR_RUNS = (  # (label key, activation, parameters)
+    ("ch5.curve_relu", "relu", {}),
+    ("ch5.curve_leaky", "leaky_relu", {"slope": SMALL_SLOPE}),
+    ("ch5.curve_leaky", "leaky_relu", {"slope": BIG_SLOPE}),
+    ("ch5.curve_prelu", "prelu", {"alpha": BIG_SLOPE}),
+)
+FINDING_WIDTH = 10.5
 
 
 class LeakySlopesRestoreTheFlow(LectureScene):
@@ -77,6 +93,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.revive_neuron()
         self.learn_alpha()
         self.compare_runs()
+        self.fair_finding()
         self.takeaway()
 
     def show_leaky(self) -> None:
@@ -171,35 +188,55 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         alpha_value.clear_updaters()
 
     def compare_runs(self) -> None:
-        runs = {name: dead_unit_curve(name) for name in NAMES}
-        relu = runs["relu"]
-        final = {name: f"{runs[name].dead_fraction[-1] * 100:.0f}" for name in NAMES}
-        self.start_beat("compare_runs", lr=f"{relu.lr:g}", steps=relu.steps, relu=final["relu"],
-                        leaky=final["leaky_relu"], prelu=final["prelu"])
-        plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch5.dead_units", "ch5.training_step")
-        setup = get_text("ch5.run_setup", size=LABEL_SIZE, color=self.theme.muted, lr=f"{relu.lr:g}", seed=relu.seed)
-        VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 3)
-        plot.shift(LEFT * 1.4)  # room for the curves' end labels
-        self.play(FadeIn(setup), FadeIn(plot))
-        labels, curves = VGroup(), []
-        for name in NAMES:
-            run, color = runs[name], self.theme.activation_color(name)
+        runs = [dead_unit_curve(name, **params) for _, name, params in FAIR_RUNS]
+        relu, leaky_small, leaky_big, prelu = runs
+        percent = [f"{run.dead_fraction[-1] * 100:.0f}" for run in runs]
+        values = {"lr": f"{relu.lr:g}", "steps": relu.steps, "small": f"{SMALL_SLOPE:g}", "big": f"{BIG_SLOPE:g}"}
+        self.start_beat("compare_runs", relu=percent[0], leaky=percent[1], leaky_big=percent[2], prelu=percent[3],
+                        **values)
+        plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch5.inactive_units",
+                                 "ch5.training_step")
+        setup = get_wrapped_text("ch5.fair_setup", FINDING_WIDTH + 1.5, size=LABEL_SIZE, color=self.theme.muted,
+                                 lr=values["lr"], scale=f"{PRELU_ALPHA_LR_SCALE:g}")
+        VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 2)
+        rows, curves = [], []
+        for (key, name, params), run in zip(FAIR_RUNS, runs):
+            color = self.theme.activation_color(name)
             curve = plot.get_curve(run.dead_fraction, color)
-            label = plot.get_end_label("ch5.curve_label", run.dead_fraction, color,
-                                       name=t(f"act.{name}"),
-                                       loss=number_text(run.loss[-1]))
-            labels.add(label)
+            if name == "leaky_relu" and params["slope"] == BIG_SLOPE:
+                curve = DashedVMobject(curve, num_dashes=60)  # drawn over PReLU's line, both at 0 %
+            rows.append(LegendRow(key, color, size=SMALL_SIZE, slope=f"{params.get('slope', 0):g}",
+                                  alpha=f"{params.get('alpha', 0):g}"))
             curves.append(curve)
-            self.play(Create(curve), run_time=2)
-            self.play(FadeIn(label))
+        legend = Legend(*rows)
+        plot.shift(LEFT * (legend.width + PANEL_GAP) / 2)
+        legend.next_to(plot.axes, RIGHT, buff=PANEL_GAP).align_to(plot.axes, UP)
+        self.play(FadeIn(setup), FadeIn(plot))
+        # PReLU before Leaky 0.25: the dashed line on top lets both show where they coincide.
+        for index in (0, 1, 3, 2):
+            self.play(Create(curves[index]), FadeIn(rows[index]), run_time=1.5)
         self.wait(BEAT_PAUSE * 2)
-        self.plot_group = VGroup(setup, plot, labels, *curves)
+        self.plot_group = VGroup(setup, plot, legend, *curves)
+
+    def fair_finding(self) -> None:
+        """What the fair comparison shows: the slope's size matters more than learning it."""
+        prelu = dead_unit_curve("prelu", alpha=BIG_SLOPE)
+        prelu_small = dead_unit_curve("prelu", alpha=SMALL_SLOPE)
+        values = {"big": f"{BIG_SLOPE:g}", "small": f"{SMALL_SLOPE:g}",
+                  "alpha_low": f"{prelu.final_slopes.min():.2f}", "alpha_high": f"{prelu.final_slopes.max():.2f}",
+                  "prelu_small": f"{prelu_small.dead_fraction[-1] * 100:.0f}"}
+        self.start_beat("fair_finding", scale=f"{PRELU_ALPHA_LR_SCALE:g}", **values)
+        finding = get_wrapped_text("ch5.fair_finding", FINDING_WIDTH, size=BODY_SIZE, **values)
+        finding.move_to(DOWN * 0.3)
+        self.play(FadeOut(self.plot_group))
+        self.play(FadeIn(finding), run_time=1.5)
+        self.wait(BEAT_PAUSE * 2)
+        self.finding = finding
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
         card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2).move_to(DOWN * 0.3)
-        # The curves have made their point; the conclusion gets the whole stage.
-        self.play(FadeOut(self.plot_group), FadeIn(card, shift=UP * 0.2))
+        self.play(FadeOut(self.finding), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------

@@ -36,19 +36,17 @@ from scenes.lib.components.text import (
 )
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.strings import raw
-from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
-from scenes.model import activation, sigmoid_slope_max
+from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, SHORT_PAUSE, SMALL_SIZE
+from scenes.model import BEST_CASE_WEIGHT, activation, neuron_trajectory, sigmoid_slope_max
 
 TABLE_ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "prelu")
-SOURCES = (  # string-table stem, and the activation each paper is about (its colour marks the entry)
-    ("glorot", "sigmoid"),
-    ("maas", "leaky_relu"),
-    ("he", "prelu"),
-    ("lu", "relu"),
+SOURCE_COLUMNS = (  # string-table stem, and the activation each source is about (its colour marks the entry)
+    (("glorot", "sigmoid"), ("nielsen", "sigmoid"), ("maas", "leaky_relu")),
+    (("he", "prelu"), ("xu", "leaky_relu"), ("lu", "relu")),
 )
 
 # Table
-CELL_SIZE = LABEL_SIZE
+CELL_SIZE = SMALL_SIZE  # four columns with their conditions fit the frame at this size
 MATH_SCALE = 1.45  # LaTeX digits are about 2/3 the height of the text font's at the same font_size
 COLUMN_GAP = 0.5
 ROW_GAP = 0.5  # between one row's lowest ink and the next row's highest; the rule sits halfway
@@ -63,12 +61,14 @@ ROW_TIME = 0.9
 ROW_PAUSE = 1.6  # time to read a row before the next one arrives
 
 # Sources card
-CITE_SIZE = LABEL_SIZE
+CITE_SIZE = SMALL_SIZE
 ABOUT_SIZE = SMALL_SIZE
-ABOUT_WIDTH = 11.5  # descriptions wrap here: most fit on one line, none runs edge to edge
-CARD_PADDING = 0.35
+COLUMN_WIDTH = 6.2  # each of the two columns of entries wraps here
+COLUMN_SPACE = 0.45  # between the two columns
+CARD_PADDING = 0.25
 CARD_CORNER = 0.15
-ENTRY_GAP = 0.45
+ENTRY_GAP = 0.2
+NOTE_GAP = 0.35  # between the table and the note under it
 MARKER_GAP = 0.25
 MARKER_WIDTH = 6
 SOURCES_TIME = 3.5  # the entries arrive one after another over this long
@@ -146,7 +146,9 @@ class Recap(LectureScene):
         self.title = get_chapter_title(self.chapter_key)
         cells = [self.get_header_row(), *(self.get_activation_row(name) for name in TABLE_ACTIVATIONS)]
         rows, rules = self.lay_out_table(cells)
-        self.table = VGroup(rows, rules)
+        note = self.get_prelu_note(rules.width)
+        note.next_to(rules, DOWN, buff=NOTE_GAP).align_to(rules, LEFT)
+        self.table = VGroup(rows, rules, note)
         self.center_below_title(self.table)
         self.play(Write(self.title))
         self.play(FadeIn(rows[0], shift=DOWN * ENTER_SHIFT), Create(rules[0]))
@@ -155,6 +157,7 @@ class Recap(LectureScene):
             self.play(LaggedStart(*(FadeIn(cell, shift=UP * ENTER_SHIFT) for cell in row), lag_ratio=0.2),
                       Create(rule), run_time=ROW_TIME)
             self.wait(ROW_PAUSE)
+        self.play(FadeIn(note, shift=UP * ENTER_SHIFT))
         self.wait(BEAT_PAUSE)
 
     # Beat 2 ---------------------------------------------------------------------------------
@@ -162,14 +165,16 @@ class Recap(LectureScene):
         self.start_beat("sources")
         # The sources take the title's place, at the title's size.
         heading = get_text("ch6.sources_heading", size=self.title.font_size).move_to(self.title)
-        entries = stack(*(self.get_source_entry(stem, name) for stem, name in SOURCES), buff=ENTRY_GAP)
+        columns = [stack(*(self.get_source_entry(stem, name) for stem, name in column), buff=ENTRY_GAP)
+                   for column in SOURCE_COLUMNS]
+        entries = VGroup(*columns).arrange(RIGHT, buff=COLUMN_SPACE, aligned_edge=UP)
         frame = RoundedRectangle(width=entries.width + 2 * CARD_PADDING, height=entries.height + 2 * CARD_PADDING,
                                  corner_radius=CARD_CORNER, stroke_color=self.theme.muted, stroke_width=RULE_WIDTH)
         card = VGroup(frame, entries.move_to(frame))
         self.center_below_title(card)
         self.play(FadeOut(self.table, shift=UP * EXIT_SHIFT), FadeOut(self.title, shift=UP * EXIT_SHIFT))
         self.play(FadeIn(heading, shift=UP * EXIT_SHIFT), Create(frame))
-        self.play(LaggedStart(*(FadeIn(entry, shift=UP * ENTER_SHIFT) for entry in entries),
+        self.play(LaggedStart(*(FadeIn(entry, shift=UP * ENTER_SHIFT) for column in columns for entry in column),
                               lag_ratio=0.6), run_time=SOURCES_TIME)
         self.wait(BEAT_PAUSE * 4)
 
@@ -190,7 +195,7 @@ class Recap(LectureScene):
             get_cell(f"ch6.name.{name}", color=self.theme.activation_color(name)),
             self.get_slope_cell(name),
             self.get_gradient_cell(name),
-            get_cell(f"ch6.can_die.{name}"),
+            get_cell(f"ch6.can_die.{name}", zero=number_tex(float(activation("relu").df(-1.0)))),
         ]
 
     def get_slope_cell(self, name: str) -> Mobject:
@@ -209,11 +214,21 @@ class Recap(LectureScene):
         """What is left of the gradient after n layers (the best case, for the sigmoid)."""
         relu = activation("relu")
         if name == "sigmoid":
-            return get_cell("ch6.gradient.sigmoid", bound=rf"\le \left({fraction_tex(self.peak)}\right)^n")
+            # The bound needs its condition: with |w| > 1 the weights can offset the slopes.
+            return get_cell("ch6.gradient.sigmoid", bound=rf"\le \left({fraction_tex(self.peak)}\right)^n",
+                            condition=rf"|w| \le {number_tex(BEST_CASE_WEIGHT)}")
         if name == "relu":
             return get_cell("ch6.gradient.relu", one=number_tex(float(relu.df(1.0))))
         # What a dead ReLU path passes back, and what a leaky or learned slope never lets a path reach.
         return get_cell(f"ch6.gradient.{name}", zero=number_tex(float(relu.df(-1.0))))
+
+    def get_prelu_note(self, width: float) -> Mobject:
+        """PReLU's alpha is not constrained: the model's own neuron takes it below zero in one step."""
+        run = neuron_trajectory("prelu")
+        row = run.first_negative_alpha_row
+        return get_wrapped_text("ch6.prelu_note", width, size=SMALL_SIZE, color=self.theme.muted,
+                                zero=f"{float(activation('relu').df(-1.0)):g}",
+                                alpha0=f"{run.alpha[row - 1]:g}", alpha1=number_text(run.alpha[row]))
 
     def lay_out_table(self, cells: list[list[Mobject]]) -> tuple[VGroup, VGroup]:
         """Cells left-aligned in columns, each row on one baseline, a thin rule under each row.
@@ -249,9 +264,11 @@ class Recap(LectureScene):
         values = {
             "slope": number_text(activation("leaky_relu").params["slope"]),
             "alpha": number_text(activation("prelu").params["alpha"]),
+            "peak": fraction_text(self.peak),
+            "one": f"{BEST_CASE_WEIGHT:g}",
         }
-        cite = get_text(f"ch6.source.{stem}.cite", size=CITE_SIZE)
-        about = get_wrapped_text(f"ch6.source.{stem}.about", ABOUT_WIDTH, size=ABOUT_SIZE,
+        cite = get_wrapped_text(f"ch6.source.{stem}.cite", COLUMN_WIDTH, size=CITE_SIZE)
+        about = get_wrapped_text(f"ch6.source.{stem}.about", COLUMN_WIDTH, size=ABOUT_SIZE,
                                  color=self.theme.muted, **values)
         lines = stack(cite, about, buff=ITEM_BUFF * 0.6)
         marker = Line(lines.get_top(), lines.get_bottom(), stroke_width=MARKER_WIDTH,

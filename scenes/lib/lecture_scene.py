@@ -151,8 +151,11 @@ class LectureScene(Scene):
             needed = max(needed, beat_seconds_needed(self.spoken_text(beat), self.lang))
         shortfall = needed - (self.beat_clock - self._beat_start)
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
-            # Whole frames, rounded up: a wait shorter than its frames would end the beat early.
-            self.wait(math.ceil(shortfall * config.frame_rate - 1e-9) / config.frame_rate)
+            # Whole frames, rounded up: a wait shorter than its frames would end the beat early. Half a
+            # frame more, because a still wait makes int(run_time * fps) frames and k / fps * fps can
+            # land a hair under k (k - 1 frames: a beat a frame too short for its caption).
+            frames = math.ceil(shortfall * config.frame_rate - 1e-9)
+            self.wait((frames + 0.5) / config.frame_rate)
         end = self.beat_clock
         if clip is None:
             cues = split_caption(caption, self.lang)

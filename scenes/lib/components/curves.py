@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Polygon, VGroup, VMobject
 
 from ..style import AXIS_WIDTH, CURVE_WIDTH, SMALL_SIZE, current_theme
 from .text import get_text
@@ -60,4 +60,9 @@ class FractionOverSteps(VGroup):
         label = get_text(key, size=SMALL_SIZE, color=color, **text_values)
         return label.next_to(self.axes.c2p(len(values) - 1, float(values[-1])), RIGHT, buff=0.15)
 
-
+    def get_band(self, low: Sequence[float], high: Sequence[float], color: str, opacity: float = 0.25) -> Polygon:
+        """The filled region between two curves (a spread over runs: min to max at every step)."""
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        top = [self.axes.c2p(step, value) for step, value in enumerate(high)]
+        bottom = [self.axes.c2p(step, value) for step, value in reversed(list(enumerate(low)))]
+        return Polygon(*top, *bottom, stroke_width=0, fill_color=color, fill_opacity=opacity)
