@@ -194,10 +194,13 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.play(self.x.animate.set_value(self.peak_x), run_time=1.5)
         card = TakeawayCard("ch1.takeaway", panel_width(self.plot))
         # The sweep is over: its readouts and the tails' note make room for the one line to remember.
-        card.next_to(self.derivative, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
+        # The definition has done its work: the derivative takes its place, making room for tanh's note.
+        derivative_place = self.derivative.copy().move_to(self.definition, aligned_edge=LEFT + UP)
+        card.next_to(derivative_place, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         tanh_note = get_wrapped_text("ch1.tanh", panel_width(self.plot), size=SMALL_SIZE, color=self.theme.muted,
                                      tail=number_text(float(tanh.df(TAIL_X))), tail_x=TAIL_X, **values)
-        self.play(FadeOut(self.tail_group), FadeOut(self.readouts),
+        self.play(FadeOut(self.tail_group), FadeOut(self.readouts), FadeOut(self.definition),
+                  self.derivative.animate.move_to(derivative_place),
                   self.bound_row.animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))
         tanh_note.next_to(self.bound_row, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
         self.play(FadeIn(card, shift=UP * 0.2))

@@ -13,7 +13,7 @@ from scenes.model import DEAD_RUN_SEEDS, DEFAULT_DEAD_RUN, dead_fraction_spread,
 
 LINE_WIDTH = 11.0
 CURVE_WIDTH = 9.0
-CURVE_HEIGHT = 2.6
+CURVE_HEIGHT = 2.2
 TAKEAWAY_WIDTH = 10.4  # the text wraps at 10 units
 
 
@@ -66,7 +66,7 @@ class ANeuronDies(LectureScene):
         dead = get_text("ch4.dead", size=LABEL_SIZE, color=self.theme.dead)
         dead.next_to(self.stage.neuron_body, UP, buff=0.15)
         downstream = get_wrapped_text("ch4.downstream", LINE_WIDTH, size=LABEL_SIZE, color=self.theme.muted)
-        downstream.move_to(zero_slope)
+        downstream.next_to(self.stage.line, DOWN, buff=1.0)  # below the z = wx + b label, however many lines
         self.play(FadeIn(dead))
         self.play(FadeOut(zero_slope), FadeIn(downstream))
         self.wait(BEAT_PAUSE)

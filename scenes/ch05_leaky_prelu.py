@@ -199,18 +199,22 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         setup = get_wrapped_text("ch5.fair_setup", FINDING_WIDTH + 1.5, size=LABEL_SIZE, color=self.theme.muted,
                                  lr=values["lr"], scale=f"{PRELU_ALPHA_LR_SCALE:g}")
         VGroup(setup, plot).arrange(DOWN, buff=ITEM_BUFF * 2).next_to(self.title, DOWN, buff=ITEM_BUFF * 2)
-        rows, curves = [], []
-        for (key, name, params), run in zip(FAIR_RUNS, runs):
+        rows = []
+        for key, name, params in FAIR_RUNS:
             color = self.theme.activation_color(name)
-            curve = plot.get_curve(run.dead_fraction, color)
-            if name == "leaky_relu" and params["slope"] == BIG_SLOPE:
-                curve = DashedVMobject(curve, num_dashes=60)  # drawn over PReLU's line, both at 0 %
-            rows.append(LegendRow(key, color, size=SMALL_SIZE, slope=f"{params.get('slope', 0):g}",
+            dashed = name == "leaky_relu" and params["slope"] == BIG_SLOPE
+            swatch = DashedLine(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=CURVE_WIDTH) if dashed else None
+            rows.append(LegendRow(key, color, size=SMALL_SIZE, swatch=swatch, slope=f"{params.get('slope', 0):g}",
                                   alpha=f"{params.get('alpha', 0):g}"))
-            curves.append(curve)
         legend = Legend(*rows)
         plot.shift(LEFT * (legend.width + PANEL_GAP) / 2)
         legend.next_to(plot.axes, RIGHT, buff=PANEL_GAP).align_to(plot.axes, UP)
+        curves = []
+        for (key, name, params), run in zip(FAIR_RUNS, runs):
+            curve = plot.get_curve(run.dead_fraction, self.theme.activation_color(name))
+            if name == "leaky_relu" and params["slope"] == BIG_SLOPE:
+                curve = DashedVMobject(curve, num_dashes=60)  # drawn over PReLU's line, both at 0 %
+            curves.append(curve)
         self.play(FadeIn(setup), FadeIn(plot))
         # PReLU before Leaky 0.25: the dashed line on top lets both show where they coincide.
         for index in (0, 1, 3, 2):

@@ -38,13 +38,14 @@ class LogCurveChart(VGroup):
         theme = current_theme()
         self.steps = steps
         self.low, self.high = log_range(values)
-        self.axes = Axes(x_range=(0, steps, x_step or max(steps // 5, 1)), y_range=(self.low, self.high, 1),
+        # The axes count decades above the floor 10^low, so the step axis sits at the bottom.
+        self.axes = Axes(x_range=(0, steps, x_step or max(steps // 5, 1)), y_range=(0, self.high - self.low, 1),
                          x_length=width, y_length=height, tips=False,
                          axis_config={"color": theme.muted, "stroke_width": AXIS_WIDTH})
         self.axes.x_axis.add_numbers(font_size=SMALL_SIZE, color=theme.muted, num_decimal_places=0)
         self.tick_labels = VGroup(*(
             get_math(f"10^{{{power}}}", size=SMALL_SIZE, color=theme.muted)
-            .next_to(self.axes.c2p(0, power), LEFT, buff=0.15)
+            .next_to(self.axes.c2p(0, power - self.low), LEFT, buff=0.15)
             for power in range(self.low, self.high + 1)
         ))
         self.y_label = get_text(y_label_key, size=SMALL_SIZE, color=theme.muted)
@@ -56,7 +57,7 @@ class LogCurveChart(VGroup):
     def point(self, step: float, value: float) -> np.ndarray:
         """The scene point of ``value`` at ``step``, on the log axis (clamped to it)."""
         log_v = min(max(math.log10(value), self.low), self.high) if value > 0 else self.low
-        return self.axes.c2p(step, log_v)
+        return self.axes.c2p(step, log_v - self.low)
 
     def get_curve(self, values: Sequence[float], color: str) -> VMobject:
         """The polyline through (step, value) for every step."""
