@@ -44,7 +44,8 @@ def test_mainland_terms_replace_taiwan_ones():
     assert "网络" in text and "数据" in text
     for taiwan in ("网路", "资料", "激励函数", "变异数", "批次"):
         assert taiwan not in text, taiwan
-    assert to_simplified("神經網路的激勵函數") == "神经网络的激活函数"
+    # zh-TW now says 激活函數 itself (issue 11); Glorot's 標準化 init still needs the reviewed override.
+    assert to_simplified("神經網路的標準化（Xavier）初始化") == "神经网络的归一化（Xavier）初始化"
 
 
 @pytest.mark.parametrize(("found", "replacement"), overrides())
