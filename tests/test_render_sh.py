@@ -191,17 +191,22 @@ def copy_project(tmp_path: Path) -> Path:
     return project
 
 
+def rerender_in_copy(project: Path, preview_render: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    """The session's preview render again, from the copied ``project``, over a copy of its output."""
+    out = tmp_path / "out"
+    shutil.copytree(preview_render.parent, out)
+    return subprocess.run([str(project / "render.sh"), *PREVIEW_ARGS, "--out", str(out)], cwd=project,
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
+
+
 def test_editing_what_no_chapter_imports_keeps_every_chapter(preview_render, tmp_path):
     """The build tool, the tests and the docs are not part of any chapter's picture."""
     project = copy_project(tmp_path)
     for edited in ("pipeline/bench.py", "pipeline/publish.py", "tests/test_model.py", "README.md"):
         with open(project / edited, "a") as handle:
             handle.write("\n# an edit\n")
-    out = tmp_path / "out"
-    shutil.copytree(preview_render.parent, out)
-    result = subprocess.run([str(project / "render.sh"), *PREVIEW_ARGS, "--out", str(out)], cwd=project,
-                            capture_output=True, text=True, timeout=600,
-                            env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
+    result = rerender_in_copy(project, preview_render, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "[1/2] title: unchanged, kept" in result.stdout, result.stdout
     assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout, result.stdout
@@ -214,11 +219,7 @@ def test_editing_one_chapters_words_keeps_the_other_chapters(preview_render, tmp
     table = json.loads(table_path.read_text(encoding="utf-8"))
     table["ch0.ahead"] += " now"
     table_path.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
-    out = tmp_path / "out"
-    shutil.copytree(preview_render.parent, out)
-    result = subprocess.run([str(project / "render.sh"), *PREVIEW_ARGS, "--out", str(out)], cwd=project,
-                            capture_output=True, text=True, timeout=600,
-                            env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "cache")})
+    result = rerender_in_copy(project, preview_render, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "[1/2] title: unchanged, kept" not in result.stdout, result.stdout
     assert "[2/2] sigmoid-slope: unchanged, kept" in result.stdout, result.stdout
