@@ -70,6 +70,8 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
         never waits; the hold that ends a beat (a wait too) is not a key frame."""
 
         ending_beat = False
+        # Stills, the handout and the posters have no subtitles, and a poster must be its slide.
+        keeps_caption_band = False
 
         def wait(self, *args, **kwargs) -> None:
             super().wait(*args, **kwargs)

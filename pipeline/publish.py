@@ -87,11 +87,13 @@ def read_cues(path: Path | None) -> list[srt.Subtitle]:
     return list(srt.parse(path.read_text(encoding="utf-8")))
 
 
-def shifted_cues(chapters: list[ChapterFiles]) -> list[srt.Subtitle]:
-    """Every chapter's cues moved to its place in the lecture and kept inside its chapter."""
+def shifted_cues(chapters: list[ChapterFiles], lecture_end: float = float("inf")) -> list[srt.Subtitle]:
+    """Every chapter's cues moved to its place in the lecture and kept inside its chapter and inside the
+    joined lecture, which can end a few milliseconds before the sum of its chapters' durations."""
     cues = []
     for chapter in chapters:
-        start_of, end_of = chapter.offset, chapter.offset + chapter.entry["duration"]
+        start_of = chapter.offset
+        end_of = min(chapter.offset + chapter.entry["duration"], lecture_end)
         for cue in read_cues(chapter.captions):
             start = min(max(cue.start.total_seconds() + start_of, start_of), end_of)
             end = min(cue.end.total_seconds() + start_of, end_of)
@@ -239,7 +241,8 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
         pictures.unlink()
     else:
         join_videos([c.video for c in chapters], lecture)
-    cues = shifted_cues(chapters)
+    duration = round(video_duration(lecture), 3)
+    cues = shifted_cues(chapters, duration)
     write_srt(cues, stage / "lecture.srt")
     write_vtt(cues, stage / "lecture.vtt")
     lines = chapter_lines(chapters)
@@ -247,7 +250,7 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
     make_thumbnail(chapters, lang, stage / "thumbnail.png", course)
     entry = {
         "video": lecture.name,
-        "duration": round(video_duration(lecture), 3),
+        "duration": duration,
         "captions": {"srt": "lecture.srt", "vtt": "lecture.vtt"},
         "chapters": "chapters.txt",
         "chapter_offsets": [round(c.offset, 3) for c in chapters],

@@ -86,6 +86,19 @@ def test_layout_check_catches_a_misplaced_and_an_overlapping_label():
     assert find_layout_problems([inside]) == []
 
 
+def test_layout_check_keeps_drawings_out_of_the_caption_band():
+    """A video shows the scene's frame above its caption band: a line reaching below the frame
+    would be drawn in the band, under the subtitles."""
+    from manim import Line, config
+
+    bottom = config.frame_height / 2
+    into_band = Line((0, 0, 0), (0, -bottom - 0.1, 0))
+    to_the_edge = Line((0, 0, 0), (0, -bottom, 0))
+    faded = into_band.copy().set_stroke(opacity=0)
+    assert any("leaves the frame" in p for p in find_layout_problems([into_band]))
+    assert find_layout_problems([to_the_edge, faded]) == []
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
 def test_registry_and_scene_class_name_the_same_chapter_key(chapter):
     """The key is written twice (the registry reads no scene, so listing needs no Manim): they agree."""

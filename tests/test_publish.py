@@ -10,6 +10,7 @@ import struct
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 import srt
 from conftest import run_render
@@ -19,6 +20,7 @@ from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 
 # They share the session's renders (conftest.py), so they run on one xdist worker.
 pytestmark = pytest.mark.xdist_group("render")
+BAND_TOLERANCE = 2  # of 255: H.264 keeps a flat band exact in practice (measured 0); a glyph is > 100
 
 
 def manifest_of(folder: Path) -> dict:
@@ -91,6 +93,27 @@ def test_every_lecture_cue_lies_inside_the_video_and_inside_one_chapter(preview_
     assert [c.content for c in in_second] == [c.content for c in own]
     for lecture_cue, chapter_cue in zip(in_second, own):
         assert lecture_cue.start.total_seconds() == pytest.approx(chapter_cue.start.total_seconds() + low, abs=2e-3)
+
+
+def test_the_caption_band_of_every_frame_is_background(preview_render):
+    """Subtitles go in the bottom CAPTION_BAND of the video; nothing else may be drawn there (the
+    frame above it is busy: text, axes and the chapter's cards reach its edge)."""
+    from manim import ManimColor
+
+    from scenes.lib.style import CAPTION_BAND, THEMES
+
+    background = np.array(ManimColor(THEMES["dark"].background).to_int_rgb())
+    checked = 0
+    with av.open(str(preview_render / "lecture.mp4")) as container:
+        for number, frame in enumerate(container.decode(video=0)):
+            if number % 10:
+                continue
+            picture = frame.to_ndarray(format="rgb24").astype(np.int16)
+            band = picture[-round(picture.shape[0] * CAPTION_BAND):]
+            above = picture[:-round(picture.shape[0] * CAPTION_BAND)]
+            assert np.abs(band - background).max() <= BAND_TOLERANCE, f"frame {number} draws in the caption band"
+            checked += np.abs(above - background).max() > 100
+    assert checked > 10, "the frames above the band show something"
 
 
 def test_cues_are_readable(preview_render, chinese_render):
@@ -181,3 +204,19 @@ def test_transparent_render_keeps_the_drawing_and_drops_the_background(tmp_path)
     last = frames[-1]
     assert last[5, 5, 3] == 0, "the background is fully transparent"
     assert last[..., 3].max() == 255, "the title itself is opaque"
+
+
+def test_a_cue_ending_with_its_chapter_is_cut_to_the_joined_lecture(tmp_path):
+    # Concatenation can make the joined lecture a few milliseconds shorter than its chapters' sum
+    # (CI saw 79.061 s against 79.066 s): no cue may outlast the video.
+    from datetime import timedelta
+
+    from pipeline.publish import ChapterFiles, shifted_cues
+
+    captions = tmp_path / "c.srt"
+    captions.write_text(srt.compose([srt.Subtitle(1, timedelta(seconds=1), timedelta(seconds=2), "last")]),
+                        encoding="utf-8")
+    chapters = [ChapterFiles({"duration": 2.0}, tmp_path / "a.mp4", captions, 0.0),
+                ChapterFiles({"duration": 2.0}, tmp_path / "b.mp4", captions, 2.0)]
+    ends = [cue.end.total_seconds() for cue in shifted_cues(chapters, lecture_end=3.995)]
+    assert ends == [2.0, 3.995]

@@ -1,13 +1,16 @@
-"""Automatic layout checks: text and formulas stay inside the safe area and never overlap.
+"""Automatic layout checks: text and formulas stay inside the safe area and never overlap, and
+nothing drawn leaves the scene's frame (a video shows that frame above its caption band, so this
+keeps the band free for subtitles).
 
-Pure geometry on the mobjects a scene shows; the tests run it at the end of every beat of every
+Pure geometry on the mobjects a scene shows; the tests run it after every animation of every
 chapter, in every language.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from manim import DecimalNumber, MathTex, Mobject, SingleStringMathTex, Tex, Text, config
+import numpy as np
+from manim import DecimalNumber, ImageMobject, MathTex, Mobject, SingleStringMathTex, Tex, Text, VMobject, config
 
 from .style import SAFE_MARGIN
 
@@ -15,6 +18,19 @@ __all__ = ["find_layout_problems", "text_units", "describe"]
 
 TEXT_TYPES = (Text, MathTex, SingleStringMathTex, Tex, DecimalNumber)
 OVERLAP_TOLERANCE = 0.04  # Manim units: glyph boxes may touch, not overlap
+VISIBLE_OPACITY = 0.05
+FRAME_TOLERANCE = 0.02  # Manim units (3 px at 1080p) a drawing's points may pass the frame's edge
+
+
+def is_visible(mob: Mobject) -> bool:
+    return max(mob.get_fill_opacity(), mob.get_stroke_opacity()) > VISIBLE_OPACITY
+
+
+def visible_parts(mobject: Mobject) -> list[Mobject]:
+    """The drawings in ``mobject`` that show: shapes not transparent, and images (value trackers
+    have points too, but draw nothing)."""
+    return [part for part in mobject.family_members_with_points()
+            if isinstance(part, ImageMobject) or (isinstance(part, VMobject) and is_visible(part))]
 
 
 def text_units(mobjects: Iterable[Mobject]) -> list[Mobject]:
@@ -24,8 +40,7 @@ def text_units(mobjects: Iterable[Mobject]) -> list[Mobject]:
     def visit(mob: Mobject) -> None:
         if isinstance(mob, TEXT_TYPES):
             if mob.has_points() or mob.submobjects:
-                if any(max(part.get_fill_opacity(), part.get_stroke_opacity()) > 0.05
-                       for part in mob.family_members_with_points()):
+                if any(is_visible(part) for part in mob.family_members_with_points()):
                     found.append(mob)
             return
         for sub in mob.submobjects:
@@ -43,7 +58,9 @@ def describe(mob: Mobject) -> str:
 
 def find_layout_problems(mobjects: Iterable[Mobject], allowed_overlaps: Iterable[tuple[Mobject, Mobject]] = ()
                          ) -> list[str]:
-    """Text outside the safe area, and pairs of texts whose boxes overlap (unless allowed)."""
+    """Text outside the safe area, anything visible outside the frame, and pairs of texts whose boxes
+    overlap (unless allowed)."""
+    mobjects = list(mobjects)
     units = text_units(mobjects)
     allowed = {frozenset((id(a), id(b))) for a, b in allowed_overlaps}
     x_limit = config.frame_width / 2 - SAFE_MARGIN
@@ -54,6 +71,7 @@ def find_layout_problems(mobjects: Iterable[Mobject], allowed_overlaps: Iterable
         right, top = mob.get_corner((1, 1, 0))[:2]
         if left < -x_limit or right > x_limit or bottom < -y_limit or top > y_limit:
             problems.append(f"{describe(mob)} leaves the safe area")
+    problems += frame_problems(mobjects)
     for i, first in enumerate(units):
         for second in units[i + 1:]:
             if frozenset((id(first), id(second))) in allowed:
@@ -62,4 +80,18 @@ def find_layout_problems(mobjects: Iterable[Mobject], allowed_overlaps: Iterable
             dy = min(first.get_top()[1], second.get_top()[1]) - max(first.get_bottom()[1], second.get_bottom()[1])
             if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
                 problems.append(f"{describe(first)} overlaps {describe(second)}")
+    return problems
+
+
+def frame_problems(mobjects: list[Mobject]) -> list[str]:
+    """Visible drawings reaching outside the scene's frame (in a video: into the caption band)."""
+    x_limit = config.frame_width / 2 + FRAME_TOLERANCE
+    y_limit = config.frame_height / 2 + FRAME_TOLERANCE
+    problems = []
+    for mob in mobjects:
+        for part in visible_parts(mob):
+            points = part.points
+            if (np.abs(points[:, 0]) > x_limit).any() or (np.abs(points[:, 1]) > y_limit).any():
+                problems.append(f"{describe(mob)} leaves the frame (a video's caption band is below it)")
+                break
     return problems

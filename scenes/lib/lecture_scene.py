@@ -28,7 +28,7 @@ from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
 from .strings import current_language, t
-from .style import BEAT_PAUSE, current_theme
+from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 
 __all__ = ["LectureScene"]
 
@@ -39,6 +39,9 @@ class LectureScene(Scene):
     chapter_key: ClassVar[str] = ""
     toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
     making_slides: ClassVar[bool] = False  # True on the slides adapter (scenes/lib/slides.py)
+    # Videos keep the bottom CAPTION_BAND for subtitles; slides and key frames (stills, handout,
+    # posters: no subtitles there) use the whole frame.
+    keeps_caption_band: ClassVar[bool] = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Manim seeds Python's and numpy's global generators with --seed, or else afresh on every
@@ -58,6 +61,18 @@ class LectureScene(Scene):
         self.beat_clock = 0.0
         self.voice = current_voice()  # the narration voice (LECTURE_VOICE); none in dry runs
         self._beat_clip = None
+        if self.keeps_caption_band:
+            self.frame_above_caption_band()
+
+    def frame_above_caption_band(self) -> None:
+        """Show the scene's frame above the caption band: the camera sees a frame 1 / (1 - band)
+        times as large, placed so the scene's frame fills the picture above the band, centred across
+        it. Scene coordinates do not change, so one layout serves videos and slides, and the layout
+        check (everything inside the scene's frame) keeps the band free."""
+        scale = 1 / (1 - CAPTION_BAND)
+        self.camera.frame_width = config.frame_width * scale
+        self.camera.frame_height = config.frame_height * scale
+        self.camera.frame_center = np.array([0.0, (config.frame_height - self.camera.frame_height) / 2, 0.0])
 
     def play(self, *args, **kwargs) -> None:
         """Manim's ``play`` (and ``wait``), also advancing ``beat_clock`` by the frames it makes.

@@ -23,6 +23,7 @@ class LectureSlide(Slide):
     """What a chapter does differently as a deck; it goes before the chapter's class in the MRO."""
 
     making_slides: ClassVar[bool] = True  # beats are not held for reading: the lecturer sets the pace
+    keeps_caption_band: ClassVar[bool] = False  # a deck has no subtitles: it uses the whole frame
     # manim-slides' reversed videos only serve its own player's "previous" key; decks don't use them.
     skip_reversing: ClassVar[bool] = True
 

@@ -17,6 +17,7 @@ __all__ = [
     "BEAT_PAUSE",
     "BODY_SIZE",
     "CARD_CORNER_RADIUS",
+    "CAPTION_BAND",
     "CARD_PADDING",
     "current_theme",
     "CURVE_WIDTH",
@@ -102,13 +103,18 @@ def current_theme() -> Theme:
     return THEMES[name]
 
 
-# Font sizes (Manim font_size units). SMALL is the floor: at 1080p it is still ~30 px per line.
+# Font sizes (Manim font_size units). SMALL is the floor: at 1080p it is still ~30 px per line on a
+# slide, ~26 px in a video (which draws the frame smaller to keep CAPTION_BAND free).
 TITLE_SIZE = 52
 HEADING_SIZE = 40
 BODY_SIZE = 32
 LABEL_SIZE = 28
 SMALL_SIZE = 24
 MATH_SIZE = 36
+
+# The bottom share of every video frame kept free of everything but the background, for subtitles
+# (Taiwanese viewers keep them on). Slides and stills have no subtitles and use the whole frame.
+CAPTION_BAND = 0.12
 
 # Spacing (Manim units; the frame is 14.22 x 8).
 EDGE_BUFF = 0.45  # keep text well inside the 0.3-unit safe margin
