@@ -2,15 +2,20 @@
 
 For each quality, from an empty cache of its own (``.cache/bench/``, never the real one): the
 chapters one after another with ``manim render -q<flag>`` (what a user would type), then render.sh's
-pipeline cold (default ``--jobs``), then the pipeline again with nothing changed. The table (wall
-time, seconds of rendering per second of video, ratio to plain Manim) is printed with the machine it
-ran on and written to ``OUT/bench.md``. A benchmark, not a test: run it on an otherwise idle machine.
+pipeline cold (default ``--jobs``), then, in a copy of the project, with one word added to one
+chapter's caption (what a lecturer does most), then again with nothing changed. The table (wall
+time, seconds of rendering per second of video, ratio to plain Manim and to the cold run) is printed
+with the machine it ran on and written to ``OUT/bench.md``, with the wall time the cold run would
+take on 4, 8 and 16 cores, simulated from the chapter times it measured. A benchmark, not a test:
+run it on an otherwise idle machine.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +40,9 @@ from scenes.lib.narration import DEFAULT_VOICE, Voice
 from scenes.lib.settings import CACHE_DIR_ENV, ROOT, VOICE_ENV, cache_root, scene_env
 
 BENCH_QUALITIES = ("preview", "1080p")
+SIMULATED_CORES = (2, 4, 8, 16)
+CHAPTER_DONE = re.compile(r"\] (\S+): done in (\d+) s")  # render.py's line when a chapter is staged
+EDITED_WORD = " (bench)"
 
 
 @dataclass(frozen=True)
@@ -96,9 +104,56 @@ def video_seconds(paths: list[Path]) -> float:
     return total
 
 
+def copy_project(target: Path) -> Path:
+    """The project's files (git's tracked and untracked-but-not-ignored ones, without the reference
+    frames) in ``target``, sharing this venv: a project the benchmark may edit."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    for name in listed:
+        if (ROOT / name).is_file() and not name.startswith("tests/"):
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    (target / ".venv").symlink_to(ROOT / ".venv")
+    return target
+
+
+def edit_one_caption(project: Path, chapter: Chapter) -> str:
+    """Add a word to the first English caption of ``chapter`` in ``project``; return its key."""
+    path = project / "assets" / "strings" / "en.json"
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    key = next(k for k in strings if k.startswith(f"{chapter.key}.") and k.endswith(".caption"))
+    strings[key] += EDITED_WORD
+    path.write_text(json.dumps(strings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return key
+
+
+def chapter_seconds(log_text: str) -> dict[str, float]:
+    """Each chapter's render time (Manim, sound, stills), from render.sh's output."""
+    return {slug: float(seconds) for slug, seconds in CHAPTER_DONE.findall(log_text)}
+
+
+def schedule(unit_seconds: list[float], cores: int) -> float:
+    """The wall time of running the units on ``cores`` workers, longest first, each unit on the
+    worker that frees up first (longest-processing-time scheduling)."""
+    workers = [0.0] * cores
+    for seconds in sorted(unit_seconds, reverse=True):
+        heapq.heappush(workers, heapq.heappop(workers) + seconds)
+    return max(workers)
+
+
+def simulated_walls(unit_seconds: list[float], cold_wall: float, jobs: int) -> dict[int, float]:
+    """The cold run's wall time on more cores, simulated: the measured serial part (setup,
+    joining, publishing: the wall time the schedule on ``jobs`` workers does not explain) plus the
+    schedule of the measured unit times on that many workers. One unit is one chapter, so the
+    longest chapter bounds it."""
+    serial = max(cold_wall - schedule(unit_seconds, jobs), 0.0)
+    return {cores: serial + schedule(unit_seconds, cores) for cores in SIMULATED_CORES}
+
+
 def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
-                  voice: Voice = Voice(DEFAULT_VOICE)) -> list[tuple[str, float, float]]:
-    """The three runs for one quality: (run, wall seconds, seconds of video)."""
+                  voice: Voice = Voice(DEFAULT_VOICE)) -> tuple[list[tuple[str, float, float]], dict[str, float]]:
+    """The runs for one quality, as (run, wall seconds, seconds of video), and each chapter's time
+    in the cold run."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
@@ -117,20 +172,52 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     pipeline = [str(ROOT / "render.sh"), "render", "--quality", quality.name,
                 "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out"), "--voice", voice.spec]
     pipeline_env = {**env, CACHE_DIR_ENV: str(folder / "cache")}
-    for run in (f"render.sh, cold ({DEFAULT_JOBS} jobs)", "render.sh, nothing changed"):
+    # The edit goes into a copy, never into the lecturer's own string table.
+    project = copy_project(folder / "project")
+    edited = chapters[len(chapters) // 2]
+    runs = [(f"render.sh, cold ({DEFAULT_JOBS} jobs)", ROOT),
+            (f"render.sh, one caption of {edited.slug} changed", project),
+            ("render.sh, nothing changed", project)]
+    times: dict[str, float] = {}
+    for number, (run, root) in enumerate(runs):
+        if root == project and number == 1:
+            edit_one_caption(project, edited)
         print(f"{quality.name}: {run}...", flush=True)
-        seconds = timed(pipeline, pipeline_env, log)
+        before = log.stat().st_size
+        seconds = timed([str(root / "render.sh"), *pipeline[1:]], pipeline_env, log)
+        if number == 0:
+            with open(log, encoding="utf-8", errors="replace") as output:
+                output.seek(before)
+                times = chapter_seconds(output.read())
         manifest = json.loads((folder / "out" / f"en-dark-{quality.name}" / "manifest.json").read_text())
         rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
-    return rows
+    return rows, times
 
 
 def table(results: dict[str, list[tuple[str, float, float]]]) -> str:
-    lines = ["| quality | run | wall time | s per s of video | vs plain Manim |", "|---|---|---|---|---|"]
+    lines = ["| quality | run | wall time | s per s of video | vs plain Manim | vs cold |", "|---|---|---|---|---|---|"]
     for quality, rows in results.items():
-        plain = rows[0][1]
+        plain, cold = rows[0][1], rows[1][1]
         for run, seconds, video in rows:
-            lines.append(f"| {quality} | {run} | {seconds:.1f} s | {seconds / video:.2f} | {seconds / plain:.2f} |")
+            lines.append(f"| {quality} | {run} | {seconds:.1f} s | {seconds / video:.2f} | {seconds / plain:.2f} "
+                         f"| {seconds / cold:.0%} |")
+    return "\n".join(lines) + "\n"
+
+
+def simulation_table(results: dict[str, list[tuple[str, float, float]]], times: dict[str, dict[str, float]]) -> str:
+    """The cold runs on more cores, simulated (see ``simulated_walls``)."""
+    lines = ["Cold run on more cores, **simulated** from the chapter times measured above "
+             "(one chapter is one unit of work):", "",
+             "| quality | " + " | ".join(f"{cores} cores" for cores in SIMULATED_CORES) + " | longest chapter |",
+             "|---|" + "---|" * (len(SIMULATED_CORES) + 1)]
+    for quality, rows in results.items():
+        if not times.get(quality):
+            continue
+        _, cold, video = rows[1]
+        walls = simulated_walls(list(times[quality].values()), cold, DEFAULT_JOBS)
+        slug, longest = max(times[quality].items(), key=lambda item: item[1])
+        cells = [f"{walls[cores]:.0f} s ({walls[cores] / video:.2f})" for cores in SIMULATED_CORES]
+        lines.append(f"| {quality} | " + " | ".join(cells) + f" | {slug}, {longest:.0f} s |")
     return "\n".join(lines) + "\n"
 
 
@@ -138,16 +225,17 @@ def bench(options: BenchOptions) -> int:
     heading = (f"Machine: {machine()}\nChapters: {', '.join(c.slug for c in options.chapters)} (en, dark), "
                f"voice {options.voice.spec}\n")
     print(heading, flush=True)
-    results = {}
+    results, times = {}, {}
     try:
         for quality in options.qualities:
-            results[quality.name] = bench_quality(quality, options.chapters, cache_root() / "bench" / quality.name,
-                                                  options.voice)
+            results[quality.name], times[quality.name] = bench_quality(
+                quality, options.chapters, cache_root() / "bench" / quality.name, options.voice)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1
-    report = f"# render.sh benchmark\n\n{heading}\n{table(results)}"
-    print("\n" + table(results), end="")
+    tables = f"{table(results)}\n{simulation_table(results, times)}"
+    report = f"# render.sh benchmark\n\n{heading}\n{tables}"
+    print("\n" + tables, end="")
     options.out.mkdir(parents=True, exist_ok=True)
     (options.out / "bench.md").write_text(report, encoding="utf-8")
     print(f"Written to {options.out / 'bench.md'}")
