@@ -41,11 +41,13 @@ _FRAME_CONFIG = {"frame_rate": 15, "dry_run": True, "progress_bar": "none", "ver
 
 @dataclass(frozen=True)
 class KeyFrame:
-    """One beat's key frame (RGBA, height x width x 4) and its caption in the render's language."""
+    """One beat's key frame (RGBA, height x width x 4), its caption in the render's language and what
+    is said in it (its narration, computed values in words)."""
 
     beat: str
     image: np.ndarray
     caption: str
+    spoken: str = ""
 
 
 def still_name(chapter: Chapter, number: int, beat: str) -> str:
@@ -93,7 +95,7 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
             # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
             self.renderer.static_image = None
             self.renderer.update_frame(self)
-            frames[beat] = KeyFrame(beat, self.renderer.get_frame(), self.caption_text(beat))
+            frames[beat] = KeyFrame(beat, self.renderer.get_frame(), self.caption_text(beat), self.spoken_text(beat))
 
     KeyFrames.__name__ = KeyFrames.__qualname__ = chapter.scene  # Manim names its files after the class
     with mock.patch.dict(os.environ, {LANG_ENV: lang, THEME_ENV: theme}), \

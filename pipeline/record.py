@@ -1,11 +1,11 @@
 """``./render.sh record``: the lecturer's own voice, one take per beat, in the terminal.
 
 It walks the chosen chapters' beats in lecture order and, for each beat not yet recorded, shows
-what to say (the beat's narration script; values the scene computes are shown as ‹name›, to be read
-as the video shows them), records from the microphone until Enter, trims the silence at both ends
-and asks: keep, retake, skip or quit. Takes go to ``DIR/<lang>/<NN-chapter>/<beat>.wav`` (default
-DIR: ``takes/``), which ``--voice recorded:DIR`` reads. Beats already recorded are skipped, so a
-session can stop and go on later.
+what to say (the beat's narration, its numbers in words as the scene computes them: each chapter
+runs once with its animations skipped, as for the stills), records from the microphone until Enter,
+trims the silence at both ends and asks: keep, retake, skip or quit. Takes go to
+``DIR/<lang>/<NN-chapter>/<beat>.wav`` (default DIR: ``takes/``), which ``--voice recorded:DIR``
+reads. Beats already recorded are skipped, so a session can stop and go on later.
 
 The microphone is read by ALSA's ``arecord`` (alsa-utils, which render.sh installs): 48 kHz, 16-bit,
 mono, until it is stopped. ``LECTURE_RECORDER`` names another program taking the same arguments
@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline.options import OptionParser, UsageError, choice, scene_list
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib import narration
-from scenes.lib.settings import RECORDER_ENV, ROOT
+from scenes.lib.settings import RECORDER_ENV, ROOT, cache_root
 from scenes.lib.strings import languages
 
 RECORDER = "arecord"
@@ -60,9 +60,13 @@ def chapter_beats(chapter: Chapter) -> list[str]:
     return re.findall(r"start_beat\(\s*[\"'](\w+)[\"']", chapter.path.read_text(encoding="utf-8"))
 
 
-def script_to_read(chapter: Chapter, beat: str, lang: str) -> str:
-    template = narration.scripts(lang).get(f"{chapter.key}.{beat}", "")
-    return re.sub(r"\{(\w+)\}", r"‹\1›", template)
+def scripts_to_read(chapter: Chapter, lang: str) -> dict[str, str]:
+    """What is said in each of the chapter's beats, computed values filled in, as the video says it."""
+    from pipeline.key_frames import render_key_frames
+
+    # The smallest picture: only the words are wanted, and the chapter must run to compute them.
+    frames = render_key_frames(chapter, lang, "dark", cache_root() / "record-media", 160, 90)
+    return {beat: frame.spoken for beat, frame in frames.items()}
 
 
 def recorder_command(target: Path) -> list[str]:
@@ -119,13 +123,17 @@ def record(options: RecordOptions) -> int:
     print(f"Recording {options.lang} takes into {options.takes}/{options.lang}/ ({len(todo)} beats; "
           "beats already recorded are skipped). Enter starts and stops a take.", flush=True)
     done = 0
+    to_say: dict[str, dict[str, str]] = {}
     try:
         for index, (chapter, beat) in enumerate(todo, start=1):
             target = take_of(chapter, beat)
             if target.is_file():
                 continue
+            if chapter.slug not in to_say:
+                print(f"\n{chapter.slug}: computing what its beats say...", flush=True)
+                to_say[chapter.slug] = scripts_to_read(chapter, options.lang)
             target.parent.mkdir(parents=True, exist_ok=True)
-            print(f"\n[{index}/{len(todo)}] {chapter.slug} / {beat}\n  {script_to_read(chapter, beat, options.lang)}")
+            print(f"\n[{index}/{len(todo)}] {chapter.slug} / {beat}\n  {to_say[chapter.slug][beat]}")
             while True:
                 answer = ask("  Enter: record, s: skip, q: quit > ")
                 if answer == "q":

@@ -461,3 +461,17 @@ def test_voice_and_record_options_are_checked_before_anything_runs(args):
     result = run_render(*args)
     assert result.returncode == 2, result.stderr
     assert len(error_lines(result.stderr)) == 1, result.stderr
+
+
+def test_record_shows_the_numbers_the_scene_computes(tmp_path):
+    """The lecturer reads what the video will say: the chain's depth in words, not a placeholder."""
+    from conftest import RENDER, ROOT
+
+    from scenes.lib.experiment import DEPTH
+    from scenes.lib.narration import speakable
+
+    result = subprocess.run([RENDER, "record", "--scenes", "compounding", "--takes", str(tmp_path / "takes")],
+                            cwd=ROOT, input="q\n", capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"{speakable(DEPTH, 'en')} layers deep" in result.stdout, result.stdout
+    assert "{" not in result.stdout and "‹" not in result.stdout
