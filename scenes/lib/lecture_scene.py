@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import FadeIn, FadeOut, ManimColor, Scene, config
+from manim import UL, FadeIn, FadeOut, ManimColor, Scene, VMobject, Wait, config
 
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
@@ -83,8 +83,22 @@ class LectureScene(Scene):
         a different video and different subtitles. This counts frames as rendering does (a still
         wait makes ``int(run_time * fps)`` frames, anything else one per frame step begun), cached or
         not.
+
+        An animation Manim takes from its cache (or skips) leaves its mobjects in the state of its
+        last frame computed a different way than rendering does, and a difference in the last bit of
+        anything Manim hashes misses the cache for every later animation: a caption made longer
+        re-rendered the rest of its chapter. Two such differences were found and are undone after
+        each play: a sheen direction, which draws nothing while its sheen is 0, is set back to
+        Manim's default; and the empty mobject Manim adds to the scene for every ``wait`` (and never
+        removes) is removed, so a beat held by one more wait leaves the same scene.
         """
         super().play(*args, **kwargs)
+        placeholders = [a.mobject for a in self.animations or () if isinstance(a, Wait)]
+        if placeholders:
+            self.remove(*placeholders)
+        for mob in self.get_mobject_family_members():
+            if isinstance(mob, VMobject) and mob.sheen_factor == 0:
+                mob.sheen_direction = np.array(UL, dtype=float)
         step = 1 / config.frame_rate
         if self.is_current_animation_frozen_frame():
             frames = int(self.duration / step)
