@@ -272,6 +272,11 @@ def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
     fake = tmp_path / "fake"
     (fake / "manim").mkdir(parents=True)
     (fake / "manim" / "__init__.py").write_text("")
+    # What manim_worker.py patches to apply the quality's x264 settings.
+    (fake / "manim" / "scene").mkdir()
+    (fake / "manim" / "scene" / "__init__.py").write_text("")
+    (fake / "manim" / "scene" / "scene_file_writer.py").write_text(
+        "class SceneFileWriter:\n    def open_partial_movie_stream(self, file_path=None):\n        pass\n")
     pids = tmp_path / "pids"
     (fake / "manim" / "__main__.py").write_text(
         "import os, sys, time\n"
@@ -281,7 +286,6 @@ def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
         "time.sleep(600)\n")
     out = tmp_path / "out"
     started = time.monotonic()
-    # 1080p keeps Manim's own encoder settings, so the worker does not import the real Manim.
     result = run_render("--quality", "1080p", "--scenes", "title,sigmoid-slope", "--jobs", "2", "--out", str(out),
                         env={"PYTHONPATH": str(fake)})
     assert result.returncode == 1
