@@ -106,11 +106,11 @@ def video_seconds(paths: list[Path]) -> float:
 
 def copy_project(target: Path) -> Path:
     """The project's files (git's tracked and untracked-but-not-ignored ones, without the reference
-    frames) in ``target``, sharing this venv: a project the benchmark may edit."""
+    frames) in ``target``, sharing this venv: a project the benchmark (and the tests) may edit."""
     listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout.splitlines()
     for name in listed:
-        if (ROOT / name).is_file() and not name.startswith("tests/"):
+        if (ROOT / name).is_file() and not name.startswith("tests/reference_frames/"):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
     (target / ".venv").symlink_to(ROOT / ".venv")
@@ -180,12 +180,12 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
             ("render.sh, nothing changed", project)]
     times: dict[str, float] = {}
     for number, (run, root) in enumerate(runs):
-        if root == project and number == 1:
+        if number == 1:
             edit_one_caption(project, edited)
         print(f"{quality.name}: {run}...", flush=True)
         before = log.stat().st_size
         seconds = timed([str(root / "render.sh"), *pipeline[1:]], pipeline_env, log)
-        if number == 0:
+        if number == 0:  # the chapter times of the cold run
             with open(log, encoding="utf-8", errors="replace") as output:
                 output.seek(before)
                 times = chapter_seconds(output.read())

@@ -64,7 +64,7 @@ def scripts_to_read(chapter: Chapter, lang: str) -> dict[str, str]:
     """What is said in each of the chapter's beats, computed values filled in, as the video says it."""
     from pipeline.key_frames import render_key_frames
 
-    # The smallest picture: only the words are wanted, and the chapter must run to compute them.
+    # A small picture: only the words are wanted, but the chapter must run to compute them.
     frames = render_key_frames(chapter, lang, "dark", cache_root() / "record-media", 160, 90)
     return {beat: frame.spoken for beat, frame in frames.items()}
 

@@ -180,15 +180,9 @@ def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(previ
 
 def copy_project(tmp_path: Path) -> Path:
     """A copy of the project's files (not the reference frames) to edit, using the same venv."""
-    project = tmp_path / "project"
-    tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
-    for name in tracked.splitlines():
-        if (ROOT / name).is_file() and not name.startswith("tests/reference_frames/"):
-            (project / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, project / name)
-    (project / ".venv").symlink_to(ROOT / ".venv")
-    return project
+    from pipeline.bench import copy_project as copy_into
+
+    return copy_into(tmp_path / "project")
 
 
 def rerender_in_copy(project: Path, preview_render: Path, tmp_path: Path) -> subprocess.CompletedProcess:
