@@ -64,7 +64,7 @@ def voice_problem(options) -> str | None:
                 return f"the Python package {package} is missing (for --voice {voice.spec}); run ./render.sh once"
         if voice.kind == "model":
             try:
-                narration._load_piper(*narration.piper_model(voice))
+                narration.load_piper(*narration.piper_model(voice))
             except Exception as error:  # onnxruntime raises many kinds for a file that is not a model
                 return f"cannot load the Piper voice {voice.path}: {str(error).splitlines()[0][:200]}"
     if engine == "recorded":

@@ -38,7 +38,7 @@ STRING_TABLES = Path("assets/strings")
 # A key belongs to chapter N when it starts with "chN."; every other key (lecture.*, toc.*, act.*, ...)
 # is shared, and counts for every chapter.
 _CHAPTER_KEY = re.compile(r"^(ch\d+)\.")
-# A chapter prefix named in a string of a chapter's code ("ch7.licence", chapter_key = "ch4"), or a
+# A chapter prefix named in a string of a chapter's code ("licence.lecture", chapter_key = "ch4"), or a
 # string that ends in "ch" before something computed (f"ch{n}.title"): then every chapter's keys count.
 _NAMED_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(ch\d+)(?![A-Za-z0-9_])")
 _OPEN_PREFIX = re.compile(r"(?<![A-Za-z0-9_])ch$")
@@ -183,7 +183,7 @@ def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> 
         parts += narration.engine_identity(voice, options.lang)
     elif engine == "recorded":
         takes = sorted((voice.path / options.lang).glob(f"{chapter.number:02d}-*/*.wav"))
-        parts += [f"{take.name}={narration._file_digest(take)}" for take in takes]
+        parts += [f"{take.name}={narration.file_digest(take)}" for take in takes]
     return parts
 
 

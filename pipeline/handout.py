@@ -74,8 +74,8 @@ def _cover(lang: str, chapters: list[ChapterFrames], course: Course, summary: st
     parts.append("</ol>")
     url = licence_url(course.licence)
     licence = escape(course.licence) + (f' (<a href="{escape(url)}">{escape(url)}</a>)' if url else "")
-    parts.append(f'<p class="licence">{escape(raw("ch7.licence", lang)).format(licence=licence)}<br>'
-                 f'{escape(t("ch7.code_licence", lang=lang, licence=CODE_LICENCE))}</p>')
+    parts.append(f'<p class="licence">{escape(raw("licence.lecture", lang)).format(licence=licence)}<br>'
+                 f'{escape(t("licence.code", lang=lang, licence=CODE_LICENCE))}</p>')
     parts.append("</section>")
     return "\n".join(parts)
 

@@ -74,8 +74,8 @@ def description(lang: str, chapter_lines: str, course: Course) -> str:
     blocks.append(f"{t('ch6.sources_heading', lang=lang)}\n"
                   + "\n".join(f"- {cite}: {url}" for cite, url in sources(lang)))
     url = licence_url(course.licence)
-    blocks.append(t("ch7.licence", lang=lang, licence=course.licence + (f" ({url})" if url else "")) + "\n"
-                  + t("ch7.code_licence", lang=lang, licence=CODE_LICENCE))
+    blocks.append(t("licence.lecture", lang=lang, licence=course.licence + (f" ({url})" if url else "")) + "\n"
+                  + t("licence.code", lang=lang, licence=CODE_LICENCE))
     return "\n\n".join(blocks) + "\n"
 
 

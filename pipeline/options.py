@@ -43,10 +43,8 @@ class Quality:
 #   480p costs nothing.
 # - 720p is for drafts to share: veryfast renders faster with a file no larger.
 # - 1080p and 4k are what gets published: veryfast at crf 20 gives the picture and the file size of
-#   Manim's crf 23/medium for 27 % less encoder time. Measured on 20 s of chapter 1 at 1080p60, one
-#   thread, SSIM against a crf 18/slow encode of the same frames (issue 13 accepts >= 0.99):
-#   medium/23 25.7 s, SSIM 0.99958, 502 kB; veryfast/20 18.9 s, 0.99938, 510 kB; superfast/20
-#   16.4 s, 0.99969 but 1,082 kB (twice the file, for students to download: not taken).
+#   Manim's crf 23/medium for about a quarter less encoder time; superfast would double the file
+#   students download. The measurement is in the README ("Render times").
 # `./render.sh bench` times render.sh (with these settings) against plain Manim on the machine at hand.
 QUALITIES = {
     q.name: q

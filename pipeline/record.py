@@ -103,7 +103,7 @@ def record_take(target: Path) -> tuple[Path | None, str]:
             except subprocess.TimeoutExpired:
                 process.kill()
     try:
-        samples, rate = narration._samples(raw)
+        samples, rate = narration.read_wav(raw)
         speech, _ = narration.trimmed(samples, rate, "the take")
     except narration.VoiceError as error:
         return None, str(error)

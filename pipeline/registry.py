@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
+from scenes.lib.settings import ROOT
+
+SCENES_DIR = ROOT / "scenes"
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,11 @@ class Chapter:
     slug: str  # the name users type: ./render.sh --scenes sigmoid-slope
     module: str  # file stem under scenes/
     scene: str  # the Scene class in that file
-    key: str  # string-table prefix: f"{key}.title", f"{key}.summary"
+
+    @property
+    def key(self) -> str:
+        """String-table prefix (``f"{key}.title"``), also the scene class's ``chapter_key``."""
+        return f"ch{self.number}"
 
     @property
     def path(self) -> Path:
@@ -33,14 +39,14 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(0, "title", "ch00_title", "TitleCard", "ch0"),
-    Chapter(1, "sigmoid-slope", "ch01_sigmoid_slope", "SigmoidSlopeNeverExceedsAQuarter", "ch1"),
-    Chapter(2, "compounding", "ch02_compounding", "SmallSlopesCompound", "ch2"),
-    Chapter(3, "relu", "ch03_relu", "ReluPassesTheGradient", "ch3"),
-    Chapter(4, "dying-relu", "ch04_dying_relu", "ANeuronDies", "ch4"),
-    Chapter(5, "leaky-prelu", "ch05_leaky_prelu", "LeakySlopesRestoreTheFlow", "ch5"),
-    Chapter(6, "recap", "ch06_recap", "Recap", "ch6"),
-    Chapter(7, "closing", "ch07_closing", "ClosingCard", "ch7"),
+    Chapter(0, "title", "ch00_title", "TitleCard"),
+    Chapter(1, "sigmoid-slope", "ch01_sigmoid_slope", "SigmoidSlopeNeverExceedsAQuarter"),
+    Chapter(2, "compounding", "ch02_compounding", "SmallSlopesCompound"),
+    Chapter(3, "relu", "ch03_relu", "ReluPassesTheGradient"),
+    Chapter(4, "dying-relu", "ch04_dying_relu", "ANeuronDies"),
+    Chapter(5, "leaky-prelu", "ch05_leaky_prelu", "LeakySlopesRestoreTheFlow"),
+    Chapter(6, "recap", "ch06_recap", "Recap"),
+    Chapter(7, "closing", "ch07_closing", "ClosingCard"),
 )
 
 

@@ -143,8 +143,9 @@ class SmallSlopesCompound(LectureScene):
         self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
                                      REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
         width = panel_width(self.chart)
-        self.legend = Legend(LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE),
-                             LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE))
+        self.signal_row = LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE)
+        self.weight_row = LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE)
+        self.legend = Legend(self.signal_row, self.weight_row)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH)
         shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)
@@ -153,7 +154,7 @@ class SmallSlopesCompound(LectureScene):
         # The panel says more than the chart is tall: it starts under the title instead.
         self.real_panel.align_to(self.title.get_bottom() + DOWN * ITEM_BUFF * 3, UP)
         self.play(FadeOut(VGroup(self.rule_row, self.chain, self.factor_labels, self.pulse, self.panel, old_chart)))
-        self.play(FadeIn(self.chart), FadeIn(self.legend[0]), FadeIn(description))
+        self.play(FadeIn(self.chart), FadeIn(self.signal_row), FadeIn(description))
         self.play(LaggedStart(*(
             self.chart.make_bar_animation(layer, norm, self.theme.gradient, series_index=0)
             for layer, norm in enumerate(signals)
@@ -176,7 +177,7 @@ class SmallSlopesCompound(LectureScene):
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
         explanation = stack(jump, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
         explanation.align_to(self.legend, LEFT)
-        self.play(FadeIn(self.legend[1]), FadeOut(self.description), FadeOut(self.shrink))
+        self.play(FadeIn(self.weight_row), FadeOut(self.description), FadeOut(self.shrink))
         self.play(LaggedStart(*(
             self.chart.make_bar_animation(layer, norm, self.theme.sigmoid, series_index=1)
             for layer, norm in enumerate(weights)

@@ -204,8 +204,8 @@ class LeakySlopesRestoreTheFlow(LectureScene):
             color = self.theme.activation_color(name)
             dashed = name == "leaky_relu" and params["slope"] == BIG_SLOPE
             swatch = DashedLine(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=CURVE_WIDTH) if dashed else None
-            rows.append(LegendRow(key, color, size=SMALL_SIZE, swatch=swatch, slope=f"{params.get('slope', 0):g}",
-                                  alpha=f"{params.get('alpha', 0):g}"))
+            values = {"slope": f"{params.get('slope', 0):g}", "alpha": f"{params.get('alpha', 0):g}"}
+            rows.append(LegendRow(key, color, size=SMALL_SIZE, swatch=swatch, values=values))
         legend = Legend(*rows)
         plot.shift(LEFT * (legend.width + PANEL_GAP) / 2)
         legend.next_to(plot.axes, RIGHT, buff=PANEL_GAP).align_to(plot.axes, UP)

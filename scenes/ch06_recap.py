@@ -65,8 +65,10 @@ CITE_SIZE = SMALL_SIZE
 ABOUT_SIZE = SMALL_SIZE
 COLUMN_WIDTH = 6.2  # each of the two columns of entries wraps here
 COLUMN_SPACE = 0.45  # between the two columns
-CARD_PADDING = 0.25
-CARD_CORNER = 0.15
+# The sources frame is a reading list, not a takeaway card: a thin muted frame with more air and a
+# rounder corner than the cards' (style.CARD_PADDING, CARD_CORNER_RADIUS).
+SOURCES_PADDING = 0.25
+SOURCES_CORNER = 0.15
 ENTRY_GAP = 0.2
 NOTE_GAP = 0.35  # between the table and the note under it
 MARKER_GAP = 0.25
@@ -168,8 +170,8 @@ class Recap(LectureScene):
         columns = [stack(*(self.get_source_entry(stem, name) for stem, name in column), buff=ENTRY_GAP)
                    for column in SOURCE_COLUMNS]
         entries = VGroup(*columns).arrange(RIGHT, buff=COLUMN_SPACE, aligned_edge=UP)
-        frame = RoundedRectangle(width=entries.width + 2 * CARD_PADDING, height=entries.height + 2 * CARD_PADDING,
-                                 corner_radius=CARD_CORNER, stroke_color=self.theme.muted, stroke_width=RULE_WIDTH)
+        frame = RoundedRectangle(width=entries.width + 2 * SOURCES_PADDING, height=entries.height + 2 * SOURCES_PADDING,
+                                 corner_radius=SOURCES_CORNER, stroke_color=self.theme.muted, stroke_width=RULE_WIDTH)
         card = VGroup(frame, entries.move_to(frame))
         self.center_below_title(card)
         self.play(FadeOut(self.table, shift=UP * EXIT_SHIFT), FadeOut(self.title, shift=UP * EXIT_SHIFT))

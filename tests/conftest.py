@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from scenes.lib.settings import LANG_ENV, THEME_ENV
+from scenes.lib.settings import LANG_ENV, ROOT, THEME_ENV, cache_root
 
-ROOT = Path(__file__).resolve().parents[1]
 RENDER = str(ROOT / "render.sh")
 # The options of the session's main render (preview_render), for tests that render them again.
 PREVIEW_ARGS = ("--quality", "preview", "--scenes", "title,sigmoid-slope", "--format", "gif,webm,stills,handout")
@@ -55,7 +53,7 @@ def manim_media_dir(worker_id):
     """Manim's media folder for in-process scene runs. The formulas LaTeX typesets and the text
     Pango draws are cached there by content, so it is kept between sessions in .cache/ (like
     render.sh's cache); one folder per xdist worker, so no two processes write the same file."""
-    path = ROOT / ".cache" / "test-media" / worker_id
+    path = cache_root() / "test-media" / worker_id
     path.mkdir(parents=True, exist_ok=True)
     return path
 

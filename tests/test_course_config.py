@@ -133,7 +133,7 @@ def test_the_thumbnail_carries_the_course_logo_and_accent(preview_render, tmp_pa
     course = np.asarray(Image.open(tmp_path / "course.png").convert("RGB"), dtype=int)
     assert plain.shape == course.shape == (720, 1280, 3)
     assert np.array_equal(plain, np.asarray(Image.open(preview_render / "thumbnail.png").convert("RGB"), dtype=int)), \
-        "without a config the thumbnail is today's"
+        "without a config, the thumbnail is the one a render without --config makes"
     stripe = np.all(np.abs(course - (0xE6, 0x9F, 0x00)) < 8, axis=2).all(axis=1)
     assert stripe.sum() >= 6, "an accent stripe runs across the thumbnail"
     logo_blue = np.all(np.abs(course[-200:, -300:] - (0, 114, 178)) < 12, axis=2)

@@ -1,4 +1,4 @@
-"""Storyboard facts the numpy model must hold (see STORYBOARD.md, last section).
+"""Facts the numpy model must hold, the ones the chapters show (README: "The model").
 
 Expected values come from maths (closed forms, exact fractions, finite differences),
 never from the code under test.
@@ -12,13 +12,13 @@ import math
 import subprocess
 import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scenes.lib.settings import ROOT
 from scenes.model import (
     ACTIVATION_NAMES,
     DEAD_RUN_SEEDS,
@@ -44,8 +44,7 @@ from scenes.model import (
 )
 from scenes.model.networks import init_weights
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-MODEL_DIR = REPO_ROOT / "scenes" / "model"
+MODEL_DIR = ROOT / "scenes" / "model"
 RELU_FAMILY = ("relu", "leaky_relu", "prelu")
 
 finite_x = st.floats(min_value=-100.0, max_value=100.0, allow_nan=False)
@@ -528,7 +527,7 @@ def test_model_package_imports_no_manim() -> None:
         "print(','.join(bad))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
 

@@ -172,7 +172,7 @@ def check_clip(clip: narration.Clip, text: str, lang: str) -> None:
         assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
         assert wav.getframerate() in (16000, 22050, 24000, 44100, 48000)
         assert wav.getnframes() / wav.getframerate() == pytest.approx(clip.duration, abs=1e-3)
-    samples, rate = narration._samples(clip.path)
+    samples, rate = narration.read_wav(clip.path)
     chars = len(text.strip())  # characters as a reader counts them, spaces and punctuation included
     low, high = CHARS_PER_SECOND[lang]
     assert low <= chars / clip.duration <= high, f"{chars} characters in {clip.duration:.2f} s: {text}"

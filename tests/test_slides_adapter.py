@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from manim import Scene, tempconfig
 from manim_slides.slide.manim import Slide
 
 from scenes.ch00_title import TitleCard
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.settings import SLIDES_DIR_ENV
+from scenes.lib.settings import ROOT, SLIDES_DIR_ENV
 from scenes.lib.slides import LectureSlide, slides_of
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_chapter_is_plain_manim_and_imports_no_manim_slides_even_with_the_slides_variable_set(tmp_path):

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from .settings import CONFIG_ENV
 
+__all__ = ["DEFAULT_LICENCE", "CODE_LICENCE", "KEYS", "ConfigError", "Course", "load_course", "current_course"]
+
 DEFAULT_LICENCE = "CC BY 4.0"
 CODE_LICENCE = "MIT"  # LICENSE, for the code that makes the lecture
 TEXT_KEYS = ("course", "lecturer", "institution")

@@ -39,10 +39,54 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import VOICE_ENV, cache_root
+from .settings import ASSETS, VOICE_ENV, cache_root
 from .strings import DERIVED_LANGUAGES
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+__all__ = [
+    "DEFAULT_VOICE",
+    "VOICE_KINDS",
+    "PAUSE_AFTER",
+    "ESPEAK_VOICES",
+    "PIPER_PACKAGE",
+    "LICENCES",
+    "UNCLEAR_TERMS",
+    "VoiceError",
+    "Voice",
+    "Clip",
+    "parse_voice",
+    "model_licence",
+    "current_voice",
+    "scripts",
+    "script_file",
+    "beats_of",
+    "zh_integer",
+    "zh_number",
+    "en_fraction",
+    "speakable",
+    "narration_text",
+    "narration_cache",
+    "read_wav",
+    "write_wav",
+    "loud_windows",
+    "speech_span",
+    "rms_dbfs",
+    "trimmed",
+    "espeak_version",
+    "piper_model",
+    "file_digest",
+    "engine_identity",
+    "load_piper",
+    "word_marks",
+    "synthesize_espeak",
+    "synthesize_piper",
+    "recorded_take",
+    "prepare_take",
+    "clip_for",
+    "clip_fraction_times",
+    "beat_seconds_with_voice",
+    "round_up_frames",
+]
+
 NARRATION_DIR = ASSETS / "narration"
 VOICE_KINDS = ("none", "espeak", "piper")
 DEFAULT_VOICE = "espeak"
@@ -321,7 +365,7 @@ def narration_cache() -> Path:
     return cache_root() / "narration"
 
 
-def _samples(path: Path):
+def read_wav(path: Path):
     """A PCM WAV as (mono float samples in [-1, 1], rate); raise VoiceError for anything else."""
     import numpy as np
 
@@ -423,7 +467,7 @@ def piper_model(voice: Voice) -> tuple[Path, Path]:
 
 
 @lru_cache(maxsize=None)
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     hasher = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -440,7 +484,7 @@ def engine_identity(voice: Voice, lang: str) -> list[str]:
         from importlib.metadata import version
 
         model, config = piper_model(voice)
-        return ["piper", version("piper-tts"), _file_digest(model), _file_digest(config),
+        return ["piper", version("piper-tts"), file_digest(model), file_digest(config),
                 json.dumps(PIPER_SETTINGS, sort_keys=True), f"gap={SENTENCE_GAP}"]
     raise ValueError(f"no synthesis for {engine}")
 
@@ -485,14 +529,14 @@ def synthesize_espeak(text: str, lang: str, key: str) -> Clip:
         if result.returncode != 0:
             raise VoiceError(f"espeak-ng failed ({(result.stderr.strip() or 'no message').splitlines()[-1]})",
                              status=1)
-        samples, rate = _samples(raw)
+        samples, rate = read_wav(raw)
     samples, _ = trimmed(samples, rate, f"espeak-ng's clip for {text[:40]!r}")
     duration = len(samples) / rate
     return _store(key, samples, rate, _spread_marks(EDGE_PAD, duration - EDGE_PAD))
 
 
 @lru_cache(maxsize=2)
-def _load_piper(model: Path, config: Path):
+def load_piper(model: Path, config: Path):
     from piper import PiperVoice
 
     return PiperVoice.load(model, config, include_alignments=True)
@@ -532,7 +576,7 @@ def synthesize_piper(voice: Voice, text: str, key: str) -> Clip:
 
     model, config = piper_model(voice)
     try:
-        engine = _load_piper(model, config)
+        engine = load_piper(model, config)
     except Exception as error:  # onnxruntime's errors are many and untyped
         raise VoiceError(f"cannot load the Piper voice {model.name}: {str(error).splitlines()[0]}", status=1) from None
     settings = SynthesisConfig(**PIPER_SETTINGS)
@@ -567,11 +611,11 @@ def prepare_take(path: Path) -> Clip:
     """A recorded take, checked and trimmed to its speech (cached by the file's content)."""
     if not path.is_file():
         raise VoiceError(f"missing take {path}", status=1)
-    key = hashlib.sha256(f"{CACHE_VERSION}\0recorded\0{_file_digest(path)}".encode()).hexdigest()
+    key = hashlib.sha256(f"{CACHE_VERSION}\0recorded\0{file_digest(path)}".encode()).hexdigest()
     cached = _cached(key)
     if cached:
         return cached
-    samples, rate = _samples(path)
+    samples, rate = read_wav(path)
     samples, _ = trimmed(samples, rate, f"take {path}")
     duration = len(samples) / rate
     return _store(key, samples, rate, _spread_marks(EDGE_PAD, duration - EDGE_PAD))

@@ -14,6 +14,7 @@ __all__ = [
     "LANG_ENV",
     "PARENT_PID_ENV",
     "RECORDER_ENV",
+    "ASSETS",
     "ROOT",
     "SLIDES_DIR_ENV",
     "THEME_ENV",
@@ -24,7 +25,8 @@ __all__ = [
     "scene_env",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the project: every path below is found from here
+ASSETS = ROOT / "assets"  # the string tables, fonts, narration scripts and the zh-CN overrides
 
 LANG_ENV = "LECTURE_LANG"  # the language a chapter is drawn in
 THEME_ENV = "LECTURE_THEME"  # its colour theme

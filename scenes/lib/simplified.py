@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+
+from .settings import ASSETS
 
 __all__ = ["to_simplified", "simplified_table", "overrides"]
 
 OPENCC_CONFIG = "tw2sp"  # Traditional (Taiwan standard) to Simplified, with mainland phrases
-OVERRIDES = Path(__file__).resolve().parents[2] / "assets" / "strings" / "overrides" / "zh-CN.json"
+OVERRIDES = ASSETS / "strings" / "overrides" / "zh-CN.json"
 
 
 @lru_cache(maxsize=None)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 
-from .settings import LANG_ENV
+from .settings import ASSETS, LANG_ENV
 
 __all__ = [
     "current_language",
@@ -24,7 +23,6 @@ __all__ = [
     "table",
 ]
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 STRINGS_DIR = ASSETS / "strings"
 DEFAULT_LANGUAGE = "en"
 # Languages made from another language's table when needed, never kept as a file of their own.

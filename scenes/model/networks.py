@@ -264,28 +264,8 @@ def mlp_backward(
 def mlp_loss_and_gradients(
     weights: list[np.ndarray], x: np.ndarray, targets: np.ndarray, act: Activation
 ) -> tuple[float, list[np.ndarray]]:
-    """MSE loss of a bias-free MLP and ``dL/dW`` for every layer, by hand-written backprop.
-
-    The network and loss are those of :func:`mlp_backward`.
-
-    Parameters
-    ----------
-    weights
-        ``W_1 .. W_L``, shapes ``(n_{k-1}, n_k)``.
-    x
-        Inputs, shape ``(batch, n_0)``.
-    targets
-        Shape ``(batch, n_L)``.
-    act
-        Hidden activation.
-
-    Returns
-    -------
-    loss : float
-        The MSE loss.
-    grads : list of numpy.ndarray
-        ``dL/dW_k``, same shapes as ``weights``.
-    """
+    """The loss and the weight gradients of :func:`mlp_backward` (same parameters), without the
+    intermediates: what training and the finite-difference tests need."""
     loss, grads, _, _ = mlp_backward(weights, x, targets, act)
     return loss, grads
 

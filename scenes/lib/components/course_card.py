@@ -90,8 +90,8 @@ def get_licence_lines(course: Course | None = None) -> VGroup:
     course = course or current_course()
     theme = current_theme()
     return VGroup(
-        get_text("ch7.licence", size=BODY_SIZE, licence=course.licence),
-        get_text("ch7.code_licence", size=LABEL_SIZE, color=theme.muted, licence=CODE_LICENCE),
+        get_text("licence.lecture", size=BODY_SIZE, licence=course.licence),
+        get_text("licence.code", size=LABEL_SIZE, color=theme.muted, licence=CODE_LICENCE),
     ).arrange(DOWN, buff=ITEM_BUFF)
 
 

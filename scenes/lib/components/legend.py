@@ -1,7 +1,10 @@
 """Legends: a colour swatch and a label per series, so colour never carries meaning alone."""
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, Mobject, Rectangle, VGroup
+from collections.abc import Mapping
+from typing import Any
+
+from manim import DOWN, LEFT, RIGHT, Mobject, Rectangle, VGroup
 
 from ..style import ITEM_BUFF, LABEL_SIZE
 from .text import get_text
@@ -14,28 +17,53 @@ SWATCH_GAP = 0.2
 
 
 class LegendRow(VGroup):
-    """A swatch of ``color`` and the string ``key`` (its ``values`` filled in) in that colour.
+    """A swatch of ``color`` beside a string of the table in that colour.
 
-    The swatch is a filled rectangle unless ``swatch`` gives another mark (a dashed line for a level).
+    Parameters
+    ----------
+    key
+        The label's key in the string table.
+    color
+        The series' colour: the swatch's fill and the label's text.
+    size
+        The label's font size.
+    swatch
+        Another mark instead of the filled rectangle (a dashed line for a level).
+    values
+        Values for the label's ``{placeholders}``.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
 
     Attributes
     ----------
-    swatch, label
-        The two parts, left to right.
+    swatch : Mobject
+        The mark, on the left.
+    label : Text
+        The label, on the right.
     """
 
     def __init__(self, key: str, color: str, size: float = LABEL_SIZE, swatch: Mobject | None = None,
-                 **values: object) -> None:
+                 values: Mapping[str, object] | None = None, **kwargs: Any) -> None:
         self.swatch = swatch or Rectangle(width=SWATCH_WIDTH, height=SWATCH_HEIGHT, stroke_width=0,
                                           fill_color=color, fill_opacity=0.9)
-        self.label = get_text(key, size=size, color=color, **values)
-        super().__init__(self.swatch, self.label)
+        self.label = get_text(key, size=size, color=color, **(values or {}))
+        super().__init__(self.swatch, self.label, **kwargs)
         self.arrange(RIGHT, buff=SWATCH_GAP)
 
 
 class Legend(VGroup):
-    """Legend rows one under the other, left-aligned."""
+    """Legend rows one under the other, left-aligned.
 
-    def __init__(self, *rows: LegendRow, buff: float = ITEM_BUFF) -> None:
-        super().__init__(*rows)
-        self.arrange(direction=(0, -1, 0), buff=buff, aligned_edge=LEFT)
+    Parameters
+    ----------
+    rows
+        The rows, top to bottom.
+    buff
+        The gap between two rows.
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+    """
+
+    def __init__(self, *rows: LegendRow, buff: float = ITEM_BUFF, **kwargs: Any) -> None:
+        super().__init__(*rows, **kwargs)
+        self.arrange(DOWN, buff=buff, aligned_edge=LEFT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, DashedLine, Mobject, VGroup, VMobject
@@ -31,10 +32,21 @@ class LogCurveChart(VGroup):
         String-table keys of the axis labels.
     x_step
         Distance between numbered x ticks (default: a fifth of ``steps``).
+    kwargs
+        Passed on to :class:`~manim.VGroup`.
+
+    Attributes
+    ----------
+    axes : Axes
+        The plotting area; ``point`` maps a (step, value) onto it.
+    tick_labels : VGroup
+        The powers of ten up the y axis.
+    y_label, x_label : Text
+        The axis labels.
     """
 
     def __init__(self, steps: int, values: Sequence[float], width: float, height: float, y_label_key: str,
-                 x_label_key: str, x_step: int | None = None, **kwargs) -> None:
+                 x_label_key: str, x_step: int | None = None, **kwargs: Any) -> None:
         theme = current_theme()
         self.steps = steps
         self.low, self.high = log_range(values)
