@@ -17,7 +17,7 @@ from manim import (
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
 from scenes.lib.components.legend import Legend, LegendRow
-from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart, get_series_swatch
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
@@ -144,7 +144,8 @@ class SmallSlopesCompound(LectureScene):
                                      REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
         width = panel_width(self.chart)
         self.signal_row = LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE)
-        self.weight_row = LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE)
+        self.weight_row = LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE,
+                                    swatch=get_series_swatch(self.theme.sigmoid, series_index=1))
         self.legend = Legend(self.signal_row, self.weight_row)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH)

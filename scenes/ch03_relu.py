@@ -20,8 +20,8 @@ from manim import (
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
-from scenes.lib.components.legend import Legend, LegendRow
-from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
+from scenes.lib.components.legend import Legend, LegendRow, place_at_ends
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart, get_series_swatch
 from scenes.lib.components.log_curves import LogCurveChart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
@@ -61,7 +61,7 @@ CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
 CAVEAT_WIDTH = 10.5
-LOSS_WIDTH = 6.2
+LOSS_WIDTH = 5.4  # leaves room for the curves' end labels and the panel beside them
 LOSS_HEIGHT = 3.4
 NAMES = ("sigmoid", "relu")
 
@@ -193,18 +193,24 @@ class ReluPassesTheGradient(LectureScene):
         baseline_row = LegendRow("ch3.mean_baseline", self.theme.muted, size=LABEL_SIZE,
                                  swatch=DashedLine(LEFT * 0.2, RIGHT * 0.2, color=self.theme.muted))
         curves = [chart.get_curve(self.runs[name].loss, self.theme.activation_color(name)) for name in NAMES]
-        setup = get_wrapped_text("ch3.training_setup", panel_width(chart), size=LABEL_SIZE,
+        # Each curve named at its end, so the two read apart without their colours (the handout in greyscale).
+        names = [chart.get_end_label(f"act.{name}", self.runs[name].loss[-1], self.theme.activation_color(name))
+                 for name in NAMES]
+        place_at_ends(names, [label.get_y() for label in names])
+        labelled = VGroup(chart, *names)
+        setup = get_wrapped_text("ch3.training_setup", panel_width(labelled), size=LABEL_SIZE,
                                  color=self.theme.muted, steps=relu.steps, lr=f"{relu.lr:g}")
         legend_place = self.legend.copy()
-        place_in_panel(stack(legend_place, baseline_row, setup, buff=ITEM_BUFF * 2), chart)
+        place_in_panel(stack(legend_place, baseline_row, setup, buff=ITEM_BUFF * 2), labelled)
         baseline_row.align_to(legend_place, LEFT)
         self.play(FadeOut(self.summary), FadeOut(self.chart.with_bars()), self.legend.animate.move_to(legend_place))
         self.play(FadeIn(chart), FadeIn(setup))
         self.play(Create(baseline), FadeIn(baseline_row))
-        for curve in curves:
-            self.play(Create(curve), run_time=2)
+        for curve, name in zip(curves, names):
+            self.play(Create(curve), FadeIn(name), run_time=2)
+        self.bring_to_front(baseline)  # the sigmoid's loss lies on it: its dashes show through
         self.wait(BEAT_PAUSE * 2)
-        self.loss_group = VGroup(chart, baseline, baseline_row, *curves)
+        self.loss_group = VGroup(chart, baseline, baseline_row, *curves, *names)
         self.setup = setup
 
     def layer_movement(self) -> None:
@@ -252,4 +258,6 @@ class ReluPassesTheGradient(LectureScene):
 
     def get_legend(self) -> Legend:
         """Both networks, named with their init, in their colours."""
-        return Legend(*(LegendRow(f"ch3.{name}_init", self.theme.activation_color(name)) for name in NAMES))
+        return Legend(*(LegendRow(f"ch3.{name}_init", self.theme.activation_color(name),
+                                  swatch=get_series_swatch(self.theme.activation_color(name), series_index))
+                        for series_index, name in enumerate(NAMES)))

@@ -6,7 +6,7 @@ from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, stack
+from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, percent_text, stack
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
 from scenes.model import DEAD_RUN_SEEDS, DEFAULT_DEAD_RUN, dead_fraction_spread, dead_unit_curve, neuron_trajectory
@@ -76,7 +76,7 @@ class ANeuronDies(LectureScene):
         final = self.run.dead_fraction[-1]
         spread = dead_fraction_spread("relu", seeds=DEAD_RUN_SEEDS)  # one run is one draw: show the others
         values = {"percent": f"{final * 100:.0f}", "seeds": len(spread.seeds),
-                  "low": f"{spread.final.min() * 100:.0f}", "high": f"{spread.final.max() * 100:.0f}"}
+                  "low": percent_text(spread.final.min()), "high": percent_text(spread.final.max())}
         self.start_beat("real_run", steps=self.run.steps, **values)
         self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
         self.stage.clear_updaters()

@@ -26,7 +26,7 @@ from manim import (
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
-from scenes.lib.components.legend import Legend, LegendRow
+from scenes.lib.components.legend import Legend, LegendRow, place_at_ends
 from scenes.lib.components.neuron import NeuronStage
 from scenes.lib.components.panel import PANEL_GAP, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
@@ -208,7 +208,8 @@ class LeakySlopesRestoreTheFlow(LectureScene):
             rows.append(LegendRow(key, color, size=SMALL_SIZE, swatch=swatch, values=values))
         legend = Legend(*rows)
         plot.shift(LEFT * (legend.width + PANEL_GAP) / 2)
-        legend.next_to(plot.axes, RIGHT, buff=PANEL_GAP).align_to(plot.axes, UP)
+        legend.next_to(plot.axes, RIGHT, buff=PANEL_GAP)
+        place_at_ends(rows, [plot.axes.c2p(relu.steps, run.dead_fraction[-1])[1] for run in runs])
         curves = []
         for (key, name, params), run in zip(FAIR_RUNS, runs):
             curve = plot.get_curve(run.dead_fraction, self.theme.activation_color(name))

@@ -79,7 +79,7 @@ def tokens(text: str) -> list[str]:
 
 
 OPENING_PUNCTUATION = "（「『(["
-MATH_CHARS = set("=+-×<>≤≥/()|'′σ^_·")
+MATH_CHARS = set("=+-−×<>≤≥/()|'′σ^_·⁰¹²³⁴⁵⁶⁷⁸⁹⁻")  # superscripts: 10⁻⁶ is a formula's part
 _segmenter = None
 
 

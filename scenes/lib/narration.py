@@ -309,7 +309,7 @@ def en_fraction(numerator: int, denominator: int) -> str:
 def speakable(value: object, lang: str) -> str:
     """A computed value as words a voice says right: fractions, powers of ten and (in Chinese) every
     number are spelled out, so no engine reads "/" or drops a superscript."""
-    text = str(value).strip()
+    text = str(value).strip().replace("\u2212", "-")  # a minus sign on screen is a minus to say
     fraction = re.fullmatch(r"(\d+)/(\d+)", text)
     power = re.fullmatch(r"(-?[\d.]+)\s*[×x]\s*10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
     exponent_form = re.fullmatch(r"(-?[\d.]+)e([+-]?\d+)", text)  # what "{:g}" makes of tiny numbers

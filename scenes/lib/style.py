@@ -19,6 +19,10 @@ __all__ = [
     "CARD_CORNER_RADIUS",
     "CAPTION_BAND",
     "CARD_PADDING",
+    "HOLLOW_FILL_OPACITY",
+    "BAR_OUTLINE",
+    "SWATCH_WIDTH",
+    "SWATCH_HEIGHT",
     "current_theme",
     "CURVE_WIDTH",
     "DARK",
@@ -145,3 +149,8 @@ TRAINING_STEP_SECONDS = 0.25  # one gradient-descent step of the single neuron (
 # Cards: a boxed line to remember (a chapter's takeaway).
 CARD_PADDING = 0.2  # between the card's text and its box
 CARD_CORNER_RADIUS = 0.1
+SWATCH_WIDTH = 0.35  # a legend's colour mark
+SWATCH_HEIGHT = 0.25
+# A chart's second series of bars is hollow: this faint fill inside an outline this wide (pixels at 1080p).
+HOLLOW_FILL_OPACITY = 0.25
+BAR_OUTLINE = 2.5

@@ -1,18 +1,16 @@
 """Legends: a colour swatch and a label per series, so colour never carries meaning alone."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, Mobject, Rectangle, VGroup
 
-from ..style import ITEM_BUFF, LABEL_SIZE
+from ..style import ITEM_BUFF, LABEL_SIZE, SWATCH_HEIGHT, SWATCH_WIDTH
 from .text import get_text
 
-__all__ = ["Legend", "LegendRow"]
+__all__ = ["Legend", "LegendRow", "place_at_ends"]
 
-SWATCH_WIDTH = 0.35
-SWATCH_HEIGHT = 0.25
 SWATCH_GAP = 0.2
 
 
@@ -67,3 +65,25 @@ class Legend(VGroup):
     def __init__(self, *rows: LegendRow, buff: float = ITEM_BUFF, **kwargs: Any) -> None:
         super().__init__(*rows, **kwargs)
         self.arrange(DOWN, buff=buff, aligned_edge=LEFT)
+
+
+def place_at_ends(rows: Sequence[Mobject], heights: Sequence[float], buff: float = ITEM_BUFF * 0.5) -> None:
+    """A direct legend: each row moved up or down to ``heights[i]``, the height where the curve it
+    names ends, and pushed up just enough to keep ``buff`` from the row below. The reader matches a
+    row to a curve by position, not by colour alone (greyscale print, colour-blind viewers).
+
+    Parameters
+    ----------
+    rows
+        The legend's rows, already beside the plot's right end; only their heights change.
+    heights
+        The scene height of each row's curve at its last point.
+    buff
+        The least gap between two rows.
+    """
+    top = None
+    for index in sorted(range(len(rows)), key=lambda i: heights[i]):
+        row = rows[index]
+        y = heights[index] if top is None else max(heights[index], top + buff + row.height / 2)
+        row.set_y(y)
+        top = y + row.height / 2

@@ -8,12 +8,22 @@ from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, GrowFromEdge, Line, Mobject, Rectangle, VGroup
 
-from ..style import AXIS_WIDTH, EDGE_BUFF, SMALL_SIZE, current_theme
+from ..style import (
+    AXIS_WIDTH,
+    BAR_OUTLINE,
+    EDGE_BUFF,
+    HOLLOW_FILL_OPACITY,
+    SMALL_SIZE,
+    SWATCH_HEIGHT,
+    SWATCH_WIDTH,
+    current_theme,
+)
 from .text import get_math, get_text
 
 __all__ = [
     "get_axis_label",
     "get_layer_chart",
+    "get_series_swatch",
     "log_range",
     "LogBarChart",
 ]
@@ -93,11 +103,12 @@ class LogBarChart(VGroup):
         return (index + 0.5) * self.chart_width / self.count
 
     def get_bar(self, index: int, value: float, color: str, series_index: int = 0) -> Rectangle:
-        """The bar of layer ``index`` (0 = first layer), in the chart's current position."""
+        """The bar of layer ``index`` (0 = first layer), in the chart's current position, drawn as
+        its series is (``get_series_swatch``)."""
         slot = self.chart_width / self.count
         bar_width = slot * 0.7 / self.series
         height = max(self.y_for(value), 1e-3)
-        bar = Rectangle(width=bar_width, height=height, stroke_width=0, fill_color=color, fill_opacity=0.9)
+        bar = get_series_swatch(color, series_index).stretch_to_fit_width(bar_width).stretch_to_fit_height(height)
         origin = self.x_axis.get_start()
         x = origin[0] + self.slot_x(index) + (series_index - (self.series - 1) / 2) * bar_width
         return bar.move_to((x, origin[1] + height / 2, 0))
@@ -113,6 +124,15 @@ class LogBarChart(VGroup):
     def with_bars(self) -> VGroup:
         """The chart together with every bar grown so far (to move or fade them as one)."""
         return VGroup(self, *self.grown_bars)
+
+
+def get_series_swatch(color: str, series_index: int = 0) -> Rectangle:
+    """A legend swatch drawn as the bars of series ``series_index`` are: the first series filled, the
+    second hollow (a faint fill inside a full outline). Side by side, two series then differ in more
+    than hue: in the handout printed in greyscale, and to viewers who do not tell the colours apart."""
+    hollow = series_index % 2 == 1
+    return Rectangle(width=SWATCH_WIDTH, height=SWATCH_HEIGHT, fill_color=color, stroke_color=color,
+                     fill_opacity=HOLLOW_FILL_OPACITY if hollow else 0.9, stroke_width=BAR_OUTLINE if hollow else 0)
 
 
 def get_layer_chart(values: Sequence[float], count: int, width: float, height: float, x_label_key: str,

@@ -6,7 +6,7 @@ import math
 from manim import DOWN, LEFT, UP, DecimalNumber, MathTex, Text, VGroup, VMobject, config
 from manim.constants import RendererType
 
-from ..captions import break_lines, tokens
+from ..captions import break_lines, subtitle_tokens
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
 
@@ -20,6 +20,7 @@ __all__ = [
     "get_wrapped_text",
     "number_tex",
     "number_text",
+    "percent_text",
     "stack",
     "SteadyNumber",
 ]
@@ -72,6 +73,9 @@ def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
     return VGroup(*mobjects).arrange(DOWN, buff=buff, aligned_edge=aligned_edge)
 
 
+SHORT_LAST_LINE = 0.35  # of the width: a last line shorter than this is evened out with the others
+
+
 def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
                      **values: object) -> VGroup:
     """The string ``key`` broken into left-aligned lines no wider than ``max_width``.
@@ -81,15 +85,32 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
     key, size, color, values
         As for :func:`get_text`.
     max_width
-        The widest a line may be, in Manim units; lines break between words (between characters in
-        Chinese), never before closing punctuation.
+        The widest a line may be, in Manim units. Lines break between words (Chinese ones found
+        by jieba, as subtitles do), never inside a formula, between a number and its unit or before
+        closing punctuation; a very short last line is evened out with the others.
 
     Returns
     -------
     VGroup
         One Text per line.
     """
-    lines = break_lines(tokens(t(key, **values)), max_width, measure=lambda line: get_plain_text(line, size=size).width)
+    pieces = subtitle_tokens(t(key, **values))  # words (Chinese ones by jieba), a number with its unit
+    widths: dict[str, float] = {}
+
+    def measure(line: str) -> float:
+        if line not in widths:
+            widths[line] = get_plain_text(line, size=size).width
+        return widths[line]
+
+    lines = break_lines(pieces, max_width, measure)
+    if len(lines) > 1 and measure(lines[-1]) < SHORT_LAST_LINE * max_width:
+        # A last line of one word ("一。") reads as an accident: the same number of lines, evened out.
+        even_width = sum(measure(line) for line in lines) / len(lines)
+        for slack in (1.1, 1.25):
+            even = break_lines(pieces, min(max_width, even_width * slack), measure)
+            if len(even) == len(lines):
+                lines = even
+                break
     return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
 
 
@@ -102,6 +123,7 @@ def fraction_tex(value: float, max_denominator: int = 16) -> str:
 
 
 
+MINUS = "\u2212"
 SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
@@ -122,9 +144,17 @@ def number_tex(value: float, digits: int = 3) -> str:
 
 
 def number_text(value: float, digits: int = 2) -> str:
-    """``value`` for plain text (captions): 0.062, or 2.7 × 10⁻⁷ when it is tiny or huge."""
+    """``value`` for plain text (captions): 0.062, or 2.7 × 10⁻⁷ when it is tiny or huge; a negative
+    value with a minus sign (−0.098), not a hyphen."""
     mantissa, exponent = _split_number(value, digits)
-    return mantissa if exponent is None else f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
+    text = mantissa if exponent is None else f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def percent_text(fraction: float) -> str:
+    """A share as a percentage for plain text, to one decimal where it has one: 12.5, 75 (never
+    rounded to an even neighbour, as "{:.0f}" turns 12.5 into 12)."""
+    return f"{fraction * 100:.1f}".removesuffix(".0")
 
 
 def fraction_text(value: float, max_denominator: int = 16) -> str:
