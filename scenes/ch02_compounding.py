@@ -117,7 +117,7 @@ class SmallSlopesCompound(LectureScene):
 
     def send_gradient_backwards(self) -> None:
         self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]),
-                        peak=fraction_text(self.factors[0]))
+                        peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
         self.chart = self.get_chart()
         best_case = get_wrapped_text("ch2.best_case", panel_width(self.chart), size=LABEL_SIZE, color=self.theme.muted,
                                      peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")

@@ -14,7 +14,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.metadata import sources
+from scenes.lib.components.log_bars import get_series_swatch
 from scenes.lib.strings import t
+from scenes.lib.style import LIGHT
 
 pytestmark = pytest.mark.xdist_group("render")  # they read the session's renders (conftest.py)
 
@@ -60,6 +62,24 @@ def test_the_handout_pictures_are_light_enough_to_print_in_greyscale(preview_ren
             grey = np.asarray(Image.open(io.BytesIO(picture.data)).convert("L"), dtype=float)
             assert grey.mean() > 200, "a light page, not a block of toner"
             assert grey.std() > 10, "and not blank"
+
+
+def grey_on_paper(colour: str, opacity: float) -> float:
+    """The grey level (0 black, 255 white) a fill of ``colour`` at ``opacity`` prints as on white paper."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    luma = 0.299 * red + 0.587 * green + 0.114 * blue  # what a greyscale printer keeps (ITU-R BT.601)
+    return 255 - opacity * (255 - luma)
+
+
+# The charts with two series of bars side by side: ch2 (the signal, the weight gradient), ch3 (sigmoid, ReLU).
+@pytest.mark.parametrize("first, second", [("gradient", "sigmoid"), ("sigmoid", "relu")])
+def test_two_series_of_bars_print_as_different_greys(first, second):
+    """Key frames of the handout are on the light theme; printed in greyscale the two series of a chart
+    must differ by more than their hue (sigmoid's and ReLU's colours print within 5 grey levels)."""
+    bars = [get_series_swatch(getattr(LIGHT, name), index) for index, name in enumerate((first, second))]
+    greys = [grey_on_paper(bar.get_fill_color().to_hex(), bar.get_fill_opacity()) for bar in bars]
+    assert abs(greys[0] - greys[1]) >= 40, greys
+    assert bars[1].get_stroke_width() > 0, "the faint series keeps a full-strength outline"
 
 
 def test_the_chinese_handout_holds_selectable_chinese_text(chinese_render):
