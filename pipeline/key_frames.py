@@ -56,9 +56,11 @@ def still_name(chapter: Chapter, number: int, beat: str) -> str:
 
 
 def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, width: int, height: int,
-                      before_capture: Callable[[LectureScene, str], None] | None = None) -> dict[str, KeyFrame]:
+                      before_capture: Callable[[LectureScene, str], None] | None = None,
+                      after_play: Callable[[LectureScene], None] | None = None) -> dict[str, KeyFrame]:
     """Render ``chapter`` with its animations skipped; return each beat's key frame, in the order
-    played. ``before_capture(scene, beat)`` may change the scene just before a frame is taken."""
+    played. ``before_capture(scene, beat)`` may change the scene just before a frame is taken;
+    ``after_play(scene)`` looks at it after every animation and wait (the tests check its layout)."""
     # Manim is imported here, not above, so render.py can read this module's names without it.
     from manim import tempconfig
     from manim.scene.scene_file_writer import SceneFileWriter
@@ -74,6 +76,11 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
         ending_beat = False
         # Stills, the handout and the posters have no subtitles, and a poster must be its slide.
         keeps_caption_band = False
+
+        def play(self, *args, **kwargs) -> None:
+            super().play(*args, **kwargs)
+            if after_play is not None:
+                after_play(self)
 
         def wait(self, *args, **kwargs) -> None:
             super().wait(*args, **kwargs)

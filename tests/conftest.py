@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pytest
 
+from pipeline.key_frames import render_key_frames
+from pipeline.registry import Chapter
 from scenes.lib.settings import LANG_ENV, ROOT, THEME_ENV, cache_root
 
 RENDER = str(ROOT / "render.sh")
@@ -67,3 +73,51 @@ def lecture_env(monkeypatch):
         monkeypatch.setenv(THEME_ENV, theme)
 
     return apply
+
+
+# The size the graphical tests compare key frames at (test_graphics.py).
+KEY_FRAME_SIZE = (480, 270)
+
+
+@dataclass(frozen=True)
+class ChapterRun:
+    """One chapter run with its animations skipped, in one language and theme: each beat's key frame
+    (RGBA), the scene as it ended (beats, captions, cues) and the layout problems found after every
+    animation, keyed by the beat that was running."""
+
+    frames: dict[str, np.ndarray]
+    scene: Any
+    problems: dict[str, list[str]]
+
+
+def chapter_group(lang: str, theme: str, chapter: Chapter) -> pytest.MarkDecorator:
+    """One xdist worker per chapter and variant: the tests that read its run share it (chapter_run)."""
+    return pytest.mark.xdist_group(f"run-{lang}-{theme}-{chapter.slug}")
+
+
+@pytest.fixture(scope="session")
+def chapter_run(manim_media_dir) -> Callable[[Chapter, str, str], ChapterRun]:
+    """Each chapter run once per worker, language and theme (pipeline/key_frames.py, as the stills are
+    made), for the graphical tests (its frames) and the chapter tests (its captions and layout)."""
+    from scenes.lib.layout import find_layout_problems
+
+    runs: dict[tuple[str, str, str], ChapterRun] = {}
+
+    def get(chapter: Chapter, lang: str, theme: str) -> ChapterRun:
+        key = (chapter.slug, lang, theme)
+        if key not in runs:
+            problems: dict[str, list[str]] = {}
+            scenes: list[Any] = []
+
+            def check_layout(scene) -> None:
+                scenes[:] = [scene]
+                beat = scene.beats[-1] if scene.beats else "(before the first beat)"
+                for problem in find_layout_problems(scene.mobjects):
+                    if problem not in problems.setdefault(beat, []):
+                        problems[beat].append(problem)
+
+            frames = render_key_frames(chapter, lang, theme, manim_media_dir, *KEY_FRAME_SIZE, after_play=check_layout)
+            runs[key] = ChapterRun({beat: frame.image for beat, frame in frames.items()}, scenes[0], problems)
+        return runs[key]
+
+    return get

@@ -9,6 +9,7 @@ import inspect
 import textwrap
 
 import pytest
+from conftest import chapter_group
 from manim import Text, tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 
@@ -47,12 +48,21 @@ def dry_run(chapter, monkeypatch, tmp_path):
     return scene, problems
 
 
-@pytest.mark.parametrize("lang", languages())
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
-def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lecture_env, monkeypatch,
-                                                          manim_media_dir):
-    lecture_env(lang=lang, theme="dark" if lang == "en" else "light")
-    scene, problems = dry_run(chapter, monkeypatch, manim_media_dir)
+# Each chapter in the variants the graphical tests draw (one run serves both: conftest.chapter_run),
+# and in Simplified Chinese the chapter with the most text; the other zh-CN chapters are covered by
+# test_simplified_chinese_is_never_longer_than_its_source below.
+ZH_CN_CHAPTER = "relu"
+RUN_VARIANTS = [(chapter, lang, theme) for chapter in CHAPTERS for lang, theme in (("en", "dark"), ("zh-TW", "light"))]
+RUN_VARIANTS += [(chapter, "zh-CN", "light") for chapter in CHAPTERS if chapter.slug == ZH_CN_CHAPTER]
+RUN_CASES = [pytest.param(lang, theme, chapter, marks=chapter_group(lang, theme, chapter), id=f"{chapter.slug}-{lang}")
+             for chapter, lang, theme in RUN_VARIANTS]
+
+
+@pytest.mark.parametrize(("lang", "theme", "chapter"), RUN_CASES)
+def test_chapter_constructs_with_captions_and_clean_layout(lang, theme, chapter, chapter_run, lecture_env):
+    run = chapter_run(chapter, lang, theme)
+    lecture_env(lang=lang, theme=theme)  # the scene's captions are looked up in its language
+    scene, problems = run.scene, run.problems
     assert scene.beats, "a chapter must have at least one beat"
     assert len(set(scene.beats)) == len(scene.beats), "beat names must be unique within a chapter"
     for other in languages():
@@ -63,6 +73,8 @@ def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lectur
     assert spans[0][0] == pytest.approx(0.0, abs=1e-6), "the first caption starts with the chapter"
     for (start, end), (next_start, _) in zip(spans, spans[1:]):
         assert start < end <= next_start + 1e-6, "cues follow each other in order, without overlap"
+    # Animations are skipped, so Manim's own clock adds bare run times; the beats and the video
+    # follow the beat clock, which counts frames as rendering makes them.
     assert spans[-1][1] == pytest.approx(scene.beat_clock, abs=1e-6), "the last caption ends with the chapter"
     rules = RULES[lang]
     for cue, (start, end) in zip(cues, spans):
@@ -75,6 +87,16 @@ def test_chapter_constructs_with_captions_and_clean_layout(chapter, lang, lectur
     assert spoken == expected, "the cues say exactly the beats' captions, in order"
     report = [f"{beat}: {problem}" for beat, found in problems.items() for problem in found]
     assert not report, "layout problems:\n" + "\n".join(report)
+
+
+def test_simplified_chinese_is_never_longer_than_its_source():
+    """Why one zh-CN chapter run is enough: Simplified text is drawn in the same family (Noto Sans
+    CJK, SC instead of TC, whose Han characters and punctuation are all one em wide), with the same
+    caption rules, from strings no longer than the Traditional ones the zh-TW runs check."""
+    assert RULES["zh-CN"] == RULES["zh-TW"]
+    traditional, simplified = table("zh-TW"), table("zh-CN")
+    longer = [key for key in traditional if len(simplified[key]) > len(traditional[key])]
+    assert not longer, f"longer in zh-CN than in zh-TW (run test_chapters for every zh-CN chapter): {longer}"
 
 
 def test_layout_check_catches_a_misplaced_and_an_overlapping_label():

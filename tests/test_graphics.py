@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import KEY_FRAME_SIZE, chapter_group
 from manim import RIGHT, config
 from PIL import Image
 
@@ -40,7 +41,7 @@ from scenes.lib.strings import table
 
 REFERENCES = Path(__file__).resolve().parent / "reference_frames"
 VARIANTS = (("en", "dark"), ("zh-TW", "light"))
-FRAME_CONFIG = {"pixel_width": 480, "pixel_height": 270}
+FRAME_CONFIG = {"pixel_width": KEY_FRAME_SIZE[0], "pixel_height": KEY_FRAME_SIZE[1]}
 PIXEL_TOLERANCE = 16  # of 255, on any channel: more is a visible change, less is antialiasing noise
 MAX_DIFFERING_FRACTION = 1e-4
 UPDATE = os.environ.get(UPDATE_REFERENCES_ENV) == "1"
@@ -111,31 +112,20 @@ def render_beat_ends(chapter: Chapter, lang: str, theme: str, media_dir: Path,
 
 
 @pytest.fixture(scope="session")
-def beat_frames(manim_media_dir) -> Callable[[Chapter, str, str], BeatFrames]:
-    """Each chapter's key frames in one language and theme, rendered once per worker."""
-    rendered: dict[tuple[str, str, str], BeatFrames] = {}
+def beat_frames(chapter_run) -> Callable[[Chapter, str, str], BeatFrames]:
+    """Each chapter's key frames in one language and theme, from its one run per worker (conftest.py:
+    test_chapters checks the same run's captions and layout)."""
+    return lambda chapter, lang, theme: chapter_run(chapter, lang, theme).frames
 
-    def get(chapter: Chapter, lang: str, theme: str) -> BeatFrames:
-        key = (chapter.slug, lang, theme)
-        if key not in rendered:
-            rendered[key] = render_beat_ends(chapter, lang, theme, manim_media_dir)
-        return rendered[key]
-
-    return get
-
-
-def group(lang: str, theme: str, chapter: Chapter) -> pytest.MarkDecorator:
-    """One xdist worker per chapter and variant, so each chapter is rendered once."""
-    return pytest.mark.xdist_group(f"frames-{lang}-{theme}-{chapter.slug}")
 
 
 BEAT_CASES = [
-    pytest.param(lang, theme, chapter, beat, marks=group(lang, theme, chapter),
+    pytest.param(lang, theme, chapter, beat, marks=chapter_group(lang, theme, chapter),
                  id=f"{lang}-{theme}-{chapter.slug}-{beat}")
     for lang, theme in VARIANTS for chapter in CHAPTERS for beat in storyboard_beats(chapter)
 ]
 CHAPTER_CASES = [
-    pytest.param(lang, theme, chapter, marks=group(lang, theme, chapter), id=f"{lang}-{theme}-{chapter.slug}")
+    pytest.param(lang, theme, chapter, marks=chapter_group(lang, theme, chapter), id=f"{lang}-{theme}-{chapter.slug}")
     for lang, theme in VARIANTS for chapter in CHAPTERS
 ]
 
@@ -180,7 +170,7 @@ def test_chapter_plays_the_storyboard_beats_and_keeps_no_stale_references(lang, 
 TITLE = CHAPTERS[0]
 
 
-@group("en", "dark", TITLE)
+@chapter_group("en", "dark", TITLE)
 def test_a_title_moved_by_two_pixels_no_longer_matches_its_frame(beat_frames, manim_media_dir):
     beat = "show_title"
     reference = load_png(reference_path("en", "dark", TITLE, 1, beat))
