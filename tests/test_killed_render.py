@@ -14,7 +14,8 @@ from conftest import RENDER, ROOT, run_render
 
 from scenes.lib.settings import CACHE_DIR_ENV
 
-pytestmark = pytest.mark.xdist_group("render")
+# Its own cache and output folder, so it need not wait for the session renders' worker.
+pytestmark = pytest.mark.xdist_group("killed-render")
 
 ARGS = ("--quality", "preview", "--scenes", "sigmoid-slope")
 

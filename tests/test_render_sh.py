@@ -148,18 +148,33 @@ def without_time(manifest: dict) -> dict:
     return {key: value for key, value in manifest.items() if key != "generated"}
 
 
+EXPORTS = ("gif", "webm", "stills", "handout")  # PREVIEW_ARGS' --format: made from what a chapter wrote
+
+
+def without_exports(manifest: dict) -> dict:
+    """The manifest with neither its time nor the exports (the --format entries)."""
+    core = without_time(manifest)
+    core["lecture"] = {key: value for key, value in core["lecture"].items() if key not in EXPORTS}
+    core["chapters"] = [{key: value for key, value in entry.items() if key not in EXPORTS}
+                        for entry in core["chapters"]]
+    return core
+
+
 def test_chapters_rendered_side_by_side_publish_what_one_at_a_time_does(preview_render, tmp_path):
-    """--jobs changes how long a render takes, never what it writes."""
+    """--jobs changes how long a render takes, never what it writes: the same chapters one at a
+    time give the same videos, subtitles, chapter lines and manifest, byte for byte. (Without the
+    exports, which are made from those files after the chapters ran: a third of the time.)"""
     out = tmp_path / "out"
-    result = run_render(*PREVIEW_ARGS, "--jobs", "1", "--out", str(out))
+    result = run_render(*PREVIEW_ARGS[:PREVIEW_ARGS.index("--format")], "--jobs", "1", "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     serial = out / preview_render.name
-    assert sorted(p.name for p in serial.iterdir()) == sorted(p.name for p in preview_render.iterdir())
-    assert without_time(json.loads((serial / "manifest.json").read_text())) == \
-        without_time(json.loads((preview_render / "manifest.json").read_text()))
-    for path in serial.iterdir():
-        if path.suffix in (".mp4", ".srt", ".vtt", ".txt"):
-            assert path.read_bytes() == (preview_render / path.name).read_bytes(), path.name
+    compared = [path for path in serial.iterdir() if path.suffix in (".mp4", ".srt", ".vtt", ".txt")]
+    assert {path.name for path in compared} >= {"lecture.mp4", "lecture.srt", "00-title.mp4", "chapters.txt"}
+    assert {path.name for path in serial.iterdir()} <= {path.name for path in preview_render.iterdir()}
+    assert without_exports(json.loads((serial / "manifest.json").read_text())) == \
+        without_exports(json.loads((preview_render / "manifest.json").read_text()))
+    for path in compared:
+        assert path.read_bytes() == (preview_render / path.name).read_bytes(), path.name
 
 
 def test_a_render_with_nothing_changed_starts_no_manim_and_touches_nothing(preview_render, tmp_path):
