@@ -148,11 +148,13 @@ def without_time(manifest: dict) -> dict:
     return {key: value for key, value in manifest.items() if key != "generated"}
 
 
-EXPORTS = ("gif", "webm", "stills", "handout")  # PREVIEW_ARGS' --format: made from what a chapter wrote
+# PREVIEW_ARGS' --format entries, made from what a chapter wrote, and the fingerprints, which cover
+# the options (--format among them).
+EXPORTS = ("gif", "webm", "stills", "handout", "fingerprint")
 
 
 def without_exports(manifest: dict) -> dict:
-    """The manifest with neither its time nor the exports (the --format entries)."""
+    """The manifest with neither its time nor what depends on --format."""
     core = without_time(manifest)
     core["lecture"] = {key: value for key, value in core["lecture"].items() if key not in EXPORTS}
     core["chapters"] = [{key: value for key, value in entry.items() if key not in EXPORTS}
