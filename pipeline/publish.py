@@ -193,7 +193,8 @@ def make_thumbnail(chapters: list[ChapterFiles], lang: str, target: Path, course
         course_height += THUMBNAIL_COURSE_GAP
     band_height = title_height + course_height + 60
     band_top = THUMBNAIL_SIZE[1] - band_height
-    band = Image.new("RGBA", (THUMBNAIL_SIZE[0], band_height), (0, 0, 0, 190))
+    # Nearly opaque: the frame's own labels must not show through the title at thumbnail size.
+    band = Image.new("RGBA", (THUMBNAIL_SIZE[0], band_height), (0, 0, 0, 232))
     image.paste(band, (0, band_top), band)
     draw = ImageDraw.Draw(image)
     if course.accent:
