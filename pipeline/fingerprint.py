@@ -38,7 +38,7 @@ STRING_TABLES = Path("assets/strings")
 # A key belongs to chapter N when it starts with "chN."; every other key (lecture.*, toc.*, act.*, ...)
 # is shared, and counts for every chapter.
 _CHAPTER_KEY = re.compile(r"^(ch\d+)\.")
-# A chapter prefix named in a string of a chapter's code ("licence.lecture", chapter_key = "ch4"), or a
+# A chapter prefix named in a string of a chapter's code ("ch4.run_result", chapter_key = "ch4"), or a
 # string that ends in "ch" before something computed (f"ch{n}.title"): then every chapter's keys count.
 _NAMED_PREFIX = re.compile(r"(?<![A-Za-z0-9_])(ch\d+)(?![A-Za-z0-9_])")
 _OPEN_PREFIX = re.compile(r"(?<![A-Za-z0-9_])ch$")

@@ -16,8 +16,8 @@ from manim import (
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
-from scenes.lib.components.legend import Legend, LegendRow
-from scenes.lib.components.log_bars import LogBarChart, get_layer_chart, get_series_swatch
+from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,

@@ -20,8 +20,8 @@ from manim import (
 
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, play_together
-from scenes.lib.components.legend import Legend, LegendRow, place_at_ends
-from scenes.lib.components.log_bars import LogBarChart, get_layer_chart, get_series_swatch
+from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch, place_at_ends
+from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.log_curves import LogCurveChart
 from scenes.lib.components.panel import panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups

@@ -95,29 +95,35 @@ def chapter_group(lang: str, theme: str, chapter: Chapter) -> pytest.MarkDecorat
     return pytest.mark.xdist_group(f"run-{lang}-{theme}-{chapter.slug}")
 
 
-@pytest.fixture(scope="session")
-def chapter_run(manim_media_dir) -> Callable[[Chapter, str, str], ChapterRun]:
-    """Each chapter run once per worker, language and theme (pipeline/key_frames.py, as the stills are
-    made), for the graphical tests (its frames) and the chapter tests (its captions and layout)."""
+def run_chapter(chapter: Chapter, lang: str, theme: str, media_dir) -> ChapterRun:
+    """Run ``chapter`` as the stills are made (pipeline/key_frames.py), checking its layout after
+    every animation."""
     from scenes.lib.layout import find_layout_problems
 
+    problems: dict[str, list[str]] = {}
+    scenes: list[Any] = []
+
+    def check_layout(scene) -> None:
+        scenes[:] = [scene]
+        beat = scene.beats[-1] if scene.beats else "(before the first beat)"
+        for problem in find_layout_problems(scene.mobjects):
+            if problem not in problems.setdefault(beat, []):
+                problems[beat].append(problem)
+
+    frames = render_key_frames(chapter, lang, theme, media_dir, *KEY_FRAME_SIZE, after_play=check_layout)
+    return ChapterRun({beat: frame.image for beat, frame in frames.items()}, scenes[0], problems)
+
+
+@pytest.fixture(scope="session")
+def chapter_run(manim_media_dir) -> Callable[[Chapter, str, str], ChapterRun]:
+    """Each chapter run once per worker, language and theme (``run_chapter``), for the graphical
+    tests (its frames) and the chapter tests (its captions and layout)."""
     runs: dict[tuple[str, str, str], ChapterRun] = {}
 
     def get(chapter: Chapter, lang: str, theme: str) -> ChapterRun:
         key = (chapter.slug, lang, theme)
         if key not in runs:
-            problems: dict[str, list[str]] = {}
-            scenes: list[Any] = []
-
-            def check_layout(scene) -> None:
-                scenes[:] = [scene]
-                beat = scene.beats[-1] if scene.beats else "(before the first beat)"
-                for problem in find_layout_problems(scene.mobjects):
-                    if problem not in problems.setdefault(beat, []):
-                        problems[beat].append(problem)
-
-            frames = render_key_frames(chapter, lang, theme, manim_media_dir, *KEY_FRAME_SIZE, after_play=check_layout)
-            runs[key] = ChapterRun({beat: frame.image for beat, frame in frames.items()}, scenes[0], problems)
+            runs[key] = run_chapter(chapter, lang, theme, manim_media_dir)
         return runs[key]
 
     return get

@@ -1,6 +1,6 @@
-"""Every chapter constructs in both languages (Manim dry run: every construct line runs, no
-video is written), has a caption for every beat, and keeps its text inside the frame and apart
-at the end of every beat."""
+"""Every chapter constructs in every language (run with its animations skipped, as the stills are
+made: every construct line runs, no video is written), has a caption for every beat, and keeps its
+text inside the frame and apart after every animation."""
 from __future__ import annotations
 
 import ast
@@ -10,11 +10,9 @@ import textwrap
 
 import pytest
 from conftest import chapter_group
-from manim import Text, tempconfig
-from manim.scene.scene_file_writer import SceneFileWriter
+from manim import Text
 
 from pipeline.registry import CHAPTERS
-from scenes.lib import lecture_scene
 from scenes.lib.captions import MAX_LINES, RULES, reading_seconds
 from scenes.lib.layout import find_layout_problems
 from scenes.lib.strings import languages, table
@@ -22,30 +20,6 @@ from scenes.lib.strings import languages, table
 
 def scene_class_of(chapter):
     return getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
-
-
-def dry_run(chapter, monkeypatch, tmp_path):
-    """Construct ``chapter`` without rendering; return the scene and the layout problems found after
-    every animation (keyed by beat), so no moment of a beat goes unchecked."""
-    problems: dict[str, list[str]] = {}
-    original_play = lecture_scene.LectureScene.play
-
-    def checked_play(scene, *args, **kwargs):
-        original_play(scene, *args, **kwargs)
-        beat = scene.beats[-1] if scene.beats else "(before the first beat)"
-        for problem in find_layout_problems(scene.mobjects):
-            if problem not in problems.setdefault(beat, []):
-                problems[beat].append(problem)
-
-    monkeypatch.setattr(lecture_scene.LectureScene, "play", checked_play)
-    # A dry run has no movie file to put the .srt beside; the captions are checked in memory.
-    monkeypatch.setattr(SceneFileWriter, "write_subcaption_file", lambda writer: None)
-    scene_class = scene_class_of(chapter)
-    # Nothing is written, so the per-animation cache hash (a third of a dry run's time) is skipped.
-    with tempconfig({"dry_run": True, "disable_caching": True, "quality": "low_quality", "media_dir": str(tmp_path)}):
-        scene = scene_class(skip_animations=True)
-        scene.render()
-    return scene, problems
 
 
 # Each chapter in the variants the graphical tests draw (one run serves both: conftest.chapter_run),

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_render
+from conftest import ROOT, run_chapter, run_render
 from manim import Text
 from PIL import Image
-from test_chapters import dry_run
 from test_graphics import compare_frames, load_png, reference_path
 
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
@@ -98,11 +97,11 @@ def test_the_config_changes_the_cards_that_show_it_and_no_other_chapter():
 @pytest.mark.parametrize("lang", ["en", "zh-TW", "zh-CN"])
 @pytest.mark.parametrize("chapter", [TITLE, CLOSING], ids=lambda c: c.slug)
 def test_the_cards_with_a_config_keep_a_clean_layout_and_show_the_course_and_licence(
-        chapter, lang, lecture_env, monkeypatch, manim_media_dir, tmp_path):
+        chapter, lang, monkeypatch, manim_media_dir, tmp_path):
     config = write_config(tmp_path, EXAMPLE.read_text(encoding="utf-8").replace('"CC BY 4.0"', '"CC BY-SA 4.0"'))
-    lecture_env(lang=lang, theme="dark")
     monkeypatch.setenv(CONFIG_ENV, str(config))
-    scene, problems = dry_run(chapter, monkeypatch, manim_media_dir)
+    run = run_chapter(chapter, lang, "dark", manim_media_dir)
+    scene, problems = run.scene, run.problems
     assert not any(problems.values()), problems
     shown = " ".join(mob.original_text for mob in scene.get_mobject_family_members() if isinstance(mob, Text))
     if chapter is CLOSING:

@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.metadata import sources
-from scenes.lib.components.log_bars import get_series_swatch
+from scenes.lib.components.legend import get_series_swatch
 from scenes.lib.strings import t
 from scenes.lib.style import LIGHT
 

@@ -6,12 +6,22 @@ from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, Mobject, Rectangle, VGroup
 
-from ..style import ITEM_BUFF, LABEL_SIZE, SWATCH_HEIGHT, SWATCH_WIDTH
+from ..style import BAR_OUTLINE, HOLLOW_FILL_OPACITY, ITEM_BUFF, LABEL_SIZE, SWATCH_HEIGHT, SWATCH_WIDTH
 from .text import get_text
 
-__all__ = ["Legend", "LegendRow", "place_at_ends"]
+__all__ = ["Legend", "LegendRow", "get_series_swatch", "place_at_ends"]
 
 SWATCH_GAP = 0.2
+
+
+def get_series_swatch(color: str, series_index: int = 0) -> Rectangle:
+    """A legend swatch drawn as the bars of series ``series_index`` are (``LogBarChart.get_bar``):
+    the first series filled, the second hollow (a faint fill inside a full outline). Side by side,
+    two series then differ in more than hue: in the handout printed in greyscale, and to viewers who
+    do not tell the colours apart."""
+    hollow = series_index % 2 == 1
+    return Rectangle(width=SWATCH_WIDTH, height=SWATCH_HEIGHT, fill_color=color, stroke_color=color,
+                     fill_opacity=HOLLOW_FILL_OPACITY if hollow else 0.9, stroke_width=BAR_OUTLINE if hollow else 0)
 
 
 class LegendRow(VGroup):
@@ -26,7 +36,8 @@ class LegendRow(VGroup):
     size
         The label's font size.
     swatch
-        Another mark instead of the filled rectangle (a dashed line for a level).
+        Another mark instead of the first series' swatch (``get_series_swatch``): the second
+        series' hollow one, a dashed line for a level.
     values
         Values for the label's ``{placeholders}``.
     kwargs
@@ -42,8 +53,7 @@ class LegendRow(VGroup):
 
     def __init__(self, key: str, color: str, size: float = LABEL_SIZE, swatch: Mobject | None = None,
                  values: Mapping[str, object] | None = None, **kwargs: Any) -> None:
-        self.swatch = swatch or Rectangle(width=SWATCH_WIDTH, height=SWATCH_HEIGHT, stroke_width=0,
-                                          fill_color=color, fill_opacity=0.9)
+        self.swatch = swatch or get_series_swatch(color)
         self.label = get_text(key, size=size, color=color, **(values or {}))
         super().__init__(self.swatch, self.label, **kwargs)
         self.arrange(RIGHT, buff=SWATCH_GAP)

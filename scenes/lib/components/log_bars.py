@@ -8,22 +8,13 @@ from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, Animation, GrowFromEdge, Line, Mobject, Rectangle, VGroup
 
-from ..style import (
-    AXIS_WIDTH,
-    BAR_OUTLINE,
-    EDGE_BUFF,
-    HOLLOW_FILL_OPACITY,
-    SMALL_SIZE,
-    SWATCH_HEIGHT,
-    SWATCH_WIDTH,
-    current_theme,
-)
+from ..style import AXIS_WIDTH, EDGE_BUFF, SMALL_SIZE, current_theme
+from .legend import get_series_swatch
 from .text import get_math, get_text
 
 __all__ = [
     "get_axis_label",
     "get_layer_chart",
-    "get_series_swatch",
     "log_range",
     "LogBarChart",
 ]
@@ -124,15 +115,6 @@ class LogBarChart(VGroup):
     def with_bars(self) -> VGroup:
         """The chart together with every bar grown so far (to move or fade them as one)."""
         return VGroup(self, *self.grown_bars)
-
-
-def get_series_swatch(color: str, series_index: int = 0) -> Rectangle:
-    """A legend swatch drawn as the bars of series ``series_index`` are: the first series filled, the
-    second hollow (a faint fill inside a full outline). Side by side, two series then differ in more
-    than hue: in the handout printed in greyscale, and to viewers who do not tell the colours apart."""
-    hollow = series_index % 2 == 1
-    return Rectangle(width=SWATCH_WIDTH, height=SWATCH_HEIGHT, fill_color=color, stroke_color=color,
-                     fill_opacity=HOLLOW_FILL_OPACITY if hollow else 0.9, stroke_width=BAR_OUTLINE if hollow else 0)
 
 
 def get_layer_chart(values: Sequence[float], count: int, width: float, height: float, x_label_key: str,
