@@ -283,11 +283,12 @@ def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
     fake = tmp_path / "fake"
     (fake / "manim").mkdir(parents=True)
     (fake / "manim" / "__init__.py").write_text("")
-    # What manim_worker.py patches to apply the quality's x264 settings.
+    # What manim_worker.py patches: the x264 settings, and how frames reach the encoder.
     (fake / "manim" / "scene").mkdir()
     (fake / "manim" / "scene" / "__init__.py").write_text("")
     (fake / "manim" / "scene" / "scene_file_writer.py").write_text(
-        "class SceneFileWriter:\n    def open_partial_movie_stream(self, file_path=None):\n        pass\n")
+        "class SceneFileWriter:\n    def open_partial_movie_stream(self, file_path=None):\n        pass\n"
+        "class _PartialMovieEncodeJob:\n    pass\n")
     pids = tmp_path / "pids"
     (fake / "manim" / "__main__.py").write_text(
         "import os, sys, time\n"
