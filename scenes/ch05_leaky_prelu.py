@@ -20,7 +20,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     linear,
 )
 
@@ -30,6 +29,7 @@ from scenes.lib.components.legend import Legend, LegendRow, place_at_ends
 from scenes.lib.components.neuron import NeuronStage
 from scenes.lib.components.panel import PANEL_GAP, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_animation_groups
+from scenes.lib.components.redraw import redraw_on_change
 from scenes.lib.components.text import (
     SteadyNumber,
     get_chapter_title,
@@ -162,7 +162,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
             return axes.plot(lambda v: float(prelu.f(v)), x_range=(x_low, x_high, 0.01), color=color,
                              stroke_width=CURVE_WIDTH, use_smoothing=False)
 
-        curve = always_redraw(draw_prelu)
+        curve = redraw_on_change(draw_prelu, depends_on=lambda: (alpha_now(), *axes.c2p(0, 0), *axes.c2p(1, 1)))
         true_arm = DashedLine(axes.c2p(x_low, x_low * TRUE_SLOPE), axes.c2p(0, 0), color=self.theme.text,
                               stroke_width=AXIS_WIDTH)
         alpha_label = get_math(r"\alpha =", size=BODY_SIZE * 1.2, color=color)

@@ -9,8 +9,9 @@ import sys
 
 import numpy as np
 from conftest import ROOT
-from manim import RIGHT, MathTex
+from manim import RIGHT, Dot, MathTex, ValueTracker
 
+from scenes.lib.components.redraw import redraw_on_change
 from scenes.lib.components.text import SteadyNumber
 
 SCENE = '''
@@ -52,6 +53,27 @@ def test_a_steady_number_is_the_same_points_whatever_it_showed_before():
     assert np.array_equal(*shown)
 
 
+def test_a_text_shown_before_gets_the_points_and_style_a_fresh_layout_gives():
+    """Laying digits out is most of a readout's cost, so a text seen before reuses its layout: in the
+    glyphs on screen when they show that text, else in new ones."""
+    def look(number: SteadyNumber) -> tuple[np.ndarray, list[tuple[str, float, float]]]:
+        glyphs = number.family_members_with_points()
+        return _points(number), [(g.get_fill_color().to_hex(), g.get_fill_opacity(), g.get_stroke_width())
+                                 for g in glyphs]
+
+    number = SteadyNumber(0.0, num_decimal_places=3, font_size=30, color="#FFD166")
+    fresh_points, fresh_style = look(number.set_value(1.234))  # laid out afresh
+    glyphs = number.family_members_with_points()
+    number.shift(RIGHT * 0.37)  # as placing it beside its label does
+    points, style = look(number.set_value(1.234))
+    assert np.array_equal(points, fresh_points) and style == fresh_style
+    assert number.family_members_with_points() == glyphs, "the glyphs showing the same text were rebuilt"
+    number.set_value(-5.678)  # other characters: other glyphs
+    points, style = look(number.set_value(1.234))
+    assert np.array_equal(points, fresh_points) and style == fresh_style
+    assert number.get_value() == 1.234 and abs(number.font_size - 30) < 1e-9
+
+
 def test_a_steady_number_keeps_the_size_the_scene_gives_it():
     number = SteadyNumber(1.5, num_decimal_places=2, font_size=30)
     height = number.height
@@ -76,3 +98,21 @@ def test_holding_a_beat_longer_re_renders_only_that_wait(tmp_path):
     assert "Animation 0 : Using cached data" in warm, warm
     assert "Animation 1 : Using cached data" not in warm, warm
     assert "Animation 2 : Using cached data" in warm, warm
+
+
+def test_a_redrawn_mobject_is_drawn_again_only_when_what_it_reads_changes():
+    tracker, calls = ValueTracker(0.0), []
+
+    def draw() -> Dot:
+        calls.append(tracker.get_value())
+        return Dot([tracker.get_value(), 0, 0])
+
+    dot = redraw_on_change(draw, depends_on=tracker.get_value)
+    for _ in range(5):  # frames of an animation of something else
+        dot.update()
+    assert calls == [0.0]
+    tracker.set_value(1.25)
+    dot.update()
+    dot.update()
+    assert calls == [0.0, 1.25]
+    assert np.array_equal(dot.points, Dot([1.25, 0, 0]).points), "it shows what draw() shows now"

@@ -25,12 +25,12 @@ from manim import (
     Rectangle,
     ValueTracker,
     VGroup,
-    always_redraw,
     linear,
 )
 
 from ...model import NeuronTrajectory
 from ..style import AXIS_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
+from .redraw import redraw_on_change
 from .text import SteadyNumber, get_math, get_text, stack
 
 __all__ = ["NeuronStage"]
@@ -136,14 +136,16 @@ class NeuronStage(VGroup):
     def _get_dot(self, index: int) -> Dot:
         theme = current_theme()
 
+        def z() -> float:
+            return float(self.value_at(self.trajectory.z[:, index]))
+
         def draw() -> Dot:
-            z = float(self.value_at(self.trajectory.z[:, index]))
-            color = self.alive_color if z > 0 else theme.dead
+            color = self.alive_color if z() > 0 else theme.dead
             # Inputs are spread a little in height so dots with close z stay apart.
             lift = 0.2 + 0.6 * (index % 4) / 3
-            return Dot(self.line.n2p(z) + lift * UP, radius=DOT_RADIUS, color=color)
+            return Dot(self.line.n2p(z()) + lift * UP, radius=DOT_RADIUS, color=color)
 
-        return always_redraw(draw)
+        return redraw_on_change(draw, depends_on=lambda: tuple(self.line.n2p(z())))
 
     def _get_neuron(self) -> VGroup:
         theme = current_theme()
@@ -155,7 +157,7 @@ class NeuronStage(VGroup):
             body = Circle(radius=NEURON_RADIUS, color=color, stroke_width=AXIS_WIDTH + 2)
             return body.set_fill(color, opacity=0.35).move_to(name.get_center())
 
-        body = always_redraw(draw_body)
+        body = redraw_on_change(draw_body, depends_on=lambda: (self.is_alive(), *name.get_center()))
         self.neuron_body = body
         x_in = get_math("x", size=READOUT_SIZE).next_to(body, LEFT, buff=0.9)
         a_out = get_math("a", size=READOUT_SIZE).next_to(body, RIGHT, buff=0.9)

@@ -25,11 +25,11 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
 )
 
 from ...model import RELU_FAMILY, Activation
 from ..style import AXIS_WIDTH, CURVE_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
+from .redraw import redraw_on_change
 from .text import SteadyNumber, get_math
 
 __all__ = [
@@ -121,10 +121,11 @@ class FunctionPlot(VGroup):
         return self.axes.c2p(x, float(self.fn(np.array(x))))
 
     def get_moving_dot(self, tracker: ValueTracker, color: str | None = None) -> Dot:
-        """A dot on the graph at x = tracker's value, redrawn every frame."""
+        """A dot on the graph at x = tracker's value, redrawn as it moves."""
         color = color or current_theme().gradient
-        return always_redraw(lambda: Dot(self.point_at(tracker.get_value()), radius=0.09, color=color)
-                             .set_z_index(LABEL_Z + 1))
+        return redraw_on_change(lambda: Dot(self.point_at(tracker.get_value()), radius=0.09, color=color)
+                                .set_z_index(LABEL_Z + 1),
+                                depends_on=lambda: tuple(self.point_at(tracker.get_value())))
 
     def get_tangent_line(self, tracker: ValueTracker, slope: Callable[[np.ndarray], np.ndarray],
                          color: str | None = None) -> Line:
@@ -140,7 +141,8 @@ class FunctionPlot(VGroup):
             return Line(self.axes.c2p(left, y + m * (left - x)), self.axes.c2p(right, y + m * (right - x)),
                         color=color, stroke_width=CURVE_WIDTH - 1)
 
-        return always_redraw(draw)
+        return redraw_on_change(draw, depends_on=lambda: (tracker.get_value(), *self.axes.c2p(0, 0),
+                                                          *self.axes.c2p(1, 1)))
 
     def get_horizontal_line(self, y: float, color: str | None = None) -> DashedLine:
         """A dashed reference line y = ``y`` across the whole x range."""
