@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import UL, FadeIn, FadeOut, ManimColor, Scene, VMobject, Wait, config
 
+from .camera import OutlineCachingCamera
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
 from .experiment import SEED
@@ -53,6 +54,7 @@ class LectureScene(Scene):
         # Manim seeds Python's and numpy's global generators with --seed, or else afresh on every
         # run; one fixed seed makes anything random in Manim or a chapter draw the same each render.
         kwargs.setdefault("random_seed", SEED if config.seed is None else config.seed)
+        kwargs.setdefault("camera_class", OutlineCachingCamera)  # draws what stands still faster
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
