@@ -74,6 +74,18 @@ def test_a_text_shown_before_gets_the_points_and_style_a_fresh_layout_gives():
     assert number.get_value() == 1.234 and abs(number.font_size - 30) < 1e-9
 
 
+def test_a_digit_drawn_in_the_glyph_of_another_keeps_its_size():
+    """2 and 6 have outlines of as many points but not the same height: the size Manim reads from
+    the height must stay the number's (or the next layout would be made at a drifted size)."""
+    number = SteadyNumber(0, num_decimal_places=0, font_size=30)
+    two = _points(number.set_value(2))
+    number.set_value(6)
+    glyphs = number.family_members_with_points()
+    assert np.array_equal(_points(number.set_value(2)), two)
+    assert number.family_members_with_points() == glyphs, "2 is drawn in the glyph that showed 6"
+    assert abs(number.font_size - 30) < 1e-9
+
+
 def test_a_steady_number_keeps_the_size_the_scene_gives_it():
     number = SteadyNumber(1.5, num_decimal_places=2, font_size=30)
     height = number.height

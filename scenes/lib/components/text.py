@@ -209,8 +209,14 @@ class SteadyNumber(DecimalNumber):
             self._outlines[key] = VGroup(*(outline_of(glyph) for glyph in sized.family_members_with_points()))
         return self._outlines[key].copy()
 
-    def _glyph_points(self) -> list[list[np.ndarray]]:
-        return [[glyph.points for glyph in character.family_members_with_points()] for character in self.submobjects]
+    def _glyphs(self) -> list[list[VMobject]]:
+        return [character.family_members_with_points() for character in self.submobjects]
+
+    def _draw_layout(self, layout: list[list[np.ndarray]]) -> None:
+        """Give the glyphs on screen the points of ``layout`` (new arrays: none is shared)."""
+        for glyphs, points in zip(self._glyphs(), layout, strict=True):
+            for glyph, glyph_points in zip(glyphs, points, strict=True):
+                glyph.points = glyph_points.copy()
 
     def set_value(self, number: float) -> SteadyNumber:
         size = self.font_size
@@ -219,26 +225,21 @@ class SteadyNumber(DecimalNumber):
         key = (self._get_num_string(number), self._font_size, self.mob_class.__name__)
         if key in self._layouts:
             layout, height = self._layouts[key]
-            shown = self._glyph_points()
-            if [[len(points) for points in character] for character in shown] == \
+            if [[len(glyph.points) for glyph in glyphs] for glyphs in self._glyphs()] == \
                     [[len(points) for points in character] for character in layout]:
-                for glyphs, points in zip(shown, layout, strict=True):
-                    for glyph, glyph_points in zip(glyphs, points, strict=True):
-                        glyph[:] = glyph_points
-                self.number = number
+                self._draw_layout(layout)
+                self.number, self.initial_height = number, height  # font_size reads initial_height
                 return self
         old_family = self.get_family()
         old_submobjects = self.submobjects
         if key in self._layouts:  # the characters as _set_submobjects_from_number makes them, laid out
             self.submobjects = [self._string_to_mob(character) for character in key[0]]
-            for glyphs, points in zip(self._glyph_points(), layout, strict=True):
-                for glyph, glyph_points in zip(glyphs, points, strict=True):
-                    glyph[:] = glyph_points
+            self._draw_layout(layout)
             self.number, self.initial_height = number, height
         else:
             self._set_submobjects_from_number(number)
             if self.unit is None and not self.show_ellipsis and not self.include_background_rectangle:
-                self._layouts[key] = ([[points.copy() for points in character] for character in self._glyph_points()],
+                self._layouts[key] = ([[glyph.points.copy() for glyph in glyphs] for glyphs in self._glyphs()],
                                       self.initial_height)
         for new, old in zip(self.submobjects, old_submobjects, strict=False):
             new.match_style(old)
