@@ -16,16 +16,19 @@ from scenes.lib.components.text import SteadyNumber
 
 SCENE = '''
 import os
-from manim import LEFT, RIGHT, UP, MathTex, Scene, ValueTracker, linear
+from manim import LEFT, RIGHT, UP, Dot, MathTex, ValueTracker, linear
+from scenes.lib.components.redraw import redraw_on_change
 from scenes.lib.components.text import SteadyNumber
+from scenes.lib.lecture_scene import LectureScene
 
-class Readout(Scene):
+class Readout(LectureScene):  # the lecture's scene: its camera, and what play() does after each animation
     def construct(self):
         tracker = ValueTracker(0.0)
         label = MathTex("w =").shift(RIGHT * 0.37)
         number = SteadyNumber(0.0, num_decimal_places=3).next_to(label, RIGHT, buff=0.15)
         number.add_updater(lambda mob: mob.set_value(tracker.get_value()).next_to(label, RIGHT, buff=0.15))
-        self.add(label, number)
+        dot = redraw_on_change(lambda: Dot([tracker.get_value() - 2, -1, 0]), depends_on=tracker.get_value)
+        self.add(label, number, dot)
         # the label moves too: a number placed beside it every frame starts the next frame from there
         self.play(tracker.animate(rate_func=linear).set_value(4.0437), label.animate.shift(UP * 0.731 + LEFT * 0.2173),
                   run_time=1)

@@ -14,6 +14,7 @@ chapter 4's frozen training at 1080p60 (669 frames, 25 s of drawing):
 from __future__ import annotations
 
 import itertools as it
+import weakref
 from collections.abc import Iterable
 
 import cairo
@@ -25,16 +26,20 @@ __all__ = ["OutlineCachingCamera"]
 
 # Shapes remembered at most; past it the memory starts afresh (mobjects made per frame come and go).
 MAX_OUTLINES = 20_000
+# Each camera's outlines: id of a shape -> its points when traced, and the path Cairo made of them
+# (in scene units, so it does not depend on the pixel size). Kept outside the camera, whose
+# attributes Manim hashes into every animation's cache key: ids differ from run to run, so an
+# outline kept on the camera made every animation miss Manim's cache.
+_OUTLINES: weakref.WeakKeyDictionary[Camera, dict[int, tuple[np.ndarray, cairo.Path]]] = weakref.WeakKeyDictionary()
 
 
 class OutlineCachingCamera(Camera):
     """A Cairo ``Camera`` that traces a shape's outline again only when its points changed."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # id of a shape -> its points when traced, and the path Cairo made of them (in scene units,
-        # so it does not depend on the pixel size or on where the camera looks)
-        self.outlines: dict[int, tuple[np.ndarray, cairo.Path]] = {}
+    @property
+    def outlines(self) -> dict[int, tuple[np.ndarray, cairo.Path]]:
+        """The outlines this camera traced, by id of their shape (see ``_OUTLINES``)."""
+        return _OUTLINES.setdefault(self, {})
 
     def get_mobjects_to_display(self, mobjects: Iterable[Mobject], include_submobjects: bool = True,
                                 excluded_mobjects: list | None = None) -> list[Mobject]:
@@ -59,13 +64,14 @@ class OutlineCachingCamera(Camera):
         points = vmobject.points
         if len(points) == 0 or not np.all(np.isfinite(points)):
             return super().set_cairo_context_path(ctx, vmobject)  # Manim's own handling of these
-        known = self.outlines.get(id(vmobject))
+        outlines = self.outlines
+        known = outlines.get(id(vmobject))
         if known is not None and known[0].shape == points.shape and np.array_equal(known[0], points):
             ctx.new_path()
             ctx.append_path(known[1])
             return self
         super().set_cairo_context_path(ctx, vmobject)
-        if len(self.outlines) >= MAX_OUTLINES:
-            self.outlines.clear()
-        self.outlines[id(vmobject)] = (points.copy(), ctx.copy_path())
+        if len(outlines) >= MAX_OUTLINES:
+            outlines.clear()
+        outlines[id(vmobject)] = (points.copy(), ctx.copy_path())
         return self
