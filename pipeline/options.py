@@ -45,8 +45,8 @@ class Quality:
 # - 1080p and 4k are what gets published. ultrafast at crf 20, with CABAC and three B-frames put
 #   back (they cost nothing measurable and shrink the file by a fifth), spends 8 ms of CPU per
 #   1080p frame where veryfast at crf 20 spent 20 ms (and 17 ms on a frame that merely repeats):
-#   about a third of a cold 1080p render went to the encoder. The picture is as close to a crf 18 /
-#   slow encode (SSIM 0.9996, veryfast's 0.9994); the price is a file about three times as large
+#   x264 alone was over a quarter of a cold 1080p render. The picture is at least as close to a
+#   crf 18 / slow encode (SSIM 0.9996, veryfast's 0.9994); the price is a file about three times as large
 #   (the lecture: 58 MB, not 20 MB), 1 Mbit/s of 1080p60, a twelfth of what YouTube suggests
 #   uploading. The measurement is in the README ("Render times").
 # `./render.sh bench` times render.sh (with these settings) against plain Manim on the machine at hand.
