@@ -223,8 +223,9 @@ class SteadyNumber(DecimalNumber):
         if not math.isclose(size, self._font_size, rel_tol=1e-6):
             self._font_size = size  # the scene scaled it: keep that size from now on
         key = (self._get_num_string(number), self._font_size, self.mob_class.__name__)
-        if key in self._layouts:
-            layout, height = self._layouts[key]
+        known = self._layouts.get(key)  # the text's glyph points laid out at the origin, and their height
+        if known is not None:
+            layout, height = known
             if [[len(glyph.points) for glyph in glyphs] for glyphs in self._glyphs()] == \
                     [[len(points) for points in character] for character in layout]:
                 self._draw_layout(layout)
@@ -232,7 +233,7 @@ class SteadyNumber(DecimalNumber):
                 return self
         old_family = self.get_family()
         old_submobjects = self.submobjects
-        if key in self._layouts:  # the characters as _set_submobjects_from_number makes them, laid out
+        if known is not None:  # the characters as _set_submobjects_from_number makes them, laid out
             self.submobjects = [self._string_to_mob(character) for character in key[0]]
             self._draw_layout(layout)
             self.number, self.initial_height = number, height
