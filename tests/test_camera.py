@@ -3,9 +3,18 @@ same pixels when it reuses the outlines it traced before."""
 from __future__ import annotations
 
 import numpy as np
-from manim import Camera, Circle, Dot, MathTex, Square, Text, VGroup
+import pytest
+from manim import Camera, Circle, Dot, MathTex, Square, Text, VGroup, tempconfig
 
 from scenes.lib.camera import OutlineCachingCamera
+
+
+@pytest.fixture(autouse=True)
+def own_media_dir(manim_media_dir):
+    """LaTeX's files go to this xdist worker's media folder: in the shared ./media, the two tests
+    run side by side wrote, and one deleted, the same file of the same formula."""
+    with tempconfig({"media_dir": str(manim_media_dir)}):
+        yield
 
 
 def scene_like() -> list:
