@@ -29,6 +29,7 @@ from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
 from .strings import current_language, t
+from .svg_paths import forget_svg_paths
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 
 __all__ = ["LectureScene"]
@@ -55,6 +56,7 @@ class LectureScene(Scene):
         # run; one fixed seed makes anything random in Manim or a chapter draw the same each render.
         kwargs.setdefault("random_seed", SEED if config.seed is None else config.seed)
         kwargs.setdefault("camera_class", OutlineCachingCamera)  # draws what stands still faster
+        forget_svg_paths()  # glyphs hash and copy without their SVG parse trees (svg_paths.py)
         super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
