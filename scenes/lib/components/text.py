@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import math
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import numpy as np
 from manim import DOWN, LEFT, UP, DecimalNumber, MathTex, Text, VGroup, VMobject, config
 from manim.constants import RendererType
+from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
 
 from ..captions import break_lines, subtitle_tokens
 from ..strings import font, t
@@ -20,6 +24,7 @@ __all__ = [
     "get_text",
     "get_wrapped_text",
     "number_tex",
+    "text_width",
     "number_text",
     "percent_text",
     "stack",
@@ -100,7 +105,7 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
 
     def measure(line: str) -> float:
         if line not in widths:
-            widths[line] = get_plain_text(line, size=size).width
+            widths[line] = text_width(line, size=size)
         return widths[line]
 
     lines = break_lines(pieces, max_width, measure)
@@ -113,6 +118,82 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
                 lines = even
                 break
     return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
+
+
+class _PangoLayout(Text):
+    """A ``Text`` that stops once Pango has laid it out: its SVG file is written (where the Text of
+    the same content, size and colour reads it), its glyphs are not made."""
+
+    def init_svg_mobject(self, use_svg_cache: bool) -> _PangoLayout:
+        return self
+
+
+def text_width(content: str, size: float = BODY_SIZE) -> float:
+    """The width of ``get_plain_text(content, size=size)``, read from Pango's layout.
+
+    ``get_wrapped_text`` measures every candidate line, one piece longer than the last. A whole Text
+    per candidate (its SVG parsed by svgelements into a shape per glyph) took a fifth of chapter
+    3's render at preview; Pango's layout alone takes a few milliseconds of it. A Text's width is
+    the spread of its glyphs' points (control points too) times ``TEXT_MOB_SCALE_FACTOR``, and
+    the SVG names both: each glyph's outline once, and where each is placed. A layout written in
+    anything but the plain SVG Cairo writes (absolute moves, lines and curves, placed by x and y)
+    is measured as a Text instead. test_text_width holds the two to the same width.
+    """
+    layout = _PangoLayout(content, font=font(), font_size=size, color=current_theme().text)
+    spread = _glyph_spread(Path(layout.file_name))
+    if spread is None:
+        return get_plain_text(content, size=size).width
+    return spread * TEXT_MOB_SCALE_FACTOR
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_HREF = "{http://www.w3.org/1999/xlink}href"
+_PATH_DATA = re.compile(r"[MLCZ0-9eE.+\- ]*")
+_COMMAND = re.compile(r"([MLCZ])([^MLCZ]*)")
+_NUMBERS_PER_COMMAND = {"M": 2, "L": 2, "C": 6, "Z": 0}
+
+
+def _glyph_spread(svg: Path) -> float | None:
+    """From the leftmost to the rightmost point of the glyphs ``svg`` places, in its units; None
+    when it is not written as Cairo writes text (then a Text measures it)."""
+    root = ElementTree.parse(svg).getroot()
+    glyphs: dict[str, list[float]] = {}
+    for symbol in root.iter(f"{_SVG}symbol"):
+        xs: list[float] = []
+        for path in symbol:
+            path_xs = _points_x(path.get("d", "")) if path.tag == f"{_SVG}path" else None
+            if path_xs is None:
+                return None
+            xs += path_xs
+        glyphs[f"#{symbol.get('id')}"] = xs
+    left, right = math.inf, -math.inf
+    for use in root.iter(f"{_SVG}use"):
+        if set(use.keys()) - {_HREF, "x", "y"} or use.get(_HREF) not in glyphs:
+            return None
+        xs = glyphs[use.get(_HREF)]
+        if xs:
+            x = float(use.get("x", 0))
+            left, right = min(left, x + min(xs)), max(right, x + max(xs))
+    if any(element.get("transform") for element in root.iter()):
+        return None
+    return right - left if right >= left else 0.0
+
+
+def _points_x(path_data: str) -> list[float] | None:
+    """The x of every point Manim makes of a glyph's outline: the ends and control points of its
+    lines and curves, and a move's point where a line or curve starts from it. None for anything
+    but absolute moves, lines, curves and closes."""
+    if not _PATH_DATA.fullmatch(path_data):
+        return None
+    commands = _COMMAND.findall(path_data)
+    xs: list[float] = []
+    for index, (command, arguments) in enumerate(commands):
+        numbers = [float(number) for number in arguments.split()]
+        if len(numbers) != _NUMBERS_PER_COMMAND[command]:
+            return None
+        if command != "M" or commands[index + 1:index + 2] and commands[index + 1][0] in "LC":
+            xs += numbers[0::2]
+    return xs
 
 
 def fraction_tex(value: float, max_denominator: int = 16) -> str:
