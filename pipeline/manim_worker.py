@@ -1,11 +1,12 @@
 """One ``manim render`` as render.py runs it: ``python -m pipeline.manim_worker MANIM-ARGS``.
 
-Three things plain ``python -m manim`` cannot do: die with the render that started it (Manim runs in
-its own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of
+What plain ``python -m manim`` cannot do: die with the render that started it (Manim runs in its
+own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of
 reach of a kill aimed at render.sh), encode partial movies with the quality's x264 settings (Manim
-fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice), and hand
-frames to the encoder without the work Manim repeats per frame (``hand_frames_over_cheaply``).
-Everything else is Manim's own command line, unchanged.
+fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice), hand frames to
+the encoder without the work Manim repeats per frame (``hand_frames_over_cheaply``), and encode a
+narrated chapter's sound for Manim's own video quickly (``encode_sound_quickly``). Everything else
+is Manim's own command line, unchanged.
 """
 from __future__ import annotations
 
@@ -85,9 +86,37 @@ def hand_frames_over_cheaply() -> None:
     _PartialMovieEncodeJob._encode_and_write_frame = encode_and_write_frame
 
 
+def convert_audio_quickly(input_path, output_path, codec_name: str) -> None:
+    """Manim's ``convert_audio``, with ffmpeg's fast AAC coder for AAC (see ``encode_sound_quickly``)."""
+    with av.open(input_path) as source, av.open(output_path, "w") as target:
+        stream = target.add_stream(codec_name)
+        if codec_name == "aac":
+            stream.codec_context.options = {"aac_coder": "fast"}
+        for frame in source.decode(source.streams.audio[0]):
+            for packet in stream.encode(frame):
+                target.mux(packet)
+        for packet in stream.encode():
+            target.mux(packet)
+
+
+def encode_sound_quickly() -> None:
+    """Encode the sound track Manim muxes into a narrated chapter's video with ffmpeg's fast AAC
+    coder instead of its default (two-loop) one.
+
+    That track is never published: Manim also writes the track as a WAV beside the video, and
+    render.sh masters the chapter's sound from the WAV (pipeline/audio.py), keeping only the
+    picture of Manim's video. Its encoding is still on the way of every narrated chapter: for
+    chapter 3's 113 s track, 9.6 s with the default coder, 3.2 s with the fast one.
+    """
+    import manim.scene.scene_file_writer as writer
+
+    writer.convert_audio = convert_audio_quickly
+
+
 def main(argv: list[str]) -> None:
     die_with_parent()
     hand_frames_over_cheaply()
+    encode_sound_quickly()
     options = x264_options(os.environ.get(X264_ENV, ""))
     if options:
         use_x264_options(options)

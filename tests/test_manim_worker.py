@@ -73,3 +73,28 @@ def test_frames_handed_over_without_copies_make_the_same_video(tmp_path, monkeyp
 
     assert len(packets(tmp_path / "manim.mp4")) == 1 + 30 + 1 + 7
     assert packets(tmp_path / "cheap.mp4") == packets(tmp_path / "manim.mp4")
+
+
+def test_manim_s_sound_track_is_encoded_with_the_fast_coder_and_keeps_its_length(tmp_path):
+    """The AAC Manim muxes into a narrated chapter's video (never published: render.sh masters the
+    sound from the WAV beside it) is the track's length, and not what the default coder writes."""
+    import manim.scene.scene_file_writer as writer
+
+    from pipeline.manim_worker import convert_audio_quickly
+
+    wav = tmp_path / "track.wav"
+    rate, seconds = 22050, 2.0
+    tone = (0.3 * 32767 * np.sin(2 * np.pi * 440 * np.arange(int(rate * seconds)) / rate)).astype(np.int16)
+    with av.open(str(wav), "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(tone[np.newaxis, :], format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode()]:
+            container.mux(packet)
+    quick, default = tmp_path / "quick.aac", tmp_path / "default.aac"
+    convert_audio_quickly(wav, quick, "aac")
+    writer.convert_audio(wav, default, "aac")  # Manim's own (the worker patches it only in its process)
+    with av.open(str(quick)) as container:
+        length = sum(frame.samples / frame.sample_rate for frame in container.decode(audio=0))
+    assert abs(length - seconds) < 0.1, length  # AAC adds at most a few frames of 1024 samples
+    assert quick.read_bytes() != default.read_bytes()
