@@ -18,6 +18,11 @@ from pipeline.publish import ffmpeg
 TARGET_LUFS = -14.0
 SAMPLE_RATE = 48000
 AAC_BITRATE = "160k"
+# ffmpeg's fast AAC coder, not its default two-loop search: on chapter 3's narration (48 kHz stereo,
+# 160k) it encoded in 4.9 s instead of 9.0, and its decoded track is closer to the source (49.5 dB
+# signal-to-noise against 30.4; the file is 9 % larger). The lecture's track, encoded after every
+# chapter is done, took 47.5 s of a 53 s master with the two-loop coder.
+AAC_CODER = "fast"
 AAC_FRAME = 1024  # samples per AAC frame: a chapter's track is made a whole number of them long
 # Sample peaks at -2.5 dBFS: between samples and through the AAC encoder a peak grows by a few
 # tenths of a dB, so the true peak stays under -1 dBTP (measured: -3.8 to -4.4 dBTP).
@@ -84,7 +89,7 @@ def master(video: Path, sources: list[str], chain: str, duration: float, target:
     graph = (f"{chain};[a]aresample={SAMPLE_RATE},aformat=channel_layouts=stereo,"
              f"apad=whole_len={samples},atrim=end_sample={samples}[m]")
     ffmpeg(*inputs, "-filter_complex", graph, "-map", "0:v", "-map", "[m]", "-c:v", "copy",
-           "-c:a", "aac", "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2",
+           "-c:a", "aac", "-aac_coder", AAC_CODER, "-b:a", AAC_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2",
            "-movflags", "+faststart", str(target))
 
 
