@@ -3,13 +3,15 @@ Texts, and a Text's own measure wherever the layout is not written as Cairo writ
 made in a lecture scene keep no SVG parse tree for Manim to hash and copy."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from manim import MathTex, Text, tempconfig
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 from scenes.lib.components import text
-from scenes.lib.components.text import _glyph_spread, get_plain_text, get_wrapped_text, text_width
-from scenes.lib.strings import table
+from scenes.lib.components.text import _glyph_spread, _PangoLayout, get_plain_text, get_wrapped_text, text_width
+from scenes.lib.strings import font, table
 
 SVG = """<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="1920pt"
@@ -36,6 +38,9 @@ def test_the_spread_runs_over_every_point_control_points_too(tmp_path):
     ("M 1 0 Q 2 1 3 0 Z", ""),  # a quadratic curve
     ("M 1,0 L 3,0 Z", ""),  # commas
     ("M 1 0 L 3 0 Z", ' transform="scale(2)"'),
+    ("1 2 M 1 0 L 3 0 Z", ""),  # numbers before the first command
+    ("M 1 0 Z L 3 0", ""),  # a line after a close, from where the close left the pen
+    ("M 1e 0 L 3 0 Z", ""),  # not a number
 ])
 def test_a_layout_not_written_as_cairo_writes_text_is_not_measured_from_the_file(tmp_path, path, group):
     assert spread(tmp_path, path, group) is None
@@ -51,8 +56,19 @@ def test_the_layout_gives_a_text_s_width(lang, monkeypatch, manim_media_dir):
     with tempconfig({"media_dir": str(manim_media_dir)}):
         for content in strings:
             for size in (18, 30):
+                layout = _PangoLayout(content, font=font(), font_size=size)
+                assert _glyph_spread(Path(layout.file_name)) is not None, content  # read from the layout
                 assert text_width(content, size) == pytest.approx(get_plain_text(content, size=size).width,
                                                                    rel=1e-12, abs=1e-12), content
+
+
+def test_a_character_the_font_lacks_is_measured_as_a_text(manim_media_dir):
+    """Pango draws a box with the character's code for it, outside the glyphs: the layout is not
+    read, and the width is the Text's."""
+    with tempconfig({"media_dir": str(manim_media_dir)}):
+        content = "ab\ue000"  # a private-use character: none of the installed fonts has one
+        assert _glyph_spread(Path(_PangoLayout(content, font=font(), font_size=24).file_name)) is None
+        assert text_width(content, 24) == get_plain_text(content, size=24).width
 
 
 def test_a_wrapped_text_builds_a_text_per_line_and_none_per_candidate(monkeypatch, manim_media_dir):

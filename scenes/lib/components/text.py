@@ -24,11 +24,11 @@ __all__ = [
     "get_text",
     "get_wrapped_text",
     "number_tex",
-    "text_width",
     "number_text",
     "percent_text",
     "stack",
     "SteadyNumber",
+    "text_width",
 ]
 
 
@@ -133,22 +133,31 @@ def text_width(content: str, size: float = BODY_SIZE) -> float:
 
     ``get_wrapped_text`` measures every candidate line, one piece longer than the last. A whole Text
     per candidate (its SVG parsed by svgelements into a shape per glyph) took a fifth of chapter
-    3's render at preview; Pango's layout alone takes a few milliseconds of it. A Text's width is
-    the spread of its glyphs' points (control points too) times ``TEXT_MOB_SCALE_FACTOR``, and
-    the SVG names both: each glyph's outline once, and where each is placed. A layout written in
-    anything but the plain SVG Cairo writes (absolute moves, lines and curves, placed by x and y)
-    is measured as a Text instead. test_text_width holds the two to the same width.
+    3's render at preview; Pango's layout alone takes a few milliseconds of it. Under Cairo, a
+    Text's width is the spread of its glyphs' points (control points too) times
+    ``TEXT_MOB_SCALE_FACTOR``, and the SVG names both: each glyph's outline once, and where each is
+    placed. A layout written in anything but the plain SVG Cairo writes for text (absolute moves,
+    lines and curves in glyphs placed by x and y, nothing else drawn, such as the box Pango draws
+    for a character the font lacks), and any text under the OpenGL renderer (which makes other
+    points of the same curves), is measured as a Text instead. test_text_width holds the two to
+    the same width.
     """
-    layout = _PangoLayout(content, font=font(), font_size=size, color=current_theme().text)
-    spread = _glyph_spread(Path(layout.file_name))
-    if spread is None:
-        return get_plain_text(content, size=size).width
-    return spread * TEXT_MOB_SCALE_FACTOR
+    if config.renderer == RendererType.CAIRO:
+        layout = _PangoLayout(content, font=font(), font_size=size, color=current_theme().text,
+                              warn_missing_font=False)  # get_plain_text's Text warns, once is enough
+        spread = _glyph_spread(Path(layout.file_name))
+        if spread is not None:
+            return spread * TEXT_MOB_SCALE_FACTOR
+    return get_plain_text(content, size=size).width
 
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _HREF = "{http://www.w3.org/1999/xlink}href"
-_PATH_DATA = re.compile(r"[MLCZ0-9eE.+\- ]*")
+# What Cairo writes for text: glyph outlines defined once, then placed; "g" groups only carry ids
+# and fill styles. Anything else drawn (a path on the page, an image) is not a glyph.
+_TEXT_ELEMENTS = {f"{_SVG}{name}" for name in ("svg", "defs", "g", "symbol", "use")}
+_NUMBER = r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_PATH_DATA = re.compile(rf"(?:\s*[MLC](?:\s+{_NUMBER})+|\s*Z)*\s*")
 _COMMAND = re.compile(r"([MLCZ])([^MLCZ]*)")
 _NUMBERS_PER_COMMAND = {"M": 2, "L": 2, "C": 6, "Z": 0}
 
@@ -166,6 +175,10 @@ def _glyph_spread(svg: Path) -> float | None:
                 return None
             xs += path_xs
         glyphs[f"#{symbol.get('id')}"] = xs
+    outlines = {element for symbol in root.iter(f"{_SVG}symbol") for element in symbol.iter() if element is not symbol}
+    drawn = [element for element in root.iter() if element not in outlines]
+    if any(element.tag not in _TEXT_ELEMENTS or element.get("transform") for element in drawn):
+        return None
     left, right = math.inf, -math.inf
     for use in root.iter(f"{_SVG}use"):
         if set(use.keys()) - {_HREF, "x", "y"} or use.get(_HREF) not in glyphs:
@@ -174,24 +187,25 @@ def _glyph_spread(svg: Path) -> float | None:
         if xs:
             x = float(use.get("x", 0))
             left, right = min(left, x + min(xs)), max(right, x + max(xs))
-    if any(element.get("transform") for element in root.iter()):
-        return None
     return right - left if right >= left else 0.0
 
 
 def _points_x(path_data: str) -> list[float] | None:
     """The x of every point Manim makes of a glyph's outline: the ends and control points of its
     lines and curves, and a move's point where a line or curve starts from it. None for anything
-    but absolute moves, lines, curves and closes."""
+    but absolute moves, lines, curves and closes, each close followed by a move or nothing."""
     if not _PATH_DATA.fullmatch(path_data):
         return None
     commands = _COMMAND.findall(path_data)
+    if commands and commands[0][0] != "M":
+        return None
     xs: list[float] = []
     for index, (command, arguments) in enumerate(commands):
         numbers = [float(number) for number in arguments.split()]
-        if len(numbers) != _NUMBERS_PER_COMMAND[command]:
+        following = commands[index + 1][0] if index + 1 < len(commands) else None
+        if len(numbers) != _NUMBERS_PER_COMMAND[command] or (command == "Z" and following not in ("M", None)):
             return None
-        if command != "M" or commands[index + 1:index + 2] and commands[index + 1][0] in "LC":
+        if command != "M" or following in ("L", "C"):
             xs += numbers[0::2]
     return xs
 
