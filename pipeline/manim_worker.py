@@ -15,6 +15,8 @@ import os
 import runpy
 import signal
 import sys
+from os import PathLike
+from typing import IO
 
 import av
 import numpy as np
@@ -22,6 +24,7 @@ import numpy as np
 from scenes.lib.settings import PARENT_PID_ENV, X264_ENV
 
 _PR_SET_PDEATHSIG = 1
+StrPath = str | PathLike[str]
 
 
 def die_with_parent() -> None:
@@ -86,7 +89,7 @@ def hand_frames_over_cheaply() -> None:
     _PartialMovieEncodeJob._encode_and_write_frame = encode_and_write_frame
 
 
-def convert_audio_quickly(input_path, output_path, codec_name: str) -> None:
+def convert_audio_quickly(input_path: StrPath, output_path: StrPath | IO[bytes], codec_name: str) -> None:
     """Manim's ``convert_audio``, with ffmpeg's fast AAC coder for AAC (see ``encode_sound_quickly``)."""
     with av.open(input_path) as source, av.open(output_path, "w") as target:
         stream = target.add_stream(codec_name)

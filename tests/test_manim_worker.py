@@ -75,12 +75,12 @@ def test_frames_handed_over_without_copies_make_the_same_video(tmp_path, monkeyp
     assert packets(tmp_path / "cheap.mp4") == packets(tmp_path / "manim.mp4")
 
 
-def test_manim_s_sound_track_is_encoded_with_the_fast_coder_and_keeps_its_length(tmp_path):
+def test_manim_s_sound_track_is_encoded_with_the_fast_coder_and_keeps_its_length(tmp_path, monkeypatch):
     """The AAC Manim muxes into a narrated chapter's video (never published: render.sh masters the
     sound from the WAV beside it) is the track's length, and not what the default coder writes."""
     import manim.scene.scene_file_writer as writer
 
-    from pipeline.manim_worker import convert_audio_quickly
+    from pipeline.manim_worker import convert_audio_quickly, encode_sound_quickly
 
     wav = tmp_path / "track.wav"
     rate, seconds = 22050, 2.0
@@ -98,3 +98,6 @@ def test_manim_s_sound_track_is_encoded_with_the_fast_coder_and_keeps_its_length
         length = sum(frame.samples / frame.sample_rate for frame in container.decode(audio=0))
     assert abs(length - seconds) < 0.1, length  # AAC adds at most a few frames of 1024 samples
     assert quick.read_bytes() != default.read_bytes()
+    monkeypatch.setattr(writer, "convert_audio", writer.convert_audio)  # undone after the test
+    encode_sound_quickly()  # what the worker's main() does before Manim runs
+    assert writer.convert_audio is convert_audio_quickly
