@@ -29,8 +29,8 @@ from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
 from .strings import current_language, t
-from .svg_paths import forget_svg_paths
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
+from .svg_paths import forget_svg_paths
 
 __all__ = ["LectureScene"]
 
