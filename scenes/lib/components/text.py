@@ -167,6 +167,7 @@ def _glyph_spread(svg: Path) -> float | None:
     when it is not written as Cairo writes text (then a Text measures it)."""
     root = ElementTree.parse(svg).getroot()
     glyphs: dict[str, list[float]] = {}
+    outlines: set[ElementTree.Element] = set()  # what the glyphs are drawn with, not drawn themselves
     for symbol in root.iter(f"{_SVG}symbol"):
         xs: list[float] = []
         for path in symbol:
@@ -174,8 +175,8 @@ def _glyph_spread(svg: Path) -> float | None:
             if path_xs is None:
                 return None
             xs += path_xs
+            outlines.add(path)
         glyphs[f"#{symbol.get('id')}"] = xs
-    outlines = {element for symbol in root.iter(f"{_SVG}symbol") for element in symbol.iter() if element is not symbol}
     drawn = [element for element in root.iter() if element not in outlines]
     if any(element.tag not in _TEXT_ELEMENTS or element.get("transform") for element in drawn):
         return None
