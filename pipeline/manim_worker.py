@@ -21,6 +21,7 @@ from typing import IO
 import av
 import numpy as np
 
+from pipeline.audio import AAC_CODER
 from scenes.lib.settings import PARENT_PID_ENV, X264_ENV
 
 _PR_SET_PDEATHSIG = 1
@@ -90,11 +91,11 @@ def hand_frames_over_cheaply() -> None:
 
 
 def convert_audio_quickly(input_path: StrPath, output_path: StrPath | IO[bytes], codec_name: str) -> None:
-    """Manim's ``convert_audio``, with ffmpeg's fast AAC coder for AAC (see ``encode_sound_quickly``)."""
+    """Manim's ``convert_audio``, with the published AAC coder for AAC (see ``encode_sound_quickly``)."""
     with av.open(input_path) as source, av.open(output_path, "w") as target:
         stream = target.add_stream(codec_name)
         if codec_name == "aac":
-            stream.codec_context.options = {"aac_coder": "fast"}
+            stream.codec_context.options = {"aac_coder": AAC_CODER}
         for frame in source.decode(source.streams.audio[0]):
             for packet in stream.encode(frame):
                 target.mux(packet)
