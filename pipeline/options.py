@@ -42,15 +42,17 @@ class Quality:
 # - preview is watched once and thrown away: ultrafast renders faster for a larger file, which at
 #   480p costs nothing.
 # - 720p is for drafts to share: veryfast renders faster with a file no larger.
-# - 1080p and 4k are what gets published. ultrafast at crf 20, with CABAC and three B-frames put
-#   back (they cost nothing measurable and shrink the file by a fifth), spends 8 ms of CPU per
-#   1080p frame where veryfast at crf 20 spent 20 ms (and 17 ms on a frame that merely repeats):
-#   x264 alone was over a quarter of a cold 1080p render. The picture is at least as close to a
-#   crf 18 / slow encode (SSIM 0.9996, veryfast's 0.9994); the price is a file about three times as large
-#   (the lecture: 58 MB, not 20 MB), 1 Mbit/s of 1080p60, a twelfth of what YouTube suggests
-#   uploading. The measurement is in the README ("Render times").
+# - 1080p and 4k are what gets published: ultrafast, at a constant quantiser of 18, with CABAC,
+#   on one thread (`x264-params=cabac=1:qp=18:threads=1`; x264 reads its params after the crf
+#   Manim asks for, so qp wins). Measured on 240 frames of chapter 3 at 1080p60 against a crf 18 /
+#   slow encode of them (table in the README, "Render times"): 4.5 ms of CPU per frame and 4.4 ms
+#   per repeated one, where the setting before (ultrafast crf 20 with three B-frames, x264's own
+#   thread count) spent 8.1 and 8.5, and veryfast crf 20 17 ms: of the 3.6 ms saved, about 1.5
+#   were the B-frames, 1.3 crf's look-ahead and 0.6 the threads, which only cost here (chapters
+#   render side by side, one per core). SSIM 0.99958 (before: 0.99964; veryfast's 0.99939), a file 7 %
+#   larger: the lecture about 1 Mbit/s, a twelfth of what YouTube suggests uploading for 1080p60.
 # `./render.sh bench` times render.sh (with these settings) against plain Manim on the machine at hand.
-PUBLISHED_X264 = "preset=ultrafast,crf=20,x264-params=cabac=1:bframes=3:b-adapt=0"
+PUBLISHED_X264 = "preset=ultrafast,x264-params=cabac=1:qp=18:threads=1"
 QUALITIES = {
     q.name: q
     for q in (
