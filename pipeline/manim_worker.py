@@ -83,10 +83,10 @@ def hand_frames_over_cheaply() -> None:
     which nothing writes to again) in 0.02 ms, and a held frame is converted once and given to the
     encoder as often as it is shown.
 
-    The conversion runs on one thread. Inside ``encode`` PyAV converts with as many threads as the
-    codec has (x264's own count: one per core); on 2 cores that took 9.8 ms of CPU per 1080p frame
-    against 5.9 ms on one thread (median of five runs over 60 frames of chapter 3), with the same
-    bytes out. Chapters already render side by side, one per core, so the threads only cost.
+    The conversion runs on one thread. Inside ``encode`` PyAV converts with the codec's thread count
+    (0 for x264: one thread per core); on 2 cores that took 8.1 ms of CPU per 1080p frame against
+    7.0 ms on one thread (medians of ten runs over 60 frames of chapter 3, taken in turn), with the
+    same bytes out. Chapters already render side by side, one per core, so the threads only cost.
 
     The encoder receives the same pictures, so the video is the same bit for bit (test_manim_worker
     encodes frames both ways and compares the packets).
