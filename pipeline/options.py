@@ -47,7 +47,7 @@ class Quality:
 #   Manim asks for, so qp wins). Measured on 240 frames of chapter 3 at 1080p60 against a crf 18 /
 #   slow encode of them (table in the README, "Render times"): 4.5 ms of CPU per frame and 4.4 ms
 #   per repeated one, where the setting before (ultrafast crf 20 with three B-frames, x264's own
-#   thread count) spent 8.1 and 8.5, and veryfast crf 20 17 ms: of the 3.6 ms saved, about 1.5
+#   thread count) spent 8.1 and 8.5, and veryfast crf 20 17 ms: of the 3.6 ms saved, about 1.7
 #   were the B-frames, 1.3 crf's look-ahead and 0.6 the threads, which only cost here (chapters
 #   render side by side, one per core). SSIM 0.99958 (before: 0.99964; veryfast's 0.99939), a file 7 %
 #   larger: the lecture about 1 Mbit/s, a twelfth of what YouTube suggests uploading for 1080p60.
