@@ -4,9 +4,10 @@ What plain ``python -m manim`` cannot do: die with the render that started it (M
 own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of
 reach of a kill aimed at render.sh), encode partial movies with the quality's x264 settings (Manim
 fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice), hand frames to
-the encoder without the work Manim repeats per frame (``hand_frames_over_cheaply``), and encode a
-narrated chapter's sound for Manim's own video quickly (``encode_sound_quickly``). Everything else
-is Manim's own command line, unchanged.
+the encoder without the work Manim repeats per frame (``hand_frames_over_cheaply``), encode a
+narrated chapter's sound for Manim's own video quickly (``encode_sound_quickly``), and hash each
+play call as Manim does, to the same string, in less time (``hash_play_calls_quickly``). Everything
+else is Manim's own command line, unchanged.
 """
 from __future__ import annotations
 
@@ -123,10 +124,27 @@ def encode_sound_quickly() -> None:
     writer.convert_audio = convert_audio_quickly
 
 
+def hash_play_calls_quickly() -> bool:
+    """Name partial movies with ``pipeline.play_hash``, Manim's hash computed faster, when this is
+    the Manim whose hashing it reproduces; return whether it is in use. Any other Manim keeps its own
+    (a hash that differed from its own would only miss the cache, but one that missed a change would
+    reuse a stale partial movie)."""
+    import manim
+    import manim.renderer.cairo_renderer as cairo_renderer
+
+    from pipeline import play_hash
+
+    if manim.__version__ != play_hash.MANIM_VERSION:
+        return False
+    cairo_renderer.get_hash_from_play_call = play_hash.get_hash_from_play_call
+    return True
+
+
 def main(argv: list[str]) -> None:
     die_with_parent()
     hand_frames_over_cheaply()
     encode_sound_quickly()
+    hash_play_calls_quickly()
     options = x264_options(os.environ.get(X264_ENV, ""))
     if options:
         use_x264_options(options)
