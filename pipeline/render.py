@@ -16,6 +16,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -50,6 +51,7 @@ from scenes.lib.settings import CONFIG_ENV, PARENT_PID_ENV, ROOT, THEME_ENV, VOI
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
+_record_lock = threading.Lock()
 T = TypeVar("T")
 
 
@@ -109,6 +111,57 @@ def probe_video(path: Path) -> dict[str, float | int]:
             "height": stream.codec_context.height,
             "fps": float(stream.base_rate),
         }
+
+
+CHAPTER_SECONDS_NAME = "chapter-seconds.json"
+
+
+def chapter_seconds_file(variant: str) -> Path:
+    """Each chapter's render time in ``variant``'s last run that rendered it (slug -> seconds)."""
+    return log_dir() / variant / CHAPTER_SECONDS_NAME
+
+
+def read_chapter_seconds(path: Path) -> dict[str, float]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {slug: float(seconds) for slug, seconds in found.items()
+            if isinstance(seconds, (int, float))} if isinstance(found, dict) else {}
+
+
+def record_chapter_seconds(variant: str, seconds: dict[str, float]) -> None:
+    """Add chapter times to ``variant``'s record (other chapters keep theirs); chapters finish in
+    several threads at once."""
+    path = chapter_seconds_file(variant)
+    with _record_lock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomically(path, {**read_chapter_seconds(path), **seconds})
+
+
+def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
+    """The chapter times to order ``slugs`` by: this variant's, when it has them all; else those of
+    the variant rendered last that has them all (another language, theme or quality takes longer or
+    shorter, but its chapters rank alike); else this variant's, however few."""
+    own = read_chapter_seconds(chapter_seconds_file(variant))
+    if all(slug in own for slug in slugs):
+        return own
+    others = sorted(log_dir().glob(f"*/{CHAPTER_SECONDS_NAME}"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in others:
+        times = read_chapter_seconds(path)
+        if all(slug in times for slug in slugs):
+            return times
+    return own
+
+
+def longest_first(slugs: list[str], seconds: dict[str, float]) -> list[str]:
+    """``slugs`` in the order to start them: any never timed first (they may be long), in lecture
+    order, then the rest longest first, so that on a few cores the last chapter to finish is a short
+    one instead of a long one started late (measured: leaky-prelu, 177 s at 1080p60, started last but
+    one in lecture order and ran alone for its last 36 s)."""
+    unknown = [slug for slug in slugs if slug not in seconds]
+    known = sorted((slug for slug in slugs if slug in seconds), key=lambda slug: -seconds[slug])
+    return unknown + known
 
 
 def chapter_log(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
@@ -212,7 +265,9 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
         entry["transparent"] = f"{chapter.stem}.mov"
         shutil.copyfile(run_manim(chapter, options, runner, label, transparent=True), stage / entry["transparent"])
     entry["fingerprint"] = fingerprint
-    runner.say(f"{label}: done in {time.monotonic() - started:.0f} s ({entry['duration']:.1f} s of video)")
+    seconds = time.monotonic() - started
+    record_chapter_seconds(options.variant, {chapter.slug: round(seconds, 1)})
+    runner.say(f"{label}: done in {seconds:.0f} s ({entry['duration']:.1f} s of video)")
     return entry
 
 
@@ -257,6 +312,10 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
     jobs = min(options.jobs, len(todo))
     runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
+    if jobs > 1:  # one at a time, the order changes nothing
+        order = longest_first([chapter.slug for chapter, _, _ in todo],
+                              known_chapter_seconds(options.variant, [chapter.slug for chapter, _, _ in todo]))
+        todo.sort(key=lambda item: order.index(item[0].slug))
     runner.plan({label: chapter_log(chapter, options) for chapter, label, _ in todo})
     return run_in_parallel(runner, [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
                                      for chapter, label, fingerprint in todo], jobs)

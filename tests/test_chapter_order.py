@@ -1,0 +1,75 @@
+"""Chapters start longest first by their last run's times, so a long chapter is not left to run
+alone at the end on a few cores; a chapter never timed starts first, and a variant never rendered
+ranks its chapters by another variant's times."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import render
+from pipeline.jobs import ProgressRunner
+from pipeline.options import parse_render_options
+from scenes.lib.settings import CACHE_DIR_ENV
+
+SLUGS = ["title", "sigmoid-slope", "compounding", "relu"]
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+
+
+def test_never_timed_chapters_start_first_then_the_longest():
+    seconds = {"title": 7.0, "sigmoid-slope": 48.0, "relu": 67.0}
+    assert render.longest_first(SLUGS, seconds) == ["compounding", "relu", "sigmoid-slope", "title"]
+    assert render.longest_first(SLUGS, {}) == SLUGS
+
+
+def test_a_variant_never_rendered_ranks_its_chapters_by_another_variant_s_times(own_cache):
+    render.record_chapter_seconds("en-dark-preview", {"title": 7.0, "sigmoid-slope": 48.0})
+    render.record_chapter_seconds("en-dark-1080p", {"title": 20.0})
+    assert render.known_chapter_seconds("zh-TW-light-preview", ["title", "sigmoid-slope"]) == \
+        {"title": 7.0, "sigmoid-slope": 48.0}
+    render.record_chapter_seconds("en-dark-1080p", {"sigmoid-slope": 120.0})  # now complete, and newer
+    assert render.known_chapter_seconds("zh-TW-light-preview", ["title", "sigmoid-slope"]) == \
+        {"title": 20.0, "sigmoid-slope": 120.0}
+    # its own times, once it has them all, whatever other variants did since
+    render.record_chapter_seconds("zh-TW-light-preview", {"title": 9.0, "sigmoid-slope": 50.0})
+    render.record_chapter_seconds("en-dark-4k", {"title": 1.0, "sigmoid-slope": 2.0})
+    assert render.known_chapter_seconds("zh-TW-light-preview", ["title", "sigmoid-slope"]) == \
+        {"title": 9.0, "sigmoid-slope": 50.0}
+
+
+def test_recording_keeps_the_chapters_not_rendered_this_time(own_cache):
+    render.record_chapter_seconds("en-dark-preview", {"title": 7.0, "relu": 67.0})
+    render.record_chapter_seconds("en-dark-preview", {"relu": 70.5})
+    recorded = json.loads(render.chapter_seconds_file("en-dark-preview").read_text(encoding="utf-8"))
+    assert recorded == {"title": 7.0, "relu": 70.5}
+
+
+@pytest.mark.parametrize(("jobs", "started"), [("2", ["relu", "compounding", "sigmoid-slope", "title"]),
+                                               ("1", SLUGS)])
+def test_chapters_start_longest_first_from_the_last_run(jobs, started, own_cache, tmp_path, monkeypatch):
+    options = parse_render_options(["--quality", "preview", "--scenes", ",".join(SLUGS), "--jobs", jobs,
+                                    "--out", str(tmp_path / "out")])
+    render.record_chapter_seconds(options.variant, {"title": 7.0, "sigmoid-slope": 48.0, "compounding": 53.0,
+                                                    "relu": 67.0})
+    calls = []
+
+    def pretend(chapter, options, stage, label, fingerprint, runner):
+        calls.append(chapter.slug)
+        return {"name": chapter.slug}
+
+    monkeypatch.setattr(render, "render_chapter", pretend)
+    # The order handed to the workers (threads would start neighbours in either order).
+    monkeypatch.setattr(render, "run_in_parallel", lambda runner, calls, jobs: [call() for call in calls])
+    entries = render.render_chapters(options, {}, tmp_path, ProgressRunner())
+    assert calls == started  # one at a time, the order makes no difference: lecture order
+    assert sorted(entry["name"] for entry in entries) == sorted(SLUGS)
+
+
+def test_a_render_records_each_chapter_s_time(preview_render):
+    recorded = render.read_chapter_seconds(render.chapter_seconds_file(preview_render.name))
+    assert set(recorded) >= {"title", "sigmoid-slope"}
+    assert all(seconds > 0 for seconds in recorded.values())
