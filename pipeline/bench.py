@@ -6,8 +6,9 @@ pipeline cold (default ``--jobs``), then, in a copy of the project, with one wor
 chapter's caption (what a lecturer does most), then again with nothing changed. The table (wall
 time, seconds of rendering per second of video, ratio to plain Manim and to the cold run) is printed
 with the machine it ran on and written to ``OUT/bench.md``, with the wall time the cold run would
-take on 4, 8 and 16 cores, simulated from the chapter times it measured. A benchmark, not a test:
-run it on an otherwise idle machine.
+take on 4, 8 and 16 cores, simulated from the units of work it measured: the chapters of the cold
+run, and the parts and joins of one more cold run that cuts chapters as the scheduler would for 8
+cores (pipeline/split.py). A benchmark, not a test: run it on an otherwise idle machine.
 """
 from __future__ import annotations
 
@@ -37,11 +38,14 @@ from pipeline.options import (
 )
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib.narration import DEFAULT_VOICE, Voice
-from scenes.lib.settings import CACHE_DIR_ENV, ROOT, VOICE_ENV, cache_root, scene_env
+from scenes.lib.settings import CACHE_DIR_ENV, ROOT, SPLIT_CORES_ENV, VOICE_ENV, cache_root, scene_env
 
 BENCH_QUALITIES = ("preview", "1080p")
 SIMULATED_CORES = (2, 4, 8, 16)
+CUT_FOR_CORES = 8  # the last cold run cuts chapters as the scheduler would for this many cores
 CHAPTER_DONE = re.compile(r"\] (\S+): done in (\d+) s")  # render.py's line when a chapter is staged
+PART_DONE = re.compile(r"\] (\S+) part \d+/\d+: done in (\d+) s")  # ... and when a part of one is done
+JOINED = re.compile(r"\] (\S+): joining its parts")
 EDITED_WORD = " (bench)"
 
 
@@ -132,28 +136,66 @@ def chapter_seconds(log_text: str) -> dict[str, float]:
     return {slug: float(seconds) for slug, seconds in CHAPTER_DONE.findall(log_text)}
 
 
-def schedule(unit_seconds: list[float], cores: int) -> float:
-    """The wall time of running the units on ``cores`` workers, longest first, each unit on the
-    worker that frees up first (longest-processing-time scheduling)."""
-    workers = [0.0] * cores
-    for seconds in sorted(unit_seconds, reverse=True):
-        heapq.heappush(workers, heapq.heappop(workers) + seconds)
-    return max(workers)
+@dataclass(frozen=True)
+class Work:
+    """A cold run's units of work: whole chapters, and the parts of cut ones with the run that
+    joins each cut chapter's parts (it follows the last of them, on its core)."""
+
+    wholes: dict[str, float]
+    parts: dict[str, list[float]]
+    joins: dict[str, float]
+
+    @property
+    def units(self) -> list[float]:
+        return [*self.wholes.values(), *(seconds for parts in self.parts.values() for seconds in parts)]
 
 
-def simulated_walls(unit_seconds: list[float], cold_wall: float, jobs: int) -> dict[int, float]:
+def work_of(log_text: str) -> Work:
+    """The units of work of one render.sh run, from its output."""
+    joined = set(JOINED.findall(log_text))
+    done = chapter_seconds(log_text)
+    parts: dict[str, list[float]] = {}
+    for slug, seconds in PART_DONE.findall(log_text):
+        parts.setdefault(slug, []).append(float(seconds))
+    return Work({slug: seconds for slug, seconds in done.items() if slug not in joined}, parts,
+                {slug: seconds for slug, seconds in done.items() if slug in joined})
+
+
+def schedule_work(work: Work, cores: int) -> float:
+    """The wall time of ``work`` on ``cores`` workers as render.py runs it: units longest first,
+    each on the worker that frees up first, and a cut chapter's joining run after its last part to
+    finish, on that part's worker."""
+    workers = [(0.0, core) for core in range(cores)]  # (free at, worker)
+    parts_left = {slug: len(parts) for slug, parts in work.parts.items()}
+    last_end: dict[str, tuple[float, int]] = {}
+    units = [(seconds, slug) for slug, seconds in work.wholes.items()]
+    units += [(seconds, slug) for slug, parts in work.parts.items() for seconds in parts]
+    for seconds, slug in sorted(units, key=lambda unit: -unit[0]):
+        start, core = heapq.heappop(workers)
+        heapq.heappush(workers, (start + seconds, core))
+        if slug in parts_left:
+            parts_left[slug] -= 1
+            last_end[slug] = max(last_end.get(slug, (0.0, core)), (start + seconds, core))
+            if parts_left[slug] == 0:  # the join follows the last part to finish, on its worker
+                end, joiner = last_end[slug]
+                workers = [(free + work.joins.get(slug, 0.0) if worker == joiner else free, worker)
+                           for free, worker in workers]
+                heapq.heapify(workers)
+    return max(free for free, _ in workers)
+
+
+def simulated_walls(work: Work, cold_wall: float, jobs: int) -> dict[int, float]:
     """The cold run's wall time on more cores, simulated: the measured serial part (setup,
     joining, publishing: the wall time the schedule on ``jobs`` workers does not explain) plus the
-    schedule of the measured unit times on that many workers. One unit is one chapter, so the
-    longest chapter bounds it."""
-    serial = max(cold_wall - schedule(unit_seconds, jobs), 0.0)
-    return {cores: serial + schedule(unit_seconds, cores) for cores in SIMULATED_CORES}
+    schedule of the measured units of work on that many workers."""
+    serial = max(cold_wall - schedule_work(work, jobs), 0.0)
+    return {cores: serial + schedule_work(work, cores) for cores in SIMULATED_CORES}
 
 
 def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
-                  voice: Voice = Voice(DEFAULT_VOICE)) -> tuple[list[tuple[str, float, float]], dict[str, float]]:
-    """The runs for one quality, as (run, wall seconds, seconds of video), and each chapter's time
-    in the cold run."""
+                  voice: Voice = Voice(DEFAULT_VOICE)) -> tuple[list[tuple[str, float, float]], dict[str, Work]]:
+    """The runs for one quality, as (run, wall seconds, seconds of video), and the units of work of
+    the two cold runs (chapters whole, and cut as for CUT_FOR_CORES cores)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
@@ -178,7 +220,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     runs = [(f"render.sh, cold ({DEFAULT_JOBS} jobs)", ROOT),
             (f"render.sh, one caption of {edited.slug} changed", project),
             ("render.sh, nothing changed", project)]
-    times: dict[str, float] = {}
+    works: dict[str, Work] = {}
     for number, (run, root) in enumerate(runs):
         if number == 1:
             edit_one_caption(project, edited)
@@ -186,12 +228,29 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
         before = log.stat().st_size
         seconds = timed([str(root / "render.sh"), *pipeline[1:]], pipeline_env, log)
         if number == 0:  # the chapter times of the cold run
-            with open(log, encoding="utf-8", errors="replace") as output:
-                output.seek(before)
-                times = chapter_seconds(output.read())
+            works["whole"] = work_of(read_from(log, before))
         manifest = json.loads((folder / "out" / f"en-dark-{quality.name}" / "manifest.json").read_text())
         rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
-    return rows, times
+    # Cold again, in a cache of its own but with the first cold run's chapter times, cutting
+    # chapters as the scheduler would for CUT_FOR_CORES cores: what its parts and joins cost.
+    run = f"render.sh, cold, chapters cut as for {CUT_FOR_CORES} cores ({DEFAULT_JOBS} jobs)"
+    print(f"{quality.name}: {run}...", flush=True)
+    cut_cache = folder / "cache-cut"
+    shutil.copytree(folder / "cache" / "logs", cut_cache / "logs")
+    before = log.stat().st_size
+    out = pipeline.index("--out") + 1
+    seconds = timed([*pipeline[:out], str(folder / "out-cut"), *pipeline[out + 1:]],
+                    {**pipeline_env, CACHE_DIR_ENV: str(cut_cache), SPLIT_CORES_ENV: str(CUT_FOR_CORES)}, log)
+    works["cut"] = work_of(read_from(log, before))
+    manifest = json.loads((folder / "out-cut" / f"en-dark-{quality.name}" / "manifest.json").read_text())
+    rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
+    return rows, works
+
+
+def read_from(log: Path, offset: int) -> str:
+    with open(log, encoding="utf-8", errors="replace") as output:
+        output.seek(offset)
+        return output.read()
 
 
 def table(results: dict[str, list[tuple[str, float, float]]]) -> str:
@@ -204,20 +263,28 @@ def table(results: dict[str, list[tuple[str, float, float]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def simulation_table(results: dict[str, list[tuple[str, float, float]]], times: dict[str, dict[str, float]]) -> str:
-    """The cold runs on more cores, simulated (see ``simulated_walls``)."""
-    lines = ["Cold run on more cores, **simulated** from the chapter times measured above "
-             "(one chapter is one unit of work):", "",
-             "| quality | " + " | ".join(f"{cores} cores" for cores in SIMULATED_CORES) + " | longest chapter |",
-             "|---|" + "---|" * (len(SIMULATED_CORES) + 1)]
+def simulation_table(results: dict[str, list[tuple[str, float, float]]], works: dict[str, dict[str, Work]]) -> str:
+    """The cold runs on more cores, simulated (see ``simulated_walls``): with chapters whole, and cut
+    as the scheduler would for CUT_FOR_CORES cores (each from its own cold run)."""
+    lines = ["Cold run on more cores, **simulated** from the units of work measured in the cold runs "
+             f"above (chapters whole; or cut as for {CUT_FOR_CORES} cores, each cut chapter's parts and the "
+             "run that joins them):", "",
+             "| quality | chapters | " + " | ".join(f"{cores} cores" for cores in SIMULATED_CORES)
+             + " | longest unit |",
+             "|---|---|" + "---|" * (len(SIMULATED_CORES) + 1)]
     for quality, rows in results.items():
-        if not times.get(quality):
-            continue
-        _, cold, video = rows[1]
-        walls = simulated_walls(list(times[quality].values()), cold, DEFAULT_JOBS)
-        slug, longest = max(times[quality].items(), key=lambda item: item[1])
-        cells = [f"{walls[cores]:.0f} s ({walls[cores] / video:.2f})" for cores in SIMULATED_CORES]
-        lines.append(f"| {quality} | " + " | ".join(cells) + f" | {slug}, {longest:.0f} s |")
+        for kind, row in (("whole", 1), ("cut", len(rows) - 1)):
+            work = works.get(quality, {}).get(kind)
+            if not work or not work.units:
+                continue
+            _, cold, video = rows[row]
+            walls = simulated_walls(work, cold, DEFAULT_JOBS)
+            cells = [f"{walls[cores]:.0f} s ({walls[cores] / video:.2f})" for cores in SIMULATED_CORES]
+            named = [(f"{slug}", seconds) for slug, seconds in work.wholes.items()]
+            named += [(f"{slug} (a part)", seconds) for slug, parts in work.parts.items() for seconds in parts]
+            slug, longest = max(named, key=lambda item: item[1])
+            label = "whole" if kind == "whole" else f"cut for {CUT_FOR_CORES} cores"
+            lines.append(f"| {quality} | {label} | " + " | ".join(cells) + f" | {slug}, {longest:.0f} s |")
     return "\n".join(lines) + "\n"
 
 
@@ -225,15 +292,15 @@ def bench(options: BenchOptions) -> int:
     heading = (f"Machine: {machine()}\nChapters: {', '.join(c.slug for c in options.chapters)} (en, dark), "
                f"voice {options.voice.spec}\n")
     print(heading, flush=True)
-    results, times = {}, {}
+    results, works = {}, {}
     try:
         for quality in options.qualities:
-            results[quality.name], times[quality.name] = bench_quality(
+            results[quality.name], works[quality.name] = bench_quality(
                 quality, options.chapters, cache_root() / "bench" / quality.name, options.voice)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1
-    tables = f"{table(results)}\n{simulation_table(results, times)}"
+    tables = f"{table(results)}\n{simulation_table(results, works)}"
     report = f"# render.sh benchmark\n\n{heading}\n{tables}"
     print("\n" + tables, end="")
     options.out.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ LOG_TAIL_LINES = 20
 # Manim logs "Animation 12 : Partial movie file written in ..." (or "... : Using cached data")
 # per play, numbered from 0, and "Played 37 animations" at the end.
 ANIMATION_LINE = re.compile(r"Animation (\d+)\s*:")
+CACHED_LINE = re.compile(r"Animation \d+\s*: Using cached data")
 PLAYED_LINE = re.compile(r"Played (\d+) animations")
 
 
@@ -65,6 +66,15 @@ def animations_played(log: Path) -> int | None:
     return int(found[-1]) if found else None
 
 
+@dataclass(frozen=True)
+class Timings:
+    """One Manim run's animations: the seconds from its start at which each was logged done, and how
+    many of them came from the cache (a run that drew them all tells what a chapter costs)."""
+
+    ends: list[float]
+    cached: int
+
+
 @dataclass
 class _Task:
     label: str  # "[2/7] sigmoid-slope"
@@ -74,6 +84,8 @@ class _Task:
     shown: int = 0  # the animation count last printed
     started: float = field(default_factory=time.monotonic)
     last_line: float = field(default_factory=time.monotonic)
+    ends: list[float] = field(default_factory=list)  # when each animation was logged done, from the start
+    cached: int = 0  # animations taken from Manim's cache
 
 
 class _LiveDisplay:
@@ -158,8 +170,9 @@ class ProgressRunner:
             self._live_started = False
 
     def run(self, label: str, command: list[str], env: dict[str, str], cwd: Path, log: Path,
-            phase: str = "") -> None:
-        """Run ``command`` with its output in ``log``; raise ManimFailed if it fails."""
+            phase: str = "") -> Timings:
+        """Run ``command`` with its output in ``log``; raise ManimFailed if it fails. Return when
+        each animation it logged was done, and how many came from Manim's cache."""
         log.parent.mkdir(parents=True, exist_ok=True)
         task = _Task(label, phase, total=animations_played(log))
         with open(log, "w", encoding="utf-8") as log_file:
@@ -177,18 +190,23 @@ class ProgressRunner:
                     found = ANIMATION_LINE.search(line)
                     if found:
                         task.animation = max(task.animation, int(found[1]) + 1)
+                        task.ends.append(round(time.monotonic() - task.started, 2))
+                        task.cached += bool(CACHED_LINE.search(line))
                 code = process.wait()
             finally:
                 with self._lock:
                     self._processes.discard(process)
                     self._tasks.pop(label, None)
-                    if label not in self._finished:  # a transparent pass of a chapter is not in the plan
+                    # A chapter's transparent pass comes after it; a part of a chapter is not in the
+                    # plan (its chapter's own run counts the chapter's animations, cached by then).
+                    if label not in self._finished and (label in self._planned or not self._planned):
                         self._finished.add(label)
                         self._done_animations += task.animation
         if self.stopping.is_set():
             raise Stopped(label)
         if code != 0:
             raise ManimFailed(label.split("] ", 1)[-1], code, log)
+        return Timings(task.ends, task.cached)
 
     def tick(self) -> None:
         """Show what moved since the last tick: redraw the live display, or print plain lines
@@ -196,7 +214,8 @@ class ProgressRunner:
         now = time.monotonic()
         with self._lock:
             if self._live_started:
-                first_passes = [task for task in self._tasks.values() if task.label not in self._finished]
+                first_passes = [task for task in self._tasks.values()
+                                if task.label not in self._finished and task.label in self._planned]
                 self._live.update(list(self._tasks.values()), first_passes, self._done_animations,
                                   len(self._finished), len(self._planned))
                 return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import shutil
 import signal
@@ -31,7 +32,7 @@ from pipeline.audio import loudness, master_chapter
 from pipeline.environment import missing_requirement, voice_problem
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.handout import FRAME_SIZE, FRAME_THEME, HANDOUT_NAME, ChapterFrames, write_handout
-from pipeline.jobs import ManimFailed, ProgressRunner, run_in_parallel
+from pipeline.jobs import ManimFailed, ProgressRunner, Timings, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
 from pipeline.metadata import summary, write_metadata
 from pipeline.options import RenderOptions, fail
@@ -47,7 +48,18 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter, find_chapters
-from scenes.lib.settings import CONFIG_ENV, PARENT_PID_ENV, ROOT, THEME_ENV, VOICE_ENV, X264_ENV, cache_root, scene_env
+from pipeline.split import Part, gather_part, plan_parts
+from scenes.lib.settings import (
+    CONFIG_ENV,
+    PARENT_PID_ENV,
+    ROOT,
+    SPLIT_CORES_ENV,
+    THEME_ENV,
+    VOICE_ENV,
+    X264_ENV,
+    cache_root,
+    scene_env,
+)
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
@@ -71,13 +83,15 @@ def media_root(options: RenderOptions) -> Path:
 
 
 def manim_command(chapter: Chapter, options: RenderOptions, media_dir: Path, transparent: bool = False,
-                  scene_file: Path | None = None) -> list[str]:
-    """The worker's command that renders ``chapter``'s scene from ``scene_file`` (default its own file)."""
+                  scene_file: Path | None = None, part: Part | None = None) -> list[str]:
+    """The worker's command that renders ``chapter``'s scene from ``scene_file`` (default its own
+    file), or only ``part`` of its animations."""
     return [
         sys.executable, "-m", "pipeline.manim_worker", "render",
         f"-q{options.quality.manim_flag}",
         "--progress_bar", "none",  # the log gets one line per animation, which the display reads
         *(["--transparent"] if transparent else []),
+        *(["-n", part.manim_range] if part else []),
         "--media_dir", str(media_dir),
         str(scene_file or chapter.path), chapter.scene,
     ]
@@ -114,44 +128,75 @@ def probe_video(path: Path) -> dict[str, float | int]:
 
 
 CHAPTER_SECONDS_NAME = "chapter-seconds.json"
+ANIMATION_ENDS_NAME = "animation-ends.json"
 
 
 def chapter_seconds_file(variant: str) -> Path:
-    """Each chapter's render time in ``variant``'s last run that rendered it (slug -> seconds)."""
+    """Each chapter's render time in ``variant``'s last run that drew all of it (slug -> seconds)."""
     return log_dir() / variant / CHAPTER_SECONDS_NAME
 
 
-def read_chapter_seconds(path: Path) -> dict[str, float]:
+def animation_ends_file(variant: str) -> Path:
+    """When each animation of that run was done (slug -> seconds from its start), to cut it by."""
+    return log_dir() / variant / ANIMATION_ENDS_NAME
+
+
+def _read_json_dict(path: Path) -> dict:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {slug: float(seconds) for slug, seconds in found.items()
-            if isinstance(seconds, (int, float))} if isinstance(found, dict) else {}
+    return found if isinstance(found, dict) else {}
 
 
-def record_chapter_seconds(variant: str, seconds: dict[str, float]) -> None:
-    """Add chapter times to ``variant``'s record (other chapters keep theirs); chapters finish in
-    several threads at once."""
-    path = chapter_seconds_file(variant)
+def read_chapter_seconds(path: Path) -> dict[str, float]:
+    return {slug: float(seconds) for slug, seconds in _read_json_dict(path).items()
+            if isinstance(seconds, (int, float))}
+
+
+def read_animation_ends(path: Path) -> dict[str, list[float]]:
+    return {slug: [float(end) for end in ends] for slug, ends in _read_json_dict(path).items()
+            if isinstance(ends, list) and all(isinstance(end, (int, float)) for end in ends)}
+
+
+def record_chapter_seconds(variant: str, seconds: dict[str, float],
+                           ends: dict[str, list[float]] | None = None) -> None:
+    """Add chapter times (and their animations' ends) to ``variant``'s record (other chapters keep
+    theirs); chapters finish in several threads at once."""
     with _record_lock:
+        path = chapter_seconds_file(variant)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomically(path, {**read_chapter_seconds(path), **seconds})
+        if ends:
+            path = animation_ends_file(variant)
+            write_json_atomically(path, {**read_animation_ends(path), **ends})
 
 
-def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
-    """The chapter times to order ``slugs`` by: this variant's, when it has them all; else those of
-    the variant rendered last that has them all (another language, theme or quality takes longer or
-    shorter, but its chapters rank alike); else this variant's, however few."""
+def record_if_whole(variant: str, slug: str, seconds: float, timings: Timings) -> None:
+    """Record a chapter's time, and when each animation was done, if its run drew every animation:
+    a run that took some from the cache tells neither what the chapter costs nor where to cut it."""
+    if timings.ends and not timings.cached:
+        record_chapter_seconds(variant, {slug: round(seconds, 1)}, {slug: timings.ends})
+
+
+def known_chapter_times(variant: str, slugs: list[str]) -> tuple[str, dict[str, float]]:
+    """The variant whose chapter times to go by for ``slugs``, and those times: this variant's, when
+    it has them all; else those of the variant rendered last that has them all (another language,
+    theme or quality takes longer or shorter, but its chapters rank alike); else this variant's,
+    however few."""
     own = read_chapter_seconds(chapter_seconds_file(variant))
     if all(slug in own for slug in slugs):
-        return own
+        return variant, own
     others = sorted(log_dir().glob(f"*/{CHAPTER_SECONDS_NAME}"), key=lambda path: path.stat().st_mtime, reverse=True)
     for path in others:
         times = read_chapter_seconds(path)
         if all(slug in times for slug in slugs):
-            return times
-    return own
+            return path.parent.name, times
+    return variant, own
+
+
+def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
+    return known_chapter_times(variant, slugs)[1]
 
 
 def longest_first(slugs: list[str], seconds: dict[str, float]) -> list[str]:
@@ -180,18 +225,68 @@ def match_encoder_settings(video_dir: Path, x264: str) -> None:
     stamp.write_text(x264, encoding="utf-8")
 
 
+def chapter_media(chapter: Chapter, options: RenderOptions) -> Path:
+    return media_root(options) / chapter.module
+
+
+def video_folder(chapter: Chapter, options: RenderOptions) -> str:
+    """Where Manim puts a chapter's videos, below its media folder's ``videos/``."""
+    return f"{chapter.module}/{options.quality.manim_folder}"
+
+
 def run_manim(chapter: Chapter, options: RenderOptions, runner: ProgressRunner, label: str,
-              transparent: bool = False) -> Path:
-    """Render one chapter with Manim (its cache makes unchanged animations free); return the video."""
-    media_dir = media_root(options) / chapter.module
-    video_dir = media_dir / "videos" / chapter.module / options.quality.manim_folder
+              transparent: bool = False) -> tuple[Path, Timings]:
+    """Render one chapter with Manim (its cache makes unchanged animations free); return the video
+    and the run's timings."""
+    media_dir = chapter_media(chapter, options)
+    video_dir = media_dir / "videos" / video_folder(chapter, options)
     match_encoder_settings(video_dir, options.quality.x264)
-    runner.run(label, manim_command(chapter, options, media_dir, transparent), manim_env(options), ROOT,
-               chapter_log(chapter, options, transparent), phase="transparent " if transparent else "")
+    timings = runner.run(label, manim_command(chapter, options, media_dir, transparent), manim_env(options), ROOT,
+                         chapter_log(chapter, options, transparent), phase="transparent " if transparent else "")
     produced = video_dir / f"{chapter.scene}{'.mov' if transparent else '.mp4'}"
     if not produced.is_file():
         raise RuntimeError(f"Manim reported success but wrote no video at {produced}")
-    return produced
+    return produced, timings
+
+
+class PartsLeft:
+    """The parts of one chapter not yet done; the thread that finishes the last one joins them."""
+
+    def __init__(self, count: int) -> None:
+        self._left = count
+        self._lock = threading.Lock()
+
+    def done(self) -> bool:
+        """Count one part done; return whether it was the last."""
+        with self._lock:
+            self._left -= 1
+            return self._left == 0
+
+
+def render_part(chapter: Chapter, part: Part, options: RenderOptions, runner: ProgressRunner, label: str,
+                left: PartsLeft, join: Callable[[], dict]) -> dict | None:
+    """Render ``part`` of ``chapter`` in a media folder of its own and move what it made into the
+    chapter's; the last part to finish then runs the chapter (``join``), which finds every animation
+    cached, and returns its entry (the other parts return None)."""
+    parts_dir = chapter_media(chapter, options) / "parts"
+    media_dir = parts_dir / str(part.number)
+    shutil.rmtree(media_dir, ignore_errors=True)  # what a stopped run left
+    match_encoder_settings(media_dir / "videos" / video_folder(chapter, options), options.quality.x264)
+    part_label = f"{label} part {part.number}/{part.count}"
+    runner.say(f"{part_label}: rendering animations {part.manim_range.replace(',', ' to ')}"
+               f"{'' if part.last is not None else ' to the end'}")
+    started = time.monotonic()
+    log = log_dir() / options.variant / f"{chapter.stem}-part{part.number}.log"
+    runner.run(part_label, manim_command(chapter, options, media_dir, part=part), manim_env(options), ROOT, log)
+    # The chapter's cache must hold this quality's encodings before the movies move in.
+    match_encoder_settings(chapter_media(chapter, options) / "videos" / video_folder(chapter, options),
+                           options.quality.x264)
+    moved = gather_part(media_dir, chapter_media(chapter, options), video_folder(chapter, options))
+    runner.say(f"{part_label}: done in {time.monotonic() - started:.0f} s ({moved} animations)")
+    if not left.done():
+        return None
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    return join()
 
 
 def key_frames_command(chapter: Chapter, width: int, height: int, media_dir: Path, out_dir: Path) -> list[str]:
@@ -228,11 +323,12 @@ def stage_stills(chapter: Chapter, options: RenderOptions, stage: Path, runner: 
 
 
 def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label: str, fingerprint: str,
-                   runner: ProgressRunner) -> dict:
-    """Render one chapter and stage its video (index at the front), captions and extra formats."""
-    runner.say(f"{label}: rendering")
+                   runner: ProgressRunner, joining: bool = False) -> dict:
+    """Render one chapter (``joining``: its parts are in the cache) and stage its video (index at
+    the front), captions and extra formats."""
+    runner.say(f"{label}: {'joining its parts' if joining else 'rendering'}")
     started = time.monotonic()
-    produced = run_manim(chapter, options, runner, label)
+    produced, timings = run_manim(chapter, options, runner, label)
     entry = {
         "name": chapter.slug,
         "number": chapter.number,
@@ -263,10 +359,10 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
     if options.transparent:
         runner.say(f"{label}: rendering with a transparent background")
         entry["transparent"] = f"{chapter.stem}.mov"
-        shutil.copyfile(run_manim(chapter, options, runner, label, transparent=True), stage / entry["transparent"])
+        shutil.copyfile(run_manim(chapter, options, runner, label, transparent=True)[0], stage / entry["transparent"])
     entry["fingerprint"] = fingerprint
     seconds = time.monotonic() - started
-    record_chapter_seconds(options.variant, {chapter.slug: round(seconds, 1)})
+    record_if_whole(options.variant, chapter.slug, seconds, timings)
     runner.say(f"{label}: done in {seconds:.0f} s ({entry['duration']:.1f} s of video)")
     return entry
 
@@ -309,16 +405,43 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
             todo.append((chapter, label, fingerprint))
     if not todo:
         return []
-    jobs = min(options.jobs, len(todo))
+    calls = [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
+             for chapter, label, fingerprint in todo]
+    if options.jobs > 1:  # one at a time, the order changes nothing and nothing is cut
+        calls = planned_calls(todo, options, stage, runner, options.jobs)
+    jobs = min(options.jobs, len(calls))
     runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
                f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
-    if jobs > 1:  # one at a time, the order changes nothing
-        order = longest_first([chapter.slug for chapter, _, _ in todo],
-                              known_chapter_seconds(options.variant, [chapter.slug for chapter, _, _ in todo]))
-        todo.sort(key=lambda item: order.index(item[0].slug))
     runner.plan({label: chapter_log(chapter, options) for chapter, label, _ in todo})
-    return run_in_parallel(runner, [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
-                                     for chapter, label, fingerprint in todo], jobs)
+    return [entry for entry in run_in_parallel(runner, calls, jobs) if entry is not None]
+
+
+def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, stage: Path, runner: ProgressRunner,
+                  jobs: int) -> list[Callable[[], dict | None]]:
+    """The chapters' renders in the order to start them, longest first by their last times, with
+    any chapter too long for the cores at hand cut into parts (pipeline/split.py); a chapter's
+    parts are its longest parts, and its last one to finish joins them."""
+    slugs = [chapter.slug for chapter, _, _ in todo]
+    source, seconds = known_chapter_times(options.variant, slugs)
+    seconds = {slug: seconds[slug] for slug in slugs if slug in seconds}
+    cores = int(os.environ.get(SPLIT_CORES_ENV) or jobs)
+    plan = plan_parts(seconds, read_animation_ends(animation_ends_file(source)), cores) \
+        if len(seconds) == len(slugs) else {}
+    calls: list[tuple[float, Callable[[], dict | None]]] = []
+    order = longest_first(slugs, seconds)
+    for chapter, label, fingerprint in sorted(todo, key=lambda item: order.index(item[0].slug)):
+        whole = partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
+        parts = plan.get(chapter.slug)
+        if not parts:
+            calls.append((seconds.get(chapter.slug, math.inf), whole))
+            continue
+        runner.say(f"{label}: cut into {len(parts)} parts for {cores} cores")
+        left = PartsLeft(len(parts))
+        join = partial(whole, joining=True)
+        share = seconds[chapter.slug] / len(parts)
+        calls += [(share, partial(render_part, chapter, part, options, runner, label, left, join)) for part in parts]
+    # Never-timed chapters first (math.inf), then longest first; sorted keeps ties in lecture order.
+    return [call for _, call in sorted(calls, key=lambda item: -item[0])]
 
 
 def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[ChapterFiles]:

@@ -1,21 +1,32 @@
-"""The benchmark's arithmetic: its core-count simulation and how it reads chapter times."""
+"""The benchmark's arithmetic: its core-count simulation and how it reads the units of work."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.bench import chapter_seconds, schedule, simulated_walls
+from pipeline.bench import Work, chapter_seconds, schedule_work, simulated_walls, work_of
+
+
+def whole(*seconds: float) -> Work:
+    return Work({f"chapter{index}": value for index, value in enumerate(seconds)}, {}, {})
 
 
 def test_one_worker_runs_the_units_one_after_another_and_enough_workers_are_bound_by_the_longest():
-    units = [30.0, 20.0, 10.0, 10.0]
-    assert schedule(units, 1) == pytest.approx(70.0)
-    assert schedule(units, 2) == pytest.approx(40.0)  # 30 + 10 beside 20 + 10
-    assert schedule(units, 4) == schedule(units, 16) == pytest.approx(30.0)
+    units = whole(30.0, 20.0, 10.0, 10.0)
+    assert schedule_work(units, 1) == pytest.approx(70.0)
+    assert schedule_work(units, 2) == pytest.approx(40.0)  # 30 + 10 beside 20 + 10
+    assert schedule_work(units, 4) == schedule_work(units, 16) == pytest.approx(30.0)
+
+
+def test_a_cut_chapter_is_joined_after_its_last_part_on_that_part_s_worker():
+    work = Work({"title": 10.0}, {"relu": [40.0, 30.0]}, {"relu": 15.0})
+    # 2 workers: relu's parts side by side, the title after the 30 s one; the join follows the 40 s part
+    assert schedule_work(work, 2) == pytest.approx(55.0)
+    assert schedule_work(work, 3) == pytest.approx(55.0)
+    assert schedule_work(work, 1) == pytest.approx(95.0)  # everything one after another
 
 
 def test_the_simulation_keeps_the_measured_serial_part_and_reproduces_the_measured_run():
-    units = [30.0, 20.0, 10.0, 10.0]
-    walls = simulated_walls(units, cold_wall=45.0, jobs=2)  # 40 s of schedule, 5 s of joining
+    walls = simulated_walls(whole(30.0, 20.0, 10.0, 10.0), cold_wall=45.0, jobs=2)  # 40 s of schedule, 5 of joining
     assert walls[2] == pytest.approx(45.0)
     assert walls[4] == walls[16] == pytest.approx(35.0)
 
@@ -24,3 +35,11 @@ def test_chapter_times_are_read_from_render_sh_output():
     output = ("[1/2] title: rendering\n[2/2] relu: done in 97 s (60.1 s of video)\n"
               "[1/2] title: done in 12 s (9.0 s of video)\n")
     assert chapter_seconds(output) == {"relu": 97.0, "title": 12.0}
+
+
+def test_parts_and_joins_are_read_from_render_sh_output():
+    output = ("[4/8] relu: cut into 2 parts for 8 cores\n[4/8] relu part 1/2: rendering animations 0 to 30\n"
+              "[1/8] title: done in 12 s (9.0 s of video)\n[4/8] relu part 2/2: done in 61 s (33 animations)\n"
+              "[4/8] relu part 1/2: done in 58 s (31 animations)\n[4/8] relu: joining its parts\n"
+              "[4/8] relu: done in 19 s (106.4 s of video)\n")
+    assert work_of(output) == Work({"title": 12.0}, {"relu": [61.0, 58.0]}, {"relu": 19.0})

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pipeline import render
-from pipeline.jobs import ProgressRunner
+from pipeline.jobs import ProgressRunner, Timings
 from pipeline.options import parse_render_options
 from scenes.lib.settings import CACHE_DIR_ENV
 
@@ -69,7 +69,9 @@ def test_chapters_start_longest_first_from_the_last_run(jobs, started, own_cache
     assert sorted(entry["name"] for entry in entries) == sorted(SLUGS)
 
 
-def test_a_render_records_each_chapter_s_time(preview_render):
-    recorded = render.read_chapter_seconds(render.chapter_seconds_file(preview_render.name))
-    assert set(recorded) >= {"title", "sigmoid-slope"}
-    assert all(seconds > 0 for seconds in recorded.values())
+def test_only_a_run_that_drew_every_animation_is_recorded(own_cache):
+    render.record_if_whole("en-dark-preview", "relu", 60.5, Timings([10.0, 30.0, 58.9], cached=0))
+    render.record_if_whole("en-dark-preview", "relu", 4.0, Timings([1.0, 2.0, 3.0], cached=2))  # a caption edit
+    render.record_if_whole("en-dark-preview", "title", 1.0, Timings([], cached=0))  # nothing ran
+    assert render.read_chapter_seconds(render.chapter_seconds_file("en-dark-preview")) == {"relu": 60.5}
+    assert render.read_animation_ends(render.animation_ends_file("en-dark-preview")) == {"relu": [10.0, 30.0, 58.9]}

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from manim import UL, FadeIn, FadeOut, ManimColor, Scene, VMobject, Wait, config
+from manim.utils.exceptions import EndSceneEarlyException
 
 from .camera import OutlineCachingCamera
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
@@ -212,5 +213,8 @@ class LectureScene(Scene):
         self._beat_clip = None
 
     def tear_down(self) -> None:
-        self.end_beat()
+        try:
+            self.end_beat()
+        except EndSceneEarlyException:
+            pass  # a run of a range of animations (render.sh's chapter parts) ended before the last hold
         super().tear_down()

@@ -17,6 +17,7 @@ __all__ = [
     "ASSETS",
     "ROOT",
     "SLIDES_DIR_ENV",
+    "SPLIT_CORES_ENV",
     "THEME_ENV",
     "UPDATE_REFERENCES_ENV",
     "VOICE_ENV",
@@ -31,6 +32,7 @@ ASSETS = ROOT / "assets"  # the string tables, fonts, narration scripts and the 
 LANG_ENV = "LECTURE_LANG"  # the language a chapter is drawn in
 THEME_ENV = "LECTURE_THEME"  # its colour theme
 SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set for slides: where manim-slides writes the deck
+SPLIT_CORES_ENV = "LECTURE_SPLIT_CORES"  # cut chapters as if for this many cores (the benchmark)
 CACHE_DIR_ENV = "LECTURE_CACHE_DIR"  # moves .cache/ (the tests and the benchmark use their own)
 VOICE_ENV = "LECTURE_VOICE"  # the narration voice (see scenes/lib/narration.py); unset: none
 CONFIG_ENV = "LECTURE_CONFIG"  # the lecturer's course file (--config), read by the cards
