@@ -131,11 +131,14 @@ def hash_play_calls_quickly() -> bool:
     (a hash that differed from its own would only miss the cache, but one that missed a change would
     reuse a stale partial movie)."""
     import manim
-    import manim.renderer.cairo_renderer as cairo_renderer
 
-    from pipeline import play_hash
+    try:
+        import manim.renderer.cairo_renderer as cairo_renderer
 
-    if manim.__version__ != play_hash.MANIM_VERSION:
+        from pipeline import play_hash
+    except ImportError:  # a Manim laid out otherwise
+        return False
+    if getattr(manim, "__version__", None) != play_hash.MANIM_VERSION:
         return False
     cairo_renderer.get_hash_from_play_call = play_hash.get_hash_from_play_call
     return True
@@ -144,8 +147,10 @@ def hash_play_calls_quickly() -> bool:
 def typeset_from_preloaded_preamble() -> None:
     """Typeset formulas with ``latex`` started from a format holding the template's preamble, the
     same DVI in about two thirds of the time (pipeline/latex_format.py)."""
-    import manim.utils.tex_file_writing as tex_file_writing
-
+    try:
+        import manim.utils.tex_file_writing as tex_file_writing
+    except ImportError:  # a Manim laid out otherwise typesets its own way
+        return
     from pipeline.latex_format import with_preloaded_format
 
     tex_file_writing.compile_tex = with_preloaded_format(tex_file_writing.compile_tex)

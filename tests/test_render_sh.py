@@ -283,7 +283,8 @@ def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
     fake = tmp_path / "fake"
     (fake / "manim").mkdir(parents=True)
     (fake / "manim" / "__init__.py").write_text("")
-    # What manim_worker.py patches: the x264 settings, and how frames reach the encoder.
+    # What manim_worker.py patches: the x264 settings, and how frames reach the encoder (the hash and
+    # LaTeX shortcuts it leaves out for a Manim without those modules, as here).
     (fake / "manim" / "scene").mkdir()
     (fake / "manim" / "scene" / "__init__.py").write_text("")
     (fake / "manim" / "scene" / "scene_file_writer.py").write_text(
