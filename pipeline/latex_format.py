@@ -30,6 +30,7 @@ from pathlib import Path
 from scenes.lib.settings import cache_root
 
 BEGIN_DOCUMENT = "\\begin{document}"
+FORMAT_ERROR = "Fatal format file error"  # what TeX says of a format it cannot load
 _failed: set[str] = set()  # formats this process could not build: not tried again per formula
 
 
@@ -96,15 +97,17 @@ def compile_with_format(tex_file: Path, tex_dir: Path, output_format: str) -> Pa
     """Typeset ``tex_file`` into ``tex_dir`` from its preamble's format; return the DVI, or None
     when that could not be done (then nothing is left behind)."""
     fmt = format_for(tex_file)
-    if fmt is None:
+    if fmt is None or fmt.stem.removeprefix("preamble-") in _failed:
         return None
     result = tex_file.with_suffix(output_format)  # where Manim looks for it
     done = subprocess.run(["latex", f"-fmt={fmt.with_suffix('')}", "-interaction=batchmode",
                            f"-output-format={output_format[1:]}", "-halt-on-error",
                            f"-output-directory={tex_dir.as_posix()}", tex_file.as_posix()],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          capture_output=True, text=True, errors="replace")
     if done.returncode != 0 or not result.is_file():
         result.unlink(missing_ok=True)
+        if FORMAT_ERROR in done.stdout:  # the format, not the formula: not tried again in this run
+            _failed.add(fmt.stem.removeprefix("preamble-"))
         return None
     return result
 
@@ -118,7 +121,10 @@ def with_preloaded_format(compile_tex: Callable[[Path, object, str], Path]) -> C
         if tex_compiler == "latex" and output_format == ".dvi":
             if tex_file.with_suffix(output_format).exists():
                 return tex_file.with_suffix(output_format)
-            typeset = compile_with_format(tex_file, config.get_dir("tex_dir"), output_format)
+            try:
+                typeset = compile_with_format(tex_file, config.get_dir("tex_dir"), output_format)
+            except (OSError, subprocess.SubprocessError):  # no kpsewhich, a cache it cannot write...
+                typeset = None
             if typeset is not None:
                 return typeset
         return compile_tex(tex_file, tex_compiler, output_format)

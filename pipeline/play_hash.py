@@ -49,7 +49,7 @@ _PRIMITIVES = (int, float, str, complex)
 _LEAF_TYPES = frozenset({int, float, complex, bool, str, type(None), np.ndarray})  # never a list or dict
 _FILTERED_KEYS = hashing.KEYS_TO_FILTER_OUT
 _hashable: dict[type, bool] = {}
-_sources: dict[CodeType, str] = {}
+_sources: dict[int, tuple[CodeType, str]] = {}
 _ndarray_prefixes: dict[np.dtype, tuple[str, np.dtype] | None] = {}
 
 
@@ -104,16 +104,21 @@ def _hash_ndarray(array: np.ndarray) -> str:
 
 
 def _source(function: MethodType | FunctionType) -> str:
-    """``inspect.getsource`` as Manim's encoder reads it ("" when there is none), kept per code object."""
+    """``inspect.getsource`` as Manim's encoder reads it ("" when there is none), kept per code object.
+
+    Kept by the code object's identity, not its equality: two code objects compare equal when their
+    bytecode, names and line numbers do, even from different files (and their functions' default
+    values are not in them), yet their sources differ."""
     code = getattr(inspect.unwrap(function), "__code__", None)  # a bound method lends its function's
-    if code is not None and code in _sources:
-        return _sources[code]
+    known = _sources.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
     try:
         source = inspect.getsource(function)
     except (OSError, TypeError):
         source = ""
     if code is not None:
-        _sources[code] = source
+        _sources[id(code)] = (code, source)  # the code object kept alive, so its id stays its own
     return source
 
 

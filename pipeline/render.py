@@ -179,24 +179,19 @@ def record_if_whole(variant: str, slug: str, seconds: float, timings: Timings) -
         record_chapter_seconds(variant, {slug: round(seconds, 1)}, {slug: timings.ends})
 
 
-def known_chapter_times(variant: str, slugs: list[str]) -> tuple[str, dict[str, float]]:
-    """The variant whose chapter times to go by for ``slugs``, and those times: this variant's, when
-    it has them all; else those of the variant rendered last that has them all (another language,
-    theme or quality takes longer or shorter, but its chapters rank alike); else this variant's,
-    however few."""
+def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
+    """The chapter times to order ``slugs`` by: this variant's, when it has them all; else those of
+    the variant rendered last that has them all (another language, theme or quality takes longer or
+    shorter, but its chapters rank alike); else this variant's, however few."""
     own = read_chapter_seconds(chapter_seconds_file(variant))
     if all(slug in own for slug in slugs):
-        return variant, own
+        return own
     others = sorted(log_dir().glob(f"*/{CHAPTER_SECONDS_NAME}"), key=lambda path: path.stat().st_mtime, reverse=True)
     for path in others:
         times = read_chapter_seconds(path)
         if all(slug in times for slug in slugs):
-            return path.parent.name, times
-    return variant, own
-
-
-def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
-    return known_chapter_times(variant, slugs)[1]
+            return times
+    return own
 
 
 def longest_first(slugs: list[str], seconds: dict[str, float]) -> list[str]:
@@ -278,9 +273,6 @@ def render_part(chapter: Chapter, part: Part, options: RenderOptions, runner: Pr
     started = time.monotonic()
     log = log_dir() / options.variant / f"{chapter.stem}-part{part.number}.log"
     runner.run(part_label, manim_command(chapter, options, media_dir, part=part), manim_env(options), ROOT, log)
-    # The chapter's cache must hold this quality's encodings before the movies move in.
-    match_encoder_settings(chapter_media(chapter, options) / "videos" / video_folder(chapter, options),
-                           options.quality.x264)
     moved = gather_part(media_dir, chapter_media(chapter, options), video_folder(chapter, options))
     runner.say(f"{part_label}: done in {time.monotonic() - started:.0f} s ({moved} animations)")
     if not left.done():
@@ -419,14 +411,12 @@ def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner:
 def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, stage: Path, runner: ProgressRunner,
                   jobs: int) -> list[Callable[[], dict | None]]:
     """The chapters' renders in the order to start them, longest first by their last times, with
-    any chapter too long for the cores at hand cut into parts (pipeline/split.py); a chapter's
-    parts are its longest parts, and its last one to finish joins them."""
+    any chapter too long for the cores at hand cut into parts (``cut_plan``); a chapter's parts are
+    ranked by their share of its time, and the last one to finish joins them."""
     slugs = [chapter.slug for chapter, _, _ in todo]
-    source, seconds = known_chapter_times(options.variant, slugs)
-    seconds = {slug: seconds[slug] for slug in slugs if slug in seconds}
+    seconds = known_chapter_seconds(options.variant, slugs)
     cores = int(os.environ.get(SPLIT_CORES_ENV) or jobs)
-    plan = plan_parts(seconds, read_animation_ends(animation_ends_file(source)), cores) \
-        if len(seconds) == len(slugs) else {}
+    plan = cut_plan([chapter for chapter, _, _ in todo], options, cores)
     calls: list[tuple[float, Callable[[], dict | None]]] = []
     order = longest_first(slugs, seconds)
     for chapter, label, fingerprint in sorted(todo, key=lambda item: order.index(item[0].slug)):
@@ -436,12 +426,38 @@ def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, 
             calls.append((seconds.get(chapter.slug, math.inf), whole))
             continue
         runner.say(f"{label}: cut into {len(parts)} parts for {cores} cores")
+        # Stamped once, before the parts gather into the chapter's cache from their threads.
+        match_encoder_settings(chapter_media(chapter, options) / "videos" / video_folder(chapter, options),
+                               options.quality.x264)
         left = PartsLeft(len(parts))
         join = partial(whole, joining=True)
-        share = seconds[chapter.slug] / len(parts)
+        share = seconds.get(chapter.slug, math.inf) / len(parts)
         calls += [(share, partial(render_part, chapter, part, options, runner, label, left, join)) for part in parts]
     # Never-timed chapters first (math.inf), then longest first; sorted keeps ties in lecture order.
     return [call for _, call in sorted(calls, key=lambda item: -item[0])]
+
+
+def has_cached_animations(chapter: Chapter, options: RenderOptions) -> bool:
+    """Whether Manim's cache holds partial movies of ``chapter`` in this quality's encoding."""
+    video_dir = chapter_media(chapter, options) / "videos" / video_folder(chapter, options)
+    stamp = video_dir / "x264-settings.txt"
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != options.quality.x264:
+        return False
+    return any((video_dir / "partial_movie_files").glob("*/*.mp4"))
+
+
+def cut_plan(chapters: list[Chapter], options: RenderOptions, cores: int) -> dict[str, list[Part]]:
+    """Which chapters to cut, and where (pipeline/split.py), by the drawing times of this variant's
+    last whole runs (the time to its last animation: not the sound, stills or exports a part cannot
+    share, nor another quality's times). Only chapters with nothing in Manim's cache are cut: a part
+    draws its range in a folder of its own, so a chapter mostly cached (a caption edited) is cheaper
+    whole."""
+    ends = read_animation_ends(animation_ends_file(options.variant))
+    if not all(ends.get(chapter.slug) for chapter in chapters):
+        return {}
+    plan = plan_parts({chapter.slug: ends[chapter.slug][-1] for chapter in chapters}, ends, cores)
+    return {chapter.slug: plan[chapter.slug] for chapter in chapters
+            if chapter.slug in plan and not has_cached_animations(chapter, options)}
 
 
 def chapter_files(entries: list[dict], stage: Path, variant_dir: Path) -> list[ChapterFiles]:

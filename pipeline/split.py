@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +101,9 @@ def gather_part(part_media: Path, chapter_media: Path, video_folder: str) -> int
             target = chapter_media / folder / drawn.name
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{drawn.name}.{os.getpid()}")
+                # A name of its own: parts finish in threads of one process, often with the same drawings.
+                handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{drawn.name}.")
+                os.close(handle)
                 shutil.copyfile(drawn, temporary)
                 os.replace(temporary, target)  # a whole file or none, for a run that reads it
     return moved

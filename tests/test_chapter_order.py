@@ -4,6 +4,7 @@ ranks its chapters by another variant's times."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -31,7 +32,9 @@ def test_a_variant_never_rendered_ranks_its_chapters_by_another_variant_s_times(
     render.record_chapter_seconds("en-dark-1080p", {"title": 20.0})
     assert render.known_chapter_seconds("zh-TW-light-preview", ["title", "sigmoid-slope"]) == \
         {"title": 7.0, "sigmoid-slope": 48.0}
-    render.record_chapter_seconds("en-dark-1080p", {"sigmoid-slope": 120.0})  # now complete, and newer
+    render.record_chapter_seconds("en-dark-1080p", {"sigmoid-slope": 120.0})  # now complete, and newer:
+    newer = render.chapter_seconds_file("en-dark-preview").stat().st_mtime + 10  # clocks tick in milliseconds
+    os.utime(render.chapter_seconds_file("en-dark-1080p"), (newer, newer))
     assert render.known_chapter_seconds("zh-TW-light-preview", ["title", "sigmoid-slope"]) == \
         {"title": 20.0, "sigmoid-slope": 120.0}
     # its own times, once it has them all, whatever other variants did since

@@ -57,18 +57,38 @@ def test_another_preamble_gets_a_format_of_its_own(tex_dir):
     assert len(list(latex_format.formats_dir().glob("preamble-*.fmt"))) == 2
 
 
+def test_manim_s_compile_typesets_from_the_format(tex_dir):
+    tex_file = tex_file_writing.generate_tex_file(FORMULAS[1], "align*", TexTemplate())
+    compile_tex = latex_format.with_preloaded_format(tex_file_writing.compile_tex)
+    assert compile_tex(tex_file, "latex", ".dvi").is_file()
+    assert "(preloaded format=preamble " in tex_file.with_suffix(".log").read_text(errors="replace")
+
+
 def test_a_new_tex_installation_gets_a_new_format(tex_dir, monkeypatch):
     tex_file = tex_file_writing.generate_tex_file(FORMULAS[1], "align*", TexTemplate())
     first = latex_format.format_for(tex_file)
     monkeypatch.setattr(latex_format, "tex_installation", lambda: "/usr/bin/pdftex:1:2")
-    assert latex_format.format_for(tex_file) != first
+    second = latex_format.format_for(tex_file)
+    assert first.is_file() and second.is_file() and second != first
 
 
-def test_a_format_tex_will_not_load_leaves_the_formula_to_manim(tex_dir):
+def test_a_format_tex_will_not_load_leaves_the_formulas_to_manim(tex_dir):
     tex_file = tex_file_writing.generate_tex_file(FORMULAS[2], "align*", TexTemplate())
     latex_format.format_for(tex_file).write_bytes(b"not a format")
     assert latex_format.compile_with_format(tex_file, tex_dir, ".dvi") is None
     assert not tex_file.with_suffix(".dvi").exists()
+    assert latex_format._failed, "the format is not tried again for every formula"
+    compile_tex = latex_format.with_preloaded_format(tex_file_writing.compile_tex)
+    assert compile_tex(tex_file, "latex", ".dvi").is_file()
+    assert "(preloaded format=preamble " not in tex_file.with_suffix(".log").read_text(errors="replace")
+
+
+def test_a_cache_it_cannot_write_leaves_the_formulas_to_manim(tex_dir, monkeypatch):
+    def unwritable():
+        raise PermissionError("read-only cache")
+
+    monkeypatch.setattr(latex_format, "formats_dir", unwritable)
+    tex_file = tex_file_writing.generate_tex_file(FORMULAS[0], "align*", TexTemplate())
     compile_tex = latex_format.with_preloaded_format(tex_file_writing.compile_tex)
     assert compile_tex(tex_file, "latex", ".dvi").is_file()
 

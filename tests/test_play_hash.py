@@ -89,6 +89,22 @@ def test_awkward_objects_are_written_as_manim_writes_them(name, include_pixel_ar
     assert ours == manims
 
 
+def test_equal_code_from_two_files_is_hashed_by_each_file_s_source(tmp_path, monkeypatch):
+    """Code objects compare equal across files (bytecode, names, lines; not defaults): each
+    function's own source is what Manim hashes, so two such functions must not share one."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name, power in (("curve_a", 2), ("curve_b", 3)):
+        (tmp_path / f"{name}.py").write_text(f"f = lambda t, p={power}: t ** p\n")
+    import curve_a
+    import curve_b
+
+    assert curve_a.f.__code__ == curve_b.f.__code__  # the trap
+    for functions in ([curve_a.f, curve_b.f], [curve_b.f], [curve_a.f]):
+        manims, ours = both_jsons(functions)
+        assert ours == manims
+    assert both_jsons([curve_a.f])[1] != both_jsons([curve_b.f])[1]
+
+
 def test_all_the_awkward_objects_together_hash_as_manim_hashes_them():
     """One memoizer across everything, as in a play call: marks made early decide what is written later."""
     objects = list(awkward_objects().values())

@@ -3,6 +3,7 @@ of about equal drawing time that cover every animation once; and a chapter rende
 same video, byte for byte, with nothing drawn twice."""
 from __future__ import annotations
 
+import pytest
 from conftest import PREVIEW_ARGS
 
 from pipeline import render, split
@@ -58,6 +59,36 @@ def test_a_chapter_too_short_to_repay_a_cut_or_never_timed_is_not_cut():
     ends = {slug: even_ends(40, seconds) for slug, seconds in preview.items()}
     assert split.plan_parts(preview, ends, 16) == {}
     assert split.plan_parts({"relu": 175.0}, {}, 4) == {}
+
+
+@pytest.fixture
+def lecture_options(tmp_path, monkeypatch):
+    """The whole lecture at 1080p60 in a cache of its own, with LECTURE_1080P's times recorded as
+    this variant's last whole runs (each chapter's last animation done at its time)."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    options = parse_render_options(["--quality", "1080p", "--jobs", "8", "--out", str(tmp_path / "out")])
+    render.record_chapter_seconds(options.variant, LECTURE_1080P,
+                                  {slug: even_ends(40, seconds) for slug, seconds in LECTURE_1080P.items()})
+    return options
+
+
+def test_a_chapter_with_animations_in_the_cache_is_not_cut(lecture_options):
+    relu = find_chapters(["relu"])[0]
+    assert "relu" in render.cut_plan(list(find_chapters(None)), lecture_options, 8)
+    videos = render.chapter_media(relu, lecture_options) / "videos" / render.video_folder(relu, lecture_options)
+    (videos / "partial_movie_files" / relu.scene).mkdir(parents=True)
+    (videos / "partial_movie_files" / relu.scene / "1_2_3.mp4").write_bytes(b"cached")
+    (videos / "x264-settings.txt").write_text(lecture_options.quality.x264, encoding="utf-8")
+    assert "relu" not in render.cut_plan(list(find_chapters(None)), lecture_options, 8)  # a caption edit
+    (videos / "x264-settings.txt").write_text("preset=other", encoding="utf-8")  # about to be dropped
+    assert "relu" in render.cut_plan(list(find_chapters(None)), lecture_options, 8)
+
+
+def test_only_this_variant_s_own_drawing_times_cut(lecture_options):
+    preview = parse_render_options(["--quality", "preview", "--jobs", "8", "--out", str(lecture_options.out)])
+    assert render.cut_plan(list(find_chapters(None)), preview, 8) == {}  # the 1080p times are not preview's
+    render.record_chapter_seconds(lecture_options.variant, {"relu": 175.0}, {"relu": even_ends(40, 30.0)})
+    assert "relu" not in render.cut_plan(list(find_chapters(None)), lecture_options, 8)  # 30 s of drawing
 
 
 def test_a_finished_part_s_movies_move_and_its_drawings_are_copied(tmp_path):
