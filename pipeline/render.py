@@ -63,6 +63,7 @@ from scenes.lib.settings import (
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"
+ENCODER_STAMP = "x264-settings.txt"  # beside a video folder's partial movies: the settings they were made with
 _record_lock = threading.Lock()
 T = TypeVar("T")
 
@@ -194,16 +195,6 @@ def known_chapter_seconds(variant: str, slugs: list[str]) -> dict[str, float]:
     return own
 
 
-def longest_first(slugs: list[str], seconds: dict[str, float]) -> list[str]:
-    """``slugs`` in the order to start them: any never timed first (they may be long), in lecture
-    order, then the rest longest first, so that on a few cores the last chapter to finish is a short
-    one instead of a long one started late (measured: leaky-prelu, 177 s at 1080p60, started last but
-    one in lecture order and ran alone for its last 36 s)."""
-    unknown = [slug for slug in slugs if slug not in seconds]
-    known = sorted((slug for slug in slugs if slug in seconds), key=lambda slug: -seconds[slug])
-    return unknown + known
-
-
 def chapter_log(chapter: Chapter, options: RenderOptions, transparent: bool = False) -> Path:
     return log_dir() / options.variant / f"{chapter.stem}{'-transparent' if transparent else ''}.log"
 
@@ -212,12 +203,17 @@ def match_encoder_settings(video_dir: Path, x264: str) -> None:
     """Manim joins partial movies by stream copy, so all of a video's partial movies must come from
     one encoder setting (H.264 keeps its parameter sets once per file): when the quality's x264
     settings differ from those the cached partial movies were made with, drop them."""
-    stamp = video_dir / "x264-settings.txt"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == x264:
+    if encoded_with(video_dir, x264):
         return
     shutil.rmtree(video_dir / "partial_movie_files", ignore_errors=True)
     video_dir.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(x264, encoding="utf-8")
+    (video_dir / ENCODER_STAMP).write_text(x264, encoding="utf-8")
+
+
+def encoded_with(video_dir: Path, x264: str) -> bool:
+    """Whether the partial movies cached in ``video_dir`` were encoded with ``x264``."""
+    stamp = video_dir / ENCODER_STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == x264
 
 
 def chapter_media(chapter: Chapter, options: RenderOptions) -> Path:
@@ -229,12 +225,16 @@ def video_folder(chapter: Chapter, options: RenderOptions) -> str:
     return f"{chapter.module}/{options.quality.manim_folder}"
 
 
+def chapter_video_dir(chapter: Chapter, options: RenderOptions) -> Path:
+    return chapter_media(chapter, options) / "videos" / video_folder(chapter, options)
+
+
 def run_manim(chapter: Chapter, options: RenderOptions, runner: ProgressRunner, label: str,
               transparent: bool = False) -> tuple[Path, Timings]:
     """Render one chapter with Manim (its cache makes unchanged animations free); return the video
     and the run's timings."""
     media_dir = chapter_media(chapter, options)
-    video_dir = media_dir / "videos" / video_folder(chapter, options)
+    video_dir = chapter_video_dir(chapter, options)
     match_encoder_settings(video_dir, options.quality.x264)
     timings = runner.run(label, manim_command(chapter, options, media_dir, transparent), manim_env(options), ROOT,
                          chapter_log(chapter, options, transparent), phase="transparent " if transparent else "")
@@ -413,13 +413,11 @@ def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, 
     """The chapters' renders in the order to start them, longest first by their last times, with
     any chapter too long for the cores at hand cut into parts (``cut_plan``); a chapter's parts are
     ranked by their share of its time, and the last one to finish joins them."""
-    slugs = [chapter.slug for chapter, _, _ in todo]
-    seconds = known_chapter_seconds(options.variant, slugs)
+    seconds = known_chapter_seconds(options.variant, [chapter.slug for chapter, _, _ in todo])
     cores = int(os.environ.get(SPLIT_CORES_ENV) or jobs)
     plan = cut_plan([chapter for chapter, _, _ in todo], options, cores)
     calls: list[tuple[float, Callable[[], dict | None]]] = []
-    order = longest_first(slugs, seconds)
-    for chapter, label, fingerprint in sorted(todo, key=lambda item: order.index(item[0].slug)):
+    for chapter, label, fingerprint in todo:
         whole = partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
         parts = plan.get(chapter.slug)
         if not parts:
@@ -427,23 +425,22 @@ def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, 
             continue
         runner.say(f"{label}: cut into {len(parts)} parts for {cores} cores")
         # Stamped once, before the parts gather into the chapter's cache from their threads.
-        match_encoder_settings(chapter_media(chapter, options) / "videos" / video_folder(chapter, options),
-                               options.quality.x264)
+        match_encoder_settings(chapter_video_dir(chapter, options), options.quality.x264)
         left = PartsLeft(len(parts))
         join = partial(whole, joining=True)
         share = seconds.get(chapter.slug, math.inf) / len(parts)
         calls += [(share, partial(render_part, chapter, part, options, runner, label, left, join)) for part in parts]
-    # Never-timed chapters first (math.inf), then longest first; sorted keeps ties in lecture order.
+    # Never-timed chapters first (math.inf: they may be long), then longest first, so that on a few
+    # cores the last to finish is a short one, not a long one started late (measured: leaky-prelu,
+    # 177 s at 1080p60, started last but one in lecture order and ran alone for its last 36 s).
+    # sorted keeps ties in lecture order.
     return [call for _, call in sorted(calls, key=lambda item: -item[0])]
 
 
 def has_cached_animations(chapter: Chapter, options: RenderOptions) -> bool:
     """Whether Manim's cache holds partial movies of ``chapter`` in this quality's encoding."""
-    video_dir = chapter_media(chapter, options) / "videos" / video_folder(chapter, options)
-    stamp = video_dir / "x264-settings.txt"
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != options.quality.x264:
-        return False
-    return any((video_dir / "partial_movie_files").glob("*/*.mp4"))
+    video_dir = chapter_video_dir(chapter, options)
+    return encoded_with(video_dir, options.quality.x264) and any((video_dir / "partial_movie_files").glob("*/*.mp4"))
 
 
 def cut_plan(chapters: list[Chapter], options: RenderOptions, cores: int) -> dict[str, list[Part]]:

@@ -21,12 +21,6 @@ def own_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
 
 
-def test_never_timed_chapters_start_first_then_the_longest():
-    seconds = {"title": 7.0, "sigmoid-slope": 48.0, "relu": 67.0}
-    assert render.longest_first(SLUGS, seconds) == ["compounding", "relu", "sigmoid-slope", "title"]
-    assert render.longest_first(SLUGS, {}) == SLUGS
-
-
 def test_a_variant_never_rendered_ranks_its_chapters_by_another_variant_s_times(own_cache):
     render.record_chapter_seconds("en-dark-preview", {"title": 7.0, "sigmoid-slope": 48.0})
     render.record_chapter_seconds("en-dark-1080p", {"title": 20.0})
@@ -51,13 +45,20 @@ def test_recording_keeps_the_chapters_not_rendered_this_time(own_cache):
     assert recorded == {"title": 7.0, "relu": 70.5}
 
 
-@pytest.mark.parametrize(("jobs", "started"), [("2", ["relu", "compounding", "sigmoid-slope", "title"]),
-                                               ("1", SLUGS)])
-def test_chapters_start_longest_first_from_the_last_run(jobs, started, own_cache, tmp_path, monkeypatch):
+ALL_TIMED = {"title": 7.0, "sigmoid-slope": 48.0, "compounding": 53.0, "relu": 67.0}
+
+
+@pytest.mark.parametrize(("jobs", "recorded", "started"), [
+    ("2", ALL_TIMED, ["relu", "compounding", "sigmoid-slope", "title"]),
+    ("2", {slug: seconds for slug, seconds in ALL_TIMED.items() if slug != "compounding"},
+     ["compounding", "relu", "sigmoid-slope", "title"]),  # never timed: first
+    ("2", {}, SLUGS),  # nothing timed: lecture order
+    ("1", ALL_TIMED, SLUGS)])
+def test_chapters_start_longest_first_from_the_last_run(jobs, recorded, started, own_cache, tmp_path, monkeypatch):
     options = parse_render_options(["--quality", "preview", "--scenes", ",".join(SLUGS), "--jobs", jobs,
                                     "--out", str(tmp_path / "out")])
-    render.record_chapter_seconds(options.variant, {"title": 7.0, "sigmoid-slope": 48.0, "compounding": 53.0,
-                                                    "relu": 67.0})
+    if recorded:
+        render.record_chapter_seconds(options.variant, recorded)
     calls = []
 
     def pretend(chapter, options, stage, label, fingerprint, runner):

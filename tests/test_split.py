@@ -78,9 +78,9 @@ def test_a_chapter_with_animations_in_the_cache_is_not_cut(lecture_options):
     videos = render.chapter_media(relu, lecture_options) / "videos" / render.video_folder(relu, lecture_options)
     (videos / "partial_movie_files" / relu.scene).mkdir(parents=True)
     (videos / "partial_movie_files" / relu.scene / "1_2_3.mp4").write_bytes(b"cached")
-    (videos / "x264-settings.txt").write_text(lecture_options.quality.x264, encoding="utf-8")
+    (videos / render.ENCODER_STAMP).write_text(lecture_options.quality.x264, encoding="utf-8")
     assert "relu" not in render.cut_plan(list(find_chapters(None)), lecture_options, 8)  # a caption edit
-    (videos / "x264-settings.txt").write_text("preset=other", encoding="utf-8")  # about to be dropped
+    (videos / render.ENCODER_STAMP).write_text("preset=other", encoding="utf-8")  # about to be dropped
     assert "relu" in render.cut_plan(list(find_chapters(None)), lecture_options, 8)
 
 
