@@ -24,6 +24,8 @@ from scenes.lib.settings import ROOT
 # Bump when the way files are made, or the manifest's layout, changes in a way the sources below do not
 # show: every published file is then made again (render.py reads no older layout).
 FINGERPRINT_VERSION = "3"
+# The same for the lecture's own files alone (2: chapters inside lecture.mp4, YouTube's chapter rules).
+LECTURE_VERSION = "2"
 SCENES_PACKAGE = "scenes"
 ASSET_FOLDERS = ("assets",)
 SETTINGS_FILES = ("manim.cfg", "requirements.txt")
@@ -203,7 +205,8 @@ def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
     """The hash of everything that decides lecture.mp4, its subtitles, chapters.txt, the thumbnail
     and the WebM: which chapters, in which order, with which fingerprints, and the options."""
     joined = [(entry["name"], entry.get("fingerprint")) for entry in chapters]
-    parts = [FINGERPRINT_VERSION, json.dumps(joined), options.lang, options.theme, options.quality.name,
+    parts = [FINGERPRINT_VERSION, LECTURE_VERSION, json.dumps(joined), options.lang, options.theme,
+             options.quality.name,
              f"webm={'webm' in options.formats}", f"handout={'handout' in options.formats}",
              f"course={options.course.digest()}"]
     return _digest(parts, [], ROOT)

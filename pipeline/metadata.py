@@ -70,7 +70,8 @@ def description(lang: str, chapter_lines: str, course: Course) -> str:
     if course_line:
         blocks[0] += "\n" + course_line
     blocks.append(summary(lang))
-    blocks.append(f"{t('meta.chapters', lang=lang)}\n{chapter_lines.rstrip()}")
+    if chapter_lines.strip():  # none where YouTube's chapter rules cannot be met (chapter_marks.py)
+        blocks.append(f"{t('meta.chapters', lang=lang)}\n{chapter_lines.rstrip()}")
     blocks.append(f"{t('ch6.sources_heading', lang=lang)}\n"
                   + "\n".join(f"- {cite}: {url}" for cite, url in sources(lang)))
     url = licence_url(course.licence)

@@ -6,7 +6,6 @@ render.py moves them into place only when all of them succeeded.
 from __future__ import annotations
 
 import io
-import math
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,14 @@ import av
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.chapter_marks import (
+    YOUTUBE_MIN_CHAPTERS,
+    YOUTUBE_MIN_SECONDS,
+    ChapterMark,
+    chapter_lines,
+    ffmetadata,
+    youtube_chapters,
+)
 from scenes.lib.captions import break_lines, tokens
 from scenes.lib.course import Course
 from scenes.lib.strings import font, t
@@ -121,17 +128,35 @@ def write_vtt(cues: list[srt.Subtitle], path: Path) -> None:
     path.write_text("WEBVTT\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
 
 
-def timestamp(seconds: float) -> str:
-    """YouTube's chapter time: M:SS style with two-digit minutes, hours only when needed."""
-    whole = int(math.floor(seconds + 1e-6))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+def chapter_marks(chapters: list[ChapterFiles]) -> list[ChapterMark]:
+    """Where each chapter starts in the lecture, with its title in the render's language."""
+    return [ChapterMark(c.offset, c.entry["title"]) for c in chapters]
 
 
-def chapter_lines(chapters: list[ChapterFiles]) -> str:
-    """Lines to paste into a video description; YouTube needs the first at 00:00."""
-    return "".join(f"{timestamp(c.offset)} {c.entry['title']}\n" for c in chapters)
+def write_chapter_lines(marks: list[ChapterMark], end: float, target: Path) -> list[ChapterMark]:
+    """Write the chapter lines YouTube will accept into ``target`` (none, and one line saying so, when
+    its rules cannot be met); return those chapters."""
+    on_youtube = youtube_chapters(marks, end)
+    if on_youtube is None:
+        print(f"Note: the description carries no YouTube chapters: YouTube needs {YOUTUBE_MIN_CHAPTERS} or more "
+              f"of {YOUTUBE_MIN_SECONDS} s or more, which these {len(marks)} do not make (lecture.mp4 has them)",
+              flush=True)
+    target.write_text(chapter_lines(on_youtube or []), encoding="utf-8")
+    return on_youtube or []
+
+
+def embed_chapters(video: Path, marks: list[ChapterMark], end: float) -> None:
+    """Write every chapter into ``video`` (MP4 chapters, stream copy), for players in a classroom."""
+    listing = video.with_name(video.stem + "-chapters.txt")
+    listing.write_text(ffmetadata(marks, end), encoding="utf-8")
+    marked = video.with_name(video.stem + "-marked.mp4")
+    try:
+        ffmpeg("-i", str(video), "-f", "ffmetadata", "-i", str(listing), "-map", "0", "-map_chapters", "1",
+               "-c", "copy", "-movflags", "+faststart", str(marked))
+        marked.replace(video)
+    finally:
+        listing.unlink(missing_ok=True)
+        marked.unlink(missing_ok=True)
 
 
 def font_file(lang: str) -> tuple[str, int]:
@@ -243,17 +268,20 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
     else:
         join_videos([c.video for c in chapters], lecture)
     duration = round(video_duration(lecture), 3)
+    marks = chapter_marks(chapters)
+    embed_chapters(lecture, marks, duration)
     cues = shifted_cues(chapters, duration)
     write_srt(cues, stage / "lecture.srt")
     write_vtt(cues, stage / "lecture.vtt")
-    lines = chapter_lines(chapters)
-    (stage / "chapters.txt").write_text(lines, encoding="utf-8")
+    on_youtube = write_chapter_lines(marks, duration, stage / "chapters.txt")
+    lines = chapter_lines(on_youtube)
     make_thumbnail(chapters, lang, stage / "thumbnail.png", course)
     entry = {
         "video": lecture.name,
         "duration": duration,
         "captions": {"srt": "lecture.srt", "vtt": "lecture.vtt"},
         "chapters": "chapters.txt",
+        "youtube_chapters": len(on_youtube),
         "chapter_offsets": [round(c.offset, 3) for c in chapters],
         "thumbnail": "thumbnail.png",
         **(metadata(lines) if metadata else {}),

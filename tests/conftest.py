@@ -2,10 +2,12 @@
 project's paths. Any skipped test fails the session (skip_gate.py)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -73,6 +75,14 @@ def lecture_env(monkeypatch):
         monkeypatch.setenv(THEME_ENV, theme)
 
     return apply
+
+
+def mp4_chapters(video: Path) -> list[tuple[float, float, str]]:
+    """The chapters a player reads from an MP4 (start, end, title), by ffprobe."""
+    found = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)],
+                           capture_output=True, text=True, check=True)
+    return [(float(c["start_time"]), float(c["end_time"]), c["tags"]["title"])
+            for c in json.loads(found.stdout)["chapters"]]
 
 
 # The size the graphical tests compare key frames at (test_graphics.py).

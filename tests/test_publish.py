@@ -136,23 +136,10 @@ def test_vtt_holds_the_same_cues_as_srt(preview_render):
         assert int(h) * 3600 + int(m) * 60 + float(s) == pytest.approx(cue.start.total_seconds(), abs=1e-3)
 
 
-def test_chapter_lines_start_at_zero_and_match_the_chapter_offsets(preview_render):
-    manifest = manifest_of(preview_render)
-    lines = (preview_render / "chapters.txt").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("00:00 ")
-    assert len(lines) == len(manifest["chapters"])
-    for line, (start, _), entry in zip(lines, chapter_spans(manifest), manifest["chapters"]):
-        stamp, title = line.split(" ", 1)
-        minutes, seconds = stamp.split(":")
-        assert int(minutes) * 60 + int(seconds) == int(start + 1e-6)
-        assert title == entry["title"]
-
-
-def test_chinese_render_has_chinese_subtitles_and_chapter_titles(chinese_render):
+def test_chinese_render_has_chinese_subtitles(chinese_render):
     han = re.compile(r"[\u4e00-\u9fff]")
     cues = list(srt.parse((chinese_render / "lecture.srt").read_text(encoding="utf-8")))
     assert cues and all(han.search(cue.content) for cue in cues)
-    assert han.search((chinese_render / "chapters.txt").read_text(encoding="utf-8"))
 
 
 def test_thumbnail_is_1280_by_720(preview_render, chinese_render):

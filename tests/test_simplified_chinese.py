@@ -7,7 +7,7 @@ import json
 import opencc
 import pytest
 import srt
-from conftest import run_render
+from conftest import mp4_chapters, run_render
 from pypdf import PdfReader
 
 from scenes.lib.simplified import overrides, to_simplified
@@ -66,7 +66,8 @@ def test_a_simplified_chinese_render_writes_simplified_subtitles_chapter_lines_a
     manifest = json.loads((variant / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["language"] == "zh-CN" and manifest["title"] == table("zh-CN")["lecture.title"]
     cues = list(srt.parse((variant / "lecture.srt").read_text(encoding="utf-8")))
-    written = "".join(cue.content for cue in cues) + (variant / "chapters.txt").read_text(encoding="utf-8")
+    written = "".join(cue.content for cue in cues)
+    written += "".join(title for *_, title in mp4_chapters(variant / "lecture.mp4"))  # the chapters players show
     written += "".join(page.extract_text() for page in PdfReader(variant / "handout.pdf").pages)
     assert "为什么" in written and "参考文献" in written, "the handout's text is there, selectable"
     assert not traditional_only(written)

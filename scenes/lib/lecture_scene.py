@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -33,7 +34,18 @@ from .strings import current_language, t
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 from .svg_paths import forget_svg_paths
 
-__all__ = ["LectureScene"]
+__all__ = ["BeatTiming", "LectureScene"]
+
+
+@dataclass(frozen=True)
+class BeatTiming:
+    """When a beat ran on the beat clock: its start, how long its animations took, and its end (after
+    the hold that lets its caption be read and its narration be said)."""
+
+    beat: str
+    start: float
+    animated: float
+    end: float
 
 
 class LectureScene(Scene):
@@ -67,6 +79,7 @@ class LectureScene(Scene):
         self.lang = current_language()
         self.camera.background_color = ManimColor(self.theme.background)
         self.beats: list[str] = []
+        self.beat_timings: list[BeatTiming] = []
         self._beat_start: float | None = None
         self._caption_values: dict[str, dict[str, object]] = {}
         self.beat_clock = 0.0
@@ -189,7 +202,8 @@ class LectureScene(Scene):
         needed = max(beat_seconds_needed(caption, self.lang), beat_seconds_with_voice(clip))
         if clip is not None:  # what is said is what the subtitles show: it must be readable too
             needed = max(needed, beat_seconds_needed(self.spoken_text(beat), self.lang))
-        shortfall = needed - (self.beat_clock - self._beat_start)
+        animated = self.beat_clock - self._beat_start
+        shortfall = needed - animated
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early. Half a
             # frame more, because a still wait makes int(run_time * fps) frames and k / fps * fps can
@@ -209,6 +223,7 @@ class LectureScene(Scene):
                 continue
             # Subcaptions are stamped at Manim's "now"; the offset places each cue inside its beat.
             self.add_subcaption(cue, duration=stop - start, offset=start - self.time)
+        self.beat_timings.append(BeatTiming(beat, self._beat_start, animated, end))
         self._beat_start = None
         self._beat_clip = None
 
