@@ -85,6 +85,7 @@ def test_the_mp4_chapter_file_escapes_what_ffmpeg_reads_as_syntax():
     assert "START=1500\nEND=3250\ntitle=二\n" in text
 
 
+@pytest.mark.xdist_group("render")  # the session's renders (conftest.py)
 def test_lecture_mp4_carries_every_chapter_with_its_title(preview_render):
     manifest = json.loads((preview_render / "manifest.json").read_text(encoding="utf-8"))
     chapters = mp4_chapters(preview_render / "lecture.mp4")
@@ -99,6 +100,7 @@ def test_lecture_mp4_carries_every_chapter_with_its_title(preview_render):
     assert "00:00" not in description and t("meta.chapters", lang="en") not in description
 
 
+@pytest.mark.xdist_group("render")  # the session's renders (conftest.py)
 def test_a_chinese_lecture_mp4_names_its_chapter_in_chinese(chinese_render):
     (chapter,) = mp4_chapters(chinese_render / "lecture.mp4")
     assert chapter[2] == t("ch0.title", lang="zh-TW")
