@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, run_chapter, run_render
 from manim import Text
 from PIL import Image
-from test_graphics import compare_frames, load_png, reference_path
+from test_graphics import beat_reference_path, compare_frames, load_png
 
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.key_frames import render_key_frames
@@ -112,13 +112,13 @@ def test_the_cards_with_a_config_keep_a_clean_layout_and_show_the_course_and_lic
 def test_the_title_card_shows_the_course_with_a_config_and_is_unchanged_without(manim_media_dir, monkeypatch):
     monkeypatch.setenv(CONFIG_ENV, str(EXAMPLE))
     frames = render_key_frames(TITLE, "en", "dark", manim_media_dir, 480, 270)
-    reference = load_png(reference_path("en", "dark", TITLE, 1, "show_title"))
+    reference = load_png(beat_reference_path("en", "dark", TITLE, "show_title"))
     assert not compare_frames(frames["show_title"].image, reference).acceptable, "the course card is on the title"
     # The accent colour (#E69F00) is drawn: the rule over the course.
     accent = np.all(np.abs(frames["show_title"].image[..., :3].astype(int) - (0xE6, 0x9F, 0x00)) < 40, axis=2)
     assert accent.sum() > 100
     # Next beat the course card has left, and the picture is the reviewed one.
-    second = load_png(reference_path("en", "dark", TITLE, 2, "preview_ideas"))
+    second = load_png(beat_reference_path("en", "dark", TITLE, "preview_ideas"))
     assert compare_frames(frames["preview_ideas"].image, second).acceptable
 
 

@@ -93,6 +93,11 @@ def reference_path(lang: str, theme: str, chapter: Chapter, number: int, beat: s
     return REFERENCES / f"{lang}-{theme}" / chapter.slug / f"{number:02d}-{beat}.png"
 
 
+def beat_reference_path(lang: str, theme: str, chapter: Chapter, beat: str) -> Path:
+    """The reviewed key frame of ``beat``, numbered by its place in the storyboard."""
+    return reference_path(lang, theme, chapter, storyboard_beats(chapter).index(beat) + 1, beat)
+
+
 def save_png(frame: np.ndarray, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(frame).save(path, optimize=True)
@@ -173,7 +178,7 @@ TITLE = CHAPTERS[0]
 @chapter_group("en", "dark", TITLE)
 def test_a_title_moved_by_two_pixels_no_longer_matches_its_frame(beat_frames, manim_media_dir):
     beat = "show_title"
-    reference = load_png(reference_path("en", "dark", TITLE, 1, beat))
+    reference = load_png(beat_reference_path("en", "dark", TITLE, beat))
     assert compare_frames(beat_frames(TITLE, "en", "dark")[beat], reference).acceptable
 
     moves: list[float] = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import string
 import subprocess
 import wave
 from pathlib import Path
@@ -240,7 +239,8 @@ def write_take(path: Path, seconds: float, level: float = 0.3, rate: int = 44100
         wav.writeframes((tone * 32767).astype("<i2").tobytes())
 
 
-TAKES = {"show_title": 4.0, "preview_ideas": 11.0}  # longer than the beats' animations and reading times
+# Longer than the beats' animations and reading times.
+TAKES = {"cold_open": 12.0, "show_title": 4.0, "preview_ideas": 11.0}
 
 
 def beat_starts(takes: dict[str, float], fps: int = 15) -> list[float]:
@@ -354,14 +354,15 @@ def test_each_narrated_beat_speaks_from_its_first_frame(preview_render):
     entry = manifest["chapters"][0]
     video = preview_render / entry["video"]
     cues = list(srt.parse((preview_render / entry["captions"]["srt"]).read_text(encoding="utf-8")))
-    beats = len(narration.beats_of("ch0"))
-    # The title card's beats: the first cue of each (its narration starts with a new sentence).
-    starts = [0.0]
-    for cue in cues[1:]:
-        if len(starts) < beats and cue.content.startswith(tuple(string.ascii_uppercase)) and \
-                scripts("en")["ch0.preview_ideas"].startswith(cue.content.split("\n")[0][:20]):
-            starts.append(cue.start.total_seconds())
-    assert len(starts) == beats
+    beats = narration.beats_of("ch0")
+    # The title card's beats: the first cue of each (the first line of the cue opens the beat's
+    # narration), looked for in order after the previous beat's.
+    starts, index = [0.0], 0
+    for beat in beats[1:]:
+        script = scripts("en")[f"ch0.{beat}"]
+        index = next(i for i in range(index + 1, len(cues)) if script.startswith(cues[i].content.split("\n")[0]))
+        starts.append(cues[index].start.total_seconds())
+    assert len(starts) == len(beats)
     for onset, start in zip(audio_onsets(video, starts), starts):
         assert abs(onset - start) <= 1 / manifest["fps"], f"sound at {onset:.3f} s, beat at {start:.3f} s"
 
@@ -430,17 +431,17 @@ def run_record(takes: Path, recorder: Path, answers: str) -> subprocess.Complete
 
 def test_record_walks_the_beats_with_retake_trim_and_skip(tmp_path):
     takes = tmp_path / "takes"
-    # Beat 1: record, stop, retake; record, stop, keep. Beat 2: skip.
+    # Beat 1: record, stop, retake; record, stop, keep. Beat 2: skip. Beat 3: the input ends.
     result = run_record(takes, stand_in_recorder(tmp_path, 9000), "\n\nr\n\n\n\ns\n")
     assert result.returncode == 0, result.stderr
     assert "Why does ReLU fix vanishing gradients?" in result.stdout, "the beat's narration is shown"
-    first = takes / "en" / "00-title" / "show_title.wav"
-    assert first.is_file() and not (takes / "en" / "00-title" / "preview_ideas.wav").exists()
+    first = takes / "en" / "00-title" / "cold_open.wav"
+    assert first.is_file() and not (takes / "en" / "00-title" / "show_title.wav").exists()
     with wave.open(str(first)) as wav:
         assert wav.getnframes() / wav.getframerate() == pytest.approx(2.0, abs=0.05), "silence trimmed"
-    assert "1 of 2 beats" in result.stdout
+    assert "1 of 3 beats" in result.stdout
     again = run_record(takes, stand_in_recorder(tmp_path, 9000), "q\n")
-    assert "show_title" not in again.stdout and "preview_ideas" in again.stdout, "recorded beats are skipped"
+    assert "cold_open" not in again.stdout and "show_title" in again.stdout, "recorded beats are skipped"
 
 
 def test_record_refuses_a_silent_take(tmp_path):
