@@ -689,3 +689,76 @@ def test_model_modules_declare_their_public_names() -> None:
             obj = getattr(module, name)
             if callable(obj):
                 assert obj.__doc__, f"{module.__name__}.{name} has no docstring"
+
+
+# --- A diverged run is never reported as healthy -----------------------------------------------
+
+
+def test_a_run_whose_loss_is_not_finite_reports_no_dead_fraction() -> None:
+    # PReLU started at 0.01 on chapter 4's layer: seed 13's loss becomes NaN early in training, and a
+    # NaN pre-activation is never <= 0, so counting it would call every unit healthy.
+    run = dead_unit_curve("prelu", alpha=0.01, seed=13)
+    broken = ~np.isfinite(run.loss)
+    assert broken.any()
+    assert np.all(np.isnan(run.dead_fraction[broken]))
+
+
+def test_a_run_reports_the_step_it_diverged_at_and_nothing_after() -> None:
+    run = dead_unit_curve("prelu", alpha=0.01, seed=11)
+    assert run.diverged and run.diverged_at is not None
+    assert np.all(np.isfinite(run.loss[: run.diverged_at])) and np.all(np.isnan(run.loss[run.diverged_at:]))
+    assert np.all(np.isnan(run.dead_fraction[run.diverged_at:]))
+    assert np.all(np.isnan(run.final_slopes))  # no slope to report either
+
+
+def test_a_run_that_stays_finite_has_not_diverged() -> None:
+    run = dead_unit_curve("prelu", alpha=0.01, seed=12)
+    assert not run.diverged and run.diverged_at is None
+    assert np.all(np.isfinite(run.loss)) and np.all(np.isfinite(run.dead_fraction))
+
+
+def test_a_spread_over_seeds_leaves_out_diverged_runs_and_counts_them() -> None:
+    spread = dead_fraction_spread("prelu", seeds=5, first_seed=10, alpha=0.01)
+    runs = {seed: dead_unit_curve("prelu", alpha=0.01, seed=seed) for seed in range(10, 15)}
+    broken = tuple(seed for seed, run in runs.items() if not np.all(np.isfinite(run.loss)))
+    assert spread.seeds == tuple(range(10, 15))
+    assert spread.diverged == broken and 0 < len(broken) < 5
+    assert spread.kept == tuple(seed for seed in spread.seeds if seed not in broken)
+    kept = np.array([runs[seed].dead_fraction for seed in spread.kept])
+    assert np.array_equal(spread.low, kept.min(axis=0)) and np.array_equal(spread.high, kept.max(axis=0))
+    assert np.array_equal(spread.final, kept[:, -1])
+    assert np.all(np.isfinite(spread.low)) and np.all(np.isfinite(spread.high))
+
+
+def test_a_spread_where_every_run_diverged_has_no_band() -> None:
+    spread = dead_fraction_spread("prelu", seeds=2, first_seed=10, alpha=0.01)  # seeds 10 and 11 both diverge
+    assert spread.diverged == (10, 11) and spread.kept == ()
+    assert spread.final.size == 0
+    assert np.all(np.isnan(spread.low)) and np.all(np.isnan(spread.high))
+
+
+def test_prelu_from_the_leaky_slope_diverges_on_about_half_of_chapter_5s_seeds() -> None:
+    # What chapter 5 says on screen: "diverged in k of 10 seeds", with k counted, not assumed.
+    spread = dead_fraction_spread("prelu", alpha=0.01)
+    assert spread.seeds == tuple(range(DEAD_RUN_SEEDS))
+    assert 3 <= len(spread.diverged) <= 7
+    assert spread.final.min() > 0.05  # the runs that stay finite all lose units
+    for name, params in (("relu", {}), ("leaky_relu", {"slope": 0.01}), ("leaky_relu", {"slope": 0.25}),
+                         ("prelu", {"alpha": 0.25})):
+        assert dead_fraction_spread(name, **params).diverged == (), name
+
+
+def test_the_fair_comparisons_finding_holds_over_ten_seeds() -> None:
+    # A slope of 0.25, fixed or learned, keeps every unit in every seed; 0.01, fixed or learned, does not.
+    for name, params in (("leaky_relu", {"slope": 0.25}), ("prelu", {"alpha": 0.25})):
+        assert dead_fraction_spread(name, **params).high.max() == 0.0, name
+    for name, params in (("leaky_relu", {"slope": 0.01}), ("prelu", {"alpha": 0.01})):
+        assert dead_fraction_spread(name, **params).final.min() > 0.0, name
+
+
+def test_a_deep_run_that_overflows_reports_where_and_no_loss_after() -> None:
+    run = train_deep_network("relu", lr=0.5, seed=3)
+    assert run.diverged and 0 < run.diverged_at < run.steps
+    assert np.all(np.isfinite(run.loss[: run.diverged_at])) and np.all(np.isnan(run.loss[run.diverged_at:]))
+    assert np.all(np.isnan(run.weight_change))
+
