@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 from scenes.lib.settings import ROOT
 from scenes.model import (
     ACTIVATION_NAMES,
+    CONTROL_FACTOR,
     DEAD_RUN_SEEDS,
     DEFAULT_DEAD_RUN,
     DEFAULT_DEEP_RUN,
     PRELU_ALPHA_LR_SCALE,
+    SHALLOW_SIGMOID_DEPTHS,
     activation,
     backward_chain,
     best_case_chain,
@@ -39,6 +41,7 @@ from scenes.model import (
     neuron_trajectory,
     orders_of_magnitude_exceeded,
     prelu_fit_data,
+    sigmoid_depth_control,
     sigmoid_slope_max,
     train_deep_network,
 )
@@ -762,3 +765,30 @@ def test_a_deep_run_that_overflows_reports_where_and_no_loss_after() -> None:
     assert np.all(np.isfinite(run.loss[: run.diverged_at])) and np.all(np.isnan(run.loss[run.diverged_at:]))
     assert np.all(np.isnan(run.weight_change))
 
+
+# --- Chapter 3's control: how much of the sigmoid network's stall is depth ----------------------
+
+
+@pytest.fixture(scope="module")
+def depth_control():
+    return sigmoid_depth_control()
+
+
+def test_shallow_sigmoid_networks_trained_alike_also_end_well_above_relu(depth_control, deep_runs: dict) -> None:
+    relu = deep_runs["relu"]
+    assert [run.weight_change.size for run in depth_control.shallow] == list(SHALLOW_SIGMOID_DEPTHS)
+    for run in depth_control.shallow:
+        assert (run.steps, run.lr, run.baseline_loss) == (relu.steps, relu.lr, relu.baseline_loss)
+        assert run.loss[-1] > 5 * relu.loss[-1]  # the sigmoid itself costs, not only depth
+        assert run.loss[-1] < 0.95 * run.baseline_loss  # yet a shallow one does learn
+
+
+def test_the_deep_sigmoid_network_stays_at_the_mean_trained_longer_or_faster(depth_control, deep_runs) -> None:
+    sigmoid = deep_runs["sigmoid"]
+    longer, faster = depth_control.longer, depth_control.faster
+    assert (longer.steps, longer.lr) == (sigmoid.steps * CONTROL_FACTOR, sigmoid.lr)
+    assert (faster.steps, faster.lr) == (sigmoid.steps, pytest.approx(sigmoid.lr * CONTROL_FACTOR))
+    assert not longer.diverged and not faster.diverged
+    for run in (longer, faster):
+        assert abs(run.loss[-1] - run.baseline_loss) / run.baseline_loss == run.distance_from_baseline
+    assert depth_control.deep_distance < 0.01
