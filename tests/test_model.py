@@ -27,6 +27,7 @@ from scenes.model import (
     DEFAULT_DEEP_RUN,
     PRELU_ALPHA_LR_SCALE,
     SHALLOW_SIGMOID_DEPTHS,
+    VERY_LEAKY_DIVISOR,
     activation,
     backward_chain,
     best_case_chain,
@@ -183,6 +184,14 @@ def test_activation_defaults_follow_the_papers() -> None:
     assert activation("leaky_relu").params == {"slope": 0.01}  # Maas et al. 2013
     assert activation("prelu").params == {"alpha": 0.25}  # He et al. 2015
     assert ACTIVATION_NAMES == ("sigmoid", "tanh", "relu", "leaky_relu", "prelu")
+
+
+def test_xus_very_leaky_slope_lies_between_maas_slope_and_hes_initial_alpha() -> None:
+    # Xu et al. (2015) write the negative side as x / a; their "very leaky" a is 5.5: a slope near 0.18.
+    slope = Fraction(2, 11)  # 1 / 5.5, exactly
+    assert 1 / VERY_LEAKY_DIVISOR == pytest.approx(float(slope), rel=1e-15)
+    assert f"{1 / VERY_LEAKY_DIVISOR:.2f}" == "0.18"
+    assert activation("leaky_relu").params["slope"] < 1 / VERY_LEAKY_DIVISOR < activation("prelu").params["alpha"]
 
 
 def test_activation_is_immutable() -> None:

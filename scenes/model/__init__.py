@@ -8,6 +8,7 @@ from __future__ import annotations
 from .activations import (
     ACTIVATION_NAMES,
     RELU_FAMILY,
+    VERY_LEAKY_DIVISOR,
     Activation,
     activation,
     sigmoid_slope_max,
@@ -59,6 +60,7 @@ __all__ = [
     "PRELU_ALPHA_LR_SCALE",
     "RELU_FAMILY",
     "SHALLOW_SIGMOID_DEPTHS",
+    "VERY_LEAKY_DIVISOR",
     "Activation",
     "DeadFractionSpread",
     "DeadRunSettings",
