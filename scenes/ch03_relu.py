@@ -1,6 +1,7 @@
 """Chapter 3: ReLU's slope is 1 where it is active, so the gradient crosses every layer intact."""
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -46,12 +47,14 @@ from scenes.lib.style import (
 )
 from scenes.model import (
     HE_GAIN,
+    SHALLOW_SIGMOID_DEPTHS,
     activation,
     backward_chain,
     chain_local_factors,
     layer_gradient_norms,
     layer_gradients,
     orders_of_magnitude_exceeded,
+    sigmoid_depth_control,
     train_deep_network,
 )
 
@@ -182,10 +185,17 @@ class ReluPassesTheGradient(LectureScene):
         self.chart, self.summary = chart, summary
 
     def training_cost(self) -> None:
-        """What vanishing costs: both networks trained alike, their losses side by side."""
+        """What vanishing costs: both networks trained alike, their losses side by side; and the control
+        that tells depth from the sigmoid itself (said, not drawn)."""
         sigmoid, relu = self.runs["sigmoid"], self.runs["relu"]
+        control = sigmoid_depth_control(relu.steps, relu.lr, depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
+        (depth_a, depth_b), (shallow_a, shallow_b) = SHALLOW_SIGMOID_DEPTHS, control.shallow
+        # "within" must hold: the distance is rounded up, to a tenth of a percent.
+        gap = math.ceil(control.deep_distance * 1000) / 10
         self.start_beat("training_cost", steps=relu.steps, relu_loss=number_text(relu.loss[-1]),
-                        sigmoid_loss=number_text(sigmoid.loss[-1]))
+                        sigmoid_loss=number_text(sigmoid.loss[-1]), depth=DEPTH, depth_a=depth_a, depth_b=depth_b,
+                        loss_a=number_text(shallow_a.loss[-1], 3), loss_b=number_text(shallow_b.loss[-1], 3),
+                        gap=f"{gap:g}", long_steps=control.longer.steps, big_lr=f"{control.faster.lr:g}")
         chart = LogCurveChart(relu.steps, [*sigmoid.loss, *relu.loss], LOSS_WIDTH, LOSS_HEIGHT, "ch3.loss",
                               "ch3.training_step")
         chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1).shift(RIGHT * 0.3)

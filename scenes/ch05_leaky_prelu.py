@@ -37,6 +37,7 @@ from scenes.lib.components.text import (
     get_text,
     get_wrapped_text,
     number_tex,
+    percent_text,
     stack,
 )
 from scenes.lib.lecture_scene import LectureScene
@@ -53,8 +54,12 @@ from scenes.lib.style import (
     TRAINING_STEP_SECONDS,
 )
 from scenes.model import (
+    DEAD_RUN_SEEDS,
     PRELU_ALPHA_LR_SCALE,
+    VERY_LEAKY_DIVISOR,
+    DeadFractionSpread,
     activation,
+    dead_fraction_spread,
     dead_unit_curve,
     fit_prelu_alpha,
     neuron_trajectory,
@@ -77,11 +82,20 @@ FAIR_RUNS = (  # (label key, activation, parameters)
     ("ch5.curve_leaky", "leaky_relu", {"slope": BIG_SLOPE}),
     ("ch5.curve_prelu", "prelu", {"alpha": BIG_SLOPE}),
 )
+# The finding's table: each slope's size, fixed and learned, side by side (PReLU from the small slope too).
+FINDING_ROWS = (
+    FAIR_RUNS[0],
+    FAIR_RUNS[1],
+    ("ch5.curve_prelu", "prelu", {"alpha": SMALL_SLOPE}),
+    FAIR_RUNS[2],
+    FAIR_RUNS[3],
+)
+UNDERLAY_WIDTH = CURVE_WIDTH + 4  # PReLU's line, widened under the dashed Leaky 0.25 that lies on it
 FINDING_WIDTH = 10.5
 
 
 class LeakySlopesRestoreTheFlow(LectureScene):
-    """Leaky ReLU's small slope, the dead neuron revived, PReLU learning alpha, three real runs."""
+    """Leaky ReLU's small slope, the dead neuron revived, PReLU learning alpha, real runs and their seeds."""
 
     chapter_key = "ch5"
     toc_index = 3
@@ -215,6 +229,8 @@ class LeakySlopesRestoreTheFlow(LectureScene):
             curve = plot.get_curve(run.dead_fraction, self.theme.activation_color(name))
             if name == "leaky_relu" and params["slope"] == BIG_SLOPE:
                 curve = DashedVMobject(curve, num_dashes=60)  # drawn over PReLU's line, both at 0 %
+            elif name == "prelu":
+                curve.set_stroke(width=UNDERLAY_WIDTH)  # wider, so it shows on both sides of the dashes
             curves.append(curve)
         self.play(FadeIn(setup), FadeIn(plot))
         # PReLU before Leaky 0.25: the dashed line on top lets both show where they coincide.
@@ -224,19 +240,27 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.plot_group = VGroup(setup, plot, legend, *curves)
 
     def fair_finding(self) -> None:
-        """What the fair comparison shows: the slope's size matters more than learning it."""
-        prelu = dead_unit_curve("prelu", alpha=BIG_SLOPE)
-        prelu_small = dead_unit_curve("prelu", alpha=SMALL_SLOPE)
-        values = {"big": f"{BIG_SLOPE:g}", "small": f"{SMALL_SLOPE:g}",
-                  "alpha_low": f"{prelu.final_slopes.min():.2f}", "alpha_high": f"{prelu.final_slopes.max():.2f}",
-                  "prelu_small": f"{prelu_small.dead_fraction[-1] * 100:.0f}"}
-        self.start_beat("fair_finding", scale=f"{PRELU_ALPHA_LR_SCALE:g}", **values)
-        finding = get_wrapped_text("ch5.fair_finding", FINDING_WIDTH, size=BODY_SIZE, **values)
-        finding.move_to(DOWN * 0.3)
+        """What the fair comparison shows over every seed: the slope's size matters more than learning
+        it; PReLU learning from the small slope diverges on some seeds, and the table says on how many."""
+        spreads = [dead_fraction_spread(name, seeds=DEAD_RUN_SEEDS, **params) for _, name, params in FINDING_ROWS]
+        _, leaky_small, prelu_small, _, _ = spreads
+        values = {"big": f"{BIG_SLOPE:g}", "small": f"{SMALL_SLOPE:g}", "seeds": DEAD_RUN_SEEDS,
+                  "leaky_low": percent_text(leaky_small.final.min()),
+                  "leaky_high": percent_text(leaky_small.final.max()),
+                  "prelu_low": percent_text(prelu_small.final.min()),
+                  "prelu_high": percent_text(prelu_small.final.max()),
+                  "diverged": len(prelu_small.diverged),
+                  "xu_divisor": f"{VERY_LEAKY_DIVISOR:g}", "xu_slope": f"{1 / VERY_LEAKY_DIVISOR:.2f}"}
+        self.start_beat("fair_finding", **values)
+        table = self.get_finding_table(spreads)
+        finding = get_wrapped_text("ch5.fair_finding", FINDING_WIDTH, size=BODY_SIZE, seeds=DEAD_RUN_SEEDS)
+        group = VGroup(table, finding).arrange(DOWN, buff=ITEM_BUFF * 3)
+        group.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
         self.play(FadeOut(self.plot_group))
-        self.play(FadeIn(finding), run_time=1.5)
+        self.play(FadeIn(table), run_time=1.5)
+        self.play(FadeIn(finding))
         self.wait(BEAT_PAUSE * 2)
-        self.finding = finding
+        self.finding = group
 
     def takeaway(self) -> None:
         self.start_beat("takeaway")
@@ -245,6 +269,29 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(BEAT_PAUSE * 3)
 
     # Builders ----------------------------------------------------------------------------------
+    def get_finding_table(self, spreads: list[DeadFractionSpread]) -> VGroup:
+        """Each run's inactive share at the end: the chart's seed, and the range over every seed that
+        stayed finite, with how many diverged where any did (never counted as 0 % inactive)."""
+        runs = [dead_unit_curve(name, **params) for _, name, params in FINDING_ROWS]  # the chart's seed
+        muted = self.theme.muted
+        cells = [get_text("ch5.final_inactive", size=SMALL_SIZE, color=muted, steps=runs[0].steps),
+                 get_text("ch5.column_seed", size=SMALL_SIZE, color=muted, seed=runs[0].seed),
+                 get_text("ch5.column_seeds", size=SMALL_SIZE, color=muted, seeds=len(spreads[0].seeds))]
+        for (key, name, params), run, spread in zip(FINDING_ROWS, runs, spreads):
+            label = get_text(key, size=SMALL_SIZE, color=self.theme.activation_color(name),
+                             slope=f"{params.get('slope', 0):g}", alpha=f"{params.get('alpha', 0):g}")
+            seed_value = get_text("curves.percent", size=SMALL_SIZE, value=f"{run.dead_fraction[-1] * 100:.0f}")
+            low, high = percent_text(spread.final.min()), percent_text(spread.final.max())
+            spread_value = (get_text("curves.percent", size=SMALL_SIZE, value=low) if low == high else
+                            get_text("ch5.percent_range", size=SMALL_SIZE, low=low, high=high))
+            if spread.diverged:
+                note = get_text("ch5.diverged", size=SMALL_SIZE, color=self.theme.text,
+                                diverged=len(spread.diverged), seeds=len(spread.seeds))
+                spread_value = VGroup(spread_value, note).arrange(RIGHT, buff=ITEM_BUFF)
+            cells += [label, seed_value, spread_value]
+        return VGroup(*cells).arrange_in_grid(rows=len(cells) // 3, cols=3, col_alignments="lrl",
+                                              buff=(PANEL_GAP, ITEM_BUFF))
+
     def get_zoom(self, plot: ActivationPlot) -> tuple[FunctionPlot, Text]:
         """The negative arm magnified so its slope shows: y axis scaled by 1/slope."""
         low = -X_RANGE * self.slope

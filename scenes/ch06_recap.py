@@ -37,7 +37,7 @@ from scenes.lib.components.text import (
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.strings import raw
 from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, SHORT_PAUSE, SMALL_SIZE
-from scenes.model import BEST_CASE_WEIGHT, activation, neuron_trajectory, sigmoid_slope_max
+from scenes.model import BEST_CASE_WEIGHT, VERY_LEAKY_DIVISOR, activation, neuron_trajectory, sigmoid_slope_max
 
 TABLE_ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "prelu")
 SOURCE_COLUMNS = (  # string-table stem, and the activation each source is about (its colour marks the entry)
@@ -268,6 +268,7 @@ class Recap(LectureScene):
             "alpha": number_text(activation("prelu").params["alpha"]),
             "peak": fraction_text(self.peak),
             "one": f"{BEST_CASE_WEIGHT:g}",
+            "xu_slope": f"1/{VERY_LEAKY_DIVISOR:g} \u2248 {1 / VERY_LEAKY_DIVISOR:.2f}",
         }
         cite = get_wrapped_text(f"ch6.source.{stem}.cite", COLUMN_WIDTH, size=CITE_SIZE)
         about = get_wrapped_text(f"ch6.source.{stem}.about", COLUMN_WIDTH, size=ABOUT_SIZE,

@@ -21,10 +21,13 @@ from hypothesis import strategies as st
 from scenes.lib.settings import ROOT
 from scenes.model import (
     ACTIVATION_NAMES,
+    CONTROL_FACTOR,
     DEAD_RUN_SEEDS,
     DEFAULT_DEAD_RUN,
     DEFAULT_DEEP_RUN,
     PRELU_ALPHA_LR_SCALE,
+    SHALLOW_SIGMOID_DEPTHS,
+    VERY_LEAKY_DIVISOR,
     activation,
     backward_chain,
     best_case_chain,
@@ -39,6 +42,7 @@ from scenes.model import (
     neuron_trajectory,
     orders_of_magnitude_exceeded,
     prelu_fit_data,
+    sigmoid_depth_control,
     sigmoid_slope_max,
     train_deep_network,
 )
@@ -180,6 +184,14 @@ def test_activation_defaults_follow_the_papers() -> None:
     assert activation("leaky_relu").params == {"slope": 0.01}  # Maas et al. 2013
     assert activation("prelu").params == {"alpha": 0.25}  # He et al. 2015
     assert ACTIVATION_NAMES == ("sigmoid", "tanh", "relu", "leaky_relu", "prelu")
+
+
+def test_xus_very_leaky_slope_lies_between_maas_slope_and_hes_initial_alpha() -> None:
+    # Xu et al. (2015) write the negative side as x / a; their "very leaky" a is 5.5: a slope near 0.18.
+    slope = Fraction(2, 11)  # 1 / 5.5, exactly
+    assert 1 / VERY_LEAKY_DIVISOR == pytest.approx(float(slope), rel=1e-15)
+    assert f"{1 / VERY_LEAKY_DIVISOR:.2f}" == "0.18"
+    assert activation("leaky_relu").params["slope"] < 1 / VERY_LEAKY_DIVISOR < activation("prelu").params["alpha"]
 
 
 def test_activation_is_immutable() -> None:
@@ -689,3 +701,103 @@ def test_model_modules_declare_their_public_names() -> None:
             obj = getattr(module, name)
             if callable(obj):
                 assert obj.__doc__, f"{module.__name__}.{name} has no docstring"
+
+
+# --- A diverged run is never reported as healthy -----------------------------------------------
+
+
+def test_a_run_whose_loss_is_not_finite_reports_no_dead_fraction() -> None:
+    # PReLU started at 0.01 on chapter 4's layer: seed 13's loss becomes NaN early in training, and a
+    # NaN pre-activation is never <= 0, so counting it would call every unit healthy.
+    run = dead_unit_curve("prelu", alpha=0.01, seed=13)
+    broken = ~np.isfinite(run.loss)
+    assert broken.any()
+    assert np.all(np.isnan(run.dead_fraction[broken]))
+
+
+def test_a_run_reports_the_step_it_diverged_at_and_nothing_after() -> None:
+    run = dead_unit_curve("prelu", alpha=0.01, seed=11)
+    assert run.diverged and run.diverged_at is not None
+    assert np.all(np.isfinite(run.loss[: run.diverged_at])) and np.all(np.isnan(run.loss[run.diverged_at:]))
+    assert np.all(np.isnan(run.dead_fraction[run.diverged_at:]))
+    assert np.all(np.isnan(run.final_slopes))  # no slope to report either
+
+
+def test_a_run_that_stays_finite_has_not_diverged() -> None:
+    run = dead_unit_curve("prelu", alpha=0.01, seed=12)
+    assert not run.diverged and run.diverged_at is None
+    assert np.all(np.isfinite(run.loss)) and np.all(np.isfinite(run.dead_fraction))
+
+
+def test_a_spread_over_seeds_leaves_out_diverged_runs_and_counts_them() -> None:
+    spread = dead_fraction_spread("prelu", seeds=5, first_seed=10, alpha=0.01)
+    runs = {seed: dead_unit_curve("prelu", alpha=0.01, seed=seed) for seed in range(10, 15)}
+    broken = tuple(seed for seed, run in runs.items() if not np.all(np.isfinite(run.loss)))
+    assert spread.seeds == tuple(range(10, 15))
+    assert spread.diverged == broken and 0 < len(broken) < 5
+    assert spread.kept == tuple(seed for seed in spread.seeds if seed not in broken)
+    kept = np.array([runs[seed].dead_fraction for seed in spread.kept])
+    assert np.array_equal(spread.low, kept.min(axis=0)) and np.array_equal(spread.high, kept.max(axis=0))
+    assert np.array_equal(spread.final, kept[:, -1])
+    assert np.all(np.isfinite(spread.low)) and np.all(np.isfinite(spread.high))
+
+
+def test_a_spread_where_every_run_diverged_has_no_band() -> None:
+    spread = dead_fraction_spread("prelu", seeds=2, first_seed=10, alpha=0.01)  # seeds 10 and 11 both diverge
+    assert spread.diverged == (10, 11) and spread.kept == ()
+    assert spread.final.size == 0
+    assert np.all(np.isnan(spread.low)) and np.all(np.isnan(spread.high))
+
+
+def test_prelu_from_the_leaky_slope_diverges_on_about_half_of_chapter_5s_seeds() -> None:
+    # What chapter 5 says on screen: "diverged in k of 10 seeds", with k counted, not assumed.
+    spread = dead_fraction_spread("prelu", alpha=0.01)
+    assert spread.seeds == tuple(range(DEAD_RUN_SEEDS))
+    assert 3 <= len(spread.diverged) <= 7
+    assert spread.final.min() > 0.05  # the runs that stay finite all lose units
+    for name, params in (("relu", {}), ("leaky_relu", {"slope": 0.01}), ("leaky_relu", {"slope": 0.25}),
+                         ("prelu", {"alpha": 0.25})):
+        assert dead_fraction_spread(name, **params).diverged == (), name
+
+
+def test_the_fair_comparisons_finding_holds_over_ten_seeds() -> None:
+    # A slope of 0.25, fixed or learned, keeps every unit in every seed; 0.01, fixed or learned, does not.
+    for name, params in (("leaky_relu", {"slope": 0.25}), ("prelu", {"alpha": 0.25})):
+        assert dead_fraction_spread(name, **params).high.max() == 0.0, name
+    for name, params in (("leaky_relu", {"slope": 0.01}), ("prelu", {"alpha": 0.01})):
+        assert dead_fraction_spread(name, **params).final.min() > 0.0, name
+
+
+def test_a_deep_run_that_overflows_reports_where_and_no_loss_after() -> None:
+    run = train_deep_network("relu", lr=0.5, seed=3)
+    assert run.diverged and 0 < run.diverged_at < run.steps
+    assert np.all(np.isfinite(run.loss[: run.diverged_at])) and np.all(np.isnan(run.loss[run.diverged_at:]))
+    assert np.all(np.isnan(run.weight_change))
+
+
+# --- Chapter 3's control: how much of the sigmoid network's stall is depth ----------------------
+
+
+@pytest.fixture(scope="module")
+def depth_control():
+    return sigmoid_depth_control()
+
+
+def test_shallow_sigmoid_networks_trained_alike_also_end_well_above_relu(depth_control, deep_runs: dict) -> None:
+    relu = deep_runs["relu"]
+    assert [run.weight_change.size for run in depth_control.shallow] == list(SHALLOW_SIGMOID_DEPTHS)
+    for run in depth_control.shallow:
+        assert (run.steps, run.lr, run.baseline_loss) == (relu.steps, relu.lr, relu.baseline_loss)
+        assert run.loss[-1] > 5 * relu.loss[-1]  # the sigmoid itself costs, not only depth
+        assert run.loss[-1] < 0.95 * run.baseline_loss  # yet a shallow one does learn
+
+
+def test_the_deep_sigmoid_network_stays_at_the_mean_trained_longer_or_faster(depth_control, deep_runs) -> None:
+    sigmoid = deep_runs["sigmoid"]
+    longer, faster = depth_control.longer, depth_control.faster
+    assert (longer.steps, longer.lr) == (sigmoid.steps * CONTROL_FACTOR, sigmoid.lr)
+    assert (faster.steps, faster.lr) == (sigmoid.steps, pytest.approx(sigmoid.lr * CONTROL_FACTOR))
+    assert not longer.diverged and not faster.diverged
+    for run in (longer, faster):
+        assert abs(run.loss[-1] - run.baseline_loss) / run.baseline_loss == run.distance_from_baseline
+    assert depth_control.deep_distance < 0.01

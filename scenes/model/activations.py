@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_LEAKY_SLOPE",
     "DEFAULT_PRELU_ALPHA",
     "RELU_FAMILY",
+    "VERY_LEAKY_DIVISOR",
     "Activation",
     "activation",
     "check_activation_name",
@@ -42,6 +43,9 @@ RELU_FAMILY: tuple[str, ...] = ("relu", "leaky_relu", "prelu")
 #: Maas, Hannun & Ng (2013) slope and He et al. (2015) initial alpha.
 DEFAULT_LEAKY_SLOPE = 0.01
 DEFAULT_PRELU_ALPHA = 0.25
+#: Xu, Wang, Chen & Li (2015) write Leaky ReLU as ``x / a`` for ``x < 0``; their "very leaky" one
+#: has ``a = 5.5``, a slope of 1/5.5 (about 0.18), against ``a = 100`` (Maas's 0.01).
+VERY_LEAKY_DIVISOR = 5.5
 
 _DEFAULT_PARAMS: dict[str, dict[str, float]] = {
     "sigmoid": {},

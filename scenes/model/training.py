@@ -9,10 +9,15 @@ arrays, so chapters and tests can share them without recomputing.
   trained on the same data: loss per step and how far each layer's weights moved.
 * :func:`dead_unit_curve` - fraction of hidden units inactive on every input while a
   one-hidden-layer MLP trains with a too-large learning rate.
-* :func:`dead_fraction_spread` - the same run over several seeds.
+* :func:`dead_fraction_spread` - the same run over several seeds, diverged runs counted apart.
 * :func:`neuron_trajectory` - one neuron ``a = f(w x + b)`` knocked into the dead
   zone by one oversized update, then trained on.
 * :func:`fit_prelu_alpha` - PReLU's negative slope learned from data.
+* :func:`sigmoid_depth_control` - chapter 3's control: shallow sigmoid networks trained alike, and
+  the deep one trained longer or faster.
+
+A run whose loss or parameters stop being finite numbers has *diverged*: it records the step
+(``diverged_at``) and reports nothing after it (NaN), so no diverged run is counted as healthy.
 """
 
 from __future__ import annotations
@@ -34,21 +39,25 @@ from .activations import (
 from .networks import default_init, init_weights, mlp_backward
 
 __all__ = [
+    "CONTROL_FACTOR",
     "DEAD_RUN_SEEDS",
     "DEFAULT_DEAD_RUN",
     "DEFAULT_DEEP_RUN",
     "PRELU_ALPHA_LR_SCALE",
+    "SHALLOW_SIGMOID_DEPTHS",
     "DeadFractionSpread",
     "DeadRunSettings",
     "DeadUnitRun",
     "DeepRunSettings",
     "DeepTrainingRun",
     "NeuronTrajectory",
+    "SigmoidDepthControl",
     "dead_fraction_spread",
     "dead_unit_curve",
     "fit_prelu_alpha",
     "neuron_trajectory",
     "prelu_fit_data",
+    "sigmoid_depth_control",
     "spread_inputs",
     "train_deep_network",
 ]
@@ -120,12 +129,17 @@ class DeadUnitRun:
         pre-activation is ``<= 0`` on every training input after ``t`` steps
         (entry 0 = at initialisation). For ReLU such a unit is dead (no gradient
         reaches its weights); for Leaky ReLU and PReLU it is only inactive, since
-        its negative-side slope still passes a gradient.
+        its negative-side slope still passes a gradient. NaN from ``diverged_at`` on.
     loss
-        Shape ``(steps + 1,)``; MSE loss at the same moments.
+        Shape ``(steps + 1,)``; MSE loss at the same moments (NaN from ``diverged_at`` on).
     final_slopes
         Shape ``(width,)``: each hidden unit's negative-side slope after the last
-        step (constant except for PReLU, which learns one alpha per unit).
+        step (constant except for PReLU, which learns one alpha per unit); NaN if
+        the run diverged.
+    diverged_at
+        The first step whose loss, pre-activations or slopes are not finite numbers,
+        or ``None``: a diverged run says nothing about its units from then on (a NaN
+        pre-activation is never ``<= 0``, so counting it would call the unit healthy).
     """
 
     name: str
@@ -136,6 +150,12 @@ class DeadUnitRun:
     dead_fraction: np.ndarray
     loss: np.ndarray
     final_slopes: np.ndarray
+    diverged_at: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the loss or the parameters stopped being finite numbers during the run."""
+        return self.diverged_at is not None
 
 
 @dataclass(frozen=True)
@@ -311,6 +331,8 @@ def dead_unit_curve(
     different shares (:func:`dead_fraction_spread`). With a negative-side slope units
     can be inactive on every input yet still learn and come back; how many stay
     inactive depends on the slope's size (0.01 vs 0.25) far more than on learning it.
+    PReLU started at 0.01 diverges (its loss overflows to NaN in the first steps) on
+    about half the seeds: such a run records ``diverged_at`` and reports NaN from there.
 
     Parameters
     ----------
@@ -328,7 +350,8 @@ def dead_unit_curve(
     Returns
     -------
     DeadUnitRun
-        Per-step dead fraction and loss, ``steps + 1`` entries each.
+        Per-step dead fraction and loss, ``steps + 1`` entries each, and the step at
+        which the run diverged, if it did.
 
     Raises
     ------
@@ -352,30 +375,39 @@ def dead_unit_curve(
     b_out = 0.0
     slope = np.full(setup.width, act.negative_slope)
 
-    dead_fraction = np.empty(steps + 1)
-    loss = np.empty(steps + 1)
+    dead_fraction = np.full(steps + 1, np.nan)
+    loss = np.full(steps + 1, np.nan)
+    diverged_at = None
     n = setup.n_points
-    for t in range(steps + 1):
-        z = x @ w_hidden + b_hidden
-        h, dh = rectifier_parts(z, slope)
-        err = h @ w_out + b_out - y
-        dead_fraction[t] = np.mean(np.all(z <= 0, axis=0))
-        loss[t] = 0.5 * float(np.mean(err**2))
-        if t == steps:
-            break
-        d_out = err / n
-        d_h = d_out @ w_out.T
-        d_z = d_h * dh
-        grad_w_out = h.T @ d_out
-        grad_b_out = float(d_out.sum())
-        grad_w_hidden = x.T @ d_z
-        grad_b_hidden = d_z.sum(axis=0)
-        if name == "prelu":
-            slope = slope - lr * PRELU_ALPHA_LR_SCALE * (d_h * np.minimum(z, 0.0)).sum(axis=0)
-        w_hidden -= lr * grad_w_hidden
-        b_hidden -= lr * grad_b_hidden
-        w_out -= lr * grad_w_out
-        b_out -= lr * grad_b_out
+    # Overflow is expected where a run diverges; it is detected and reported, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            z = x @ w_hidden + b_hidden
+            h, dh = rectifier_parts(z, slope)
+            err = h @ w_out + b_out - y
+            loss_t = 0.5 * float(np.mean(err**2))
+            if not (math.isfinite(loss_t) and np.all(np.isfinite(z)) and np.all(np.isfinite(slope))):
+                diverged_at = t
+                break
+            dead_fraction[t] = np.mean(np.all(z <= 0, axis=0))
+            loss[t] = loss_t
+            if t == steps:
+                break
+            d_out = err / n
+            d_h = d_out @ w_out.T
+            d_z = d_h * dh
+            grad_w_out = h.T @ d_out
+            grad_b_out = float(d_out.sum())
+            grad_w_hidden = x.T @ d_z
+            grad_b_hidden = d_z.sum(axis=0)
+            if name == "prelu":
+                slope = slope - lr * PRELU_ALPHA_LR_SCALE * (d_h * np.minimum(z, 0.0)).sum(axis=0)
+            w_hidden -= lr * grad_w_hidden
+            b_hidden -= lr * grad_b_hidden
+            w_out -= lr * grad_w_out
+            b_out -= lr * grad_b_out
+    if diverged_at is not None:
+        slope = np.full(setup.width, np.nan)
     return DeadUnitRun(
         name=name,
         params=dict(act.params),
@@ -385,6 +417,7 @@ def dead_unit_curve(
         dead_fraction=_read_only(dead_fraction),
         loss=_read_only(loss),
         final_slopes=_read_only(slope),
+        diverged_at=diverged_at,
     )
 
 
@@ -397,54 +430,77 @@ class DeadFractionSpread:
     name, params
         Activation and its parameters.
     seeds
-        The seeds run, in order.
+        Every seed run, in order.
+    diverged
+        The seeds whose run diverged (:attr:`DeadUnitRun.diverged_at`), in order: they
+        are left out of the band and of ``final``, and a scene says how many there were.
     low, high
-        Shape ``(steps + 1,)``: smallest and largest fraction over the seeds at each step.
+        Shape ``(steps + 1,)``: smallest and largest fraction at each step over the
+        runs that did not diverge (NaN if every run diverged).
     final
-        Shape ``(len(seeds),)``: each seed's fraction after the last step.
+        Shape ``(len(kept),)``: each kept seed's fraction after the last step.
     """
 
     name: str
     params: dict[str, float]
     seeds: tuple[int, ...]
+    diverged: tuple[int, ...]
     low: np.ndarray
     high: np.ndarray
     final: np.ndarray
 
+    @property
+    def kept(self) -> tuple[int, ...]:
+        """The seeds whose run stayed finite, the ones the band and ``final`` summarise."""
+        return tuple(seed for seed in self.seeds if seed not in self.diverged)
 
-@functools.lru_cache(maxsize=8)
+
+@functools.lru_cache(maxsize=16)
 def dead_fraction_spread(
     name: str = "relu",
     seeds: int = DEAD_RUN_SEEDS,
     steps: int = DEFAULT_DEAD_RUN.steps,
     lr: float = DEFAULT_DEAD_RUN.lr,
+    first_seed: int = 0,
+    **params: float,
 ) -> DeadFractionSpread:
-    """:func:`dead_unit_curve` over seeds ``0 .. seeds - 1``: how much one run says (cached).
+    """:func:`dead_unit_curve` over ``seeds`` seeds from ``first_seed``: how much one run says (cached).
+
+    A run that diverged has no dead fraction to report, so it is counted in ``diverged``
+    and left out of the band and the final fractions rather than read as 0 % inactive.
 
     Parameters
     ----------
     name
-        ``"relu"``, ``"leaky_relu"`` or ``"prelu"`` (default parameters).
+        ``"relu"``, ``"leaky_relu"`` or ``"prelu"``.
     seeds
-        Number of seeds, starting at 0.
+        Number of seeds.
     steps, lr
         As for :func:`dead_unit_curve`.
+    first_seed
+        The first seed (chapters use 0 .. seeds - 1).
+    **params
+        Activation parameters (``slope`` or initial ``alpha``), as for :func:`dead_unit_curve`.
 
     Returns
     -------
     DeadFractionSpread
-        Per-step band (min and max over seeds) and each seed's final fraction.
+        Per-step band (min and max over the runs that stayed finite), each such run's
+        final fraction, and the seeds that diverged.
     """
     seeds = _check_positive_int(seeds, "seeds")
-    runs = [dead_unit_curve(name, steps=steps, lr=lr, seed=seed) for seed in range(seeds)]
-    curves = np.array([run.dead_fraction for run in runs])
+    seed_range = tuple(range(first_seed, first_seed + seeds))
+    runs = [dead_unit_curve(name, steps=steps, lr=lr, seed=seed, **params) for seed in seed_range]
+    kept = [run.dead_fraction for run in runs if not run.diverged]
+    curves = np.array(kept) if kept else np.full((1, steps + 1), np.nan)
     return DeadFractionSpread(
         name=name,
         params=dict(runs[0].params),
-        seeds=tuple(range(seeds)),
+        seeds=seed_range,
+        diverged=tuple(run.seed for run in runs if run.diverged),
         low=_read_only(curves.min(axis=0)),
         high=_read_only(curves.max(axis=0)),
-        final=_read_only(curves[:, -1]),
+        final=_read_only(np.array([curve[-1] for curve in kept])),
     )
 
 
@@ -682,6 +738,9 @@ class DeepTrainingRun:
     baseline_loss
         The loss of the best constant prediction (half the targets' variance): a network
         at this level has learned nothing about the inputs.
+    diverged_at
+        The first step whose loss or gradients are not finite numbers, or ``None``; the
+        loss is NaN from then on, and so is ``weight_change``.
     """
 
     name: str
@@ -692,9 +751,21 @@ class DeepTrainingRun:
     loss: np.ndarray
     weight_change: np.ndarray
     baseline_loss: float
+    diverged_at: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the loss or the gradients stopped being finite numbers during the run."""
+        return self.diverged_at is not None
+
+    @property
+    def distance_from_baseline(self) -> float:
+        """``|final loss - baseline| / baseline``: how far training got from predicting the mean
+        (NaN if the run diverged)."""
+        return abs(float(self.loss[-1]) - self.baseline_loss) / self.baseline_loss
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def train_deep_network(
     name: str,
     steps: int = DEFAULT_DEEP_RUN.steps,
@@ -715,7 +786,9 @@ def train_deep_network(
 
     With the defaults the ReLU network's loss falls well below the constant-prediction
     baseline while the sigmoid network's stalls at it, and the sigmoid network's first
-    layer moves by a few millionths of its size.
+    layer moves by a few millionths of its size (:func:`sigmoid_depth_control` asks how
+    much of that is depth). A run whose loss or gradients overflow (the ReLU network
+    from a learning rate of about 0.3) records ``diverged_at`` and reports NaN from there.
 
     Parameters
     ----------
@@ -733,7 +806,8 @@ def train_deep_network(
     Returns
     -------
     DeepTrainingRun
-        Loss per step and per-layer relative weight change (read-only arrays).
+        Loss per step and per-layer relative weight change (read-only arrays), and the
+        step at which the run diverged, if it did.
 
     Raises
     ------
@@ -751,14 +825,24 @@ def train_deep_network(
     direction = np.full(width, 1.0 / math.sqrt(width))
     targets = np.sin(DEFAULT_DEEP_RUN.frequency * x @ direction)[:, None]
     start = [w.copy() for w in weights]
-    loss = np.empty(steps + 1)
-    for t in range(steps + 1):
-        loss[t], grads, _, _ = mlp_backward(weights, x, targets, act)
-        if t == steps:
-            break
-        for w, g in zip(weights, grads):
-            w -= lr * g
-    change = [np.linalg.norm(w - w0) / np.linalg.norm(w0) for w, w0 in zip(weights, start)]
+    loss = np.full(steps + 1, np.nan)
+    diverged_at = None
+    # Overflow is expected where a run diverges; it is detected and reported, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            loss_t, grads, _, _ = mlp_backward(weights, x, targets, act)
+            if not (math.isfinite(loss_t) and all(np.all(np.isfinite(g)) for g in grads)):
+                diverged_at = t
+                break
+            loss[t] = loss_t
+            if t == steps:
+                break
+            for w, g in zip(weights, grads):
+                w -= lr * g
+    if diverged_at is None:
+        change = [np.linalg.norm(w - w0) / np.linalg.norm(w0) for w, w0 in zip(weights, start)]
+    else:
+        change = [math.nan] * len(weights)
     return DeepTrainingRun(
         name=name,
         init=init,
@@ -768,4 +852,73 @@ def train_deep_network(
         loss=_read_only(loss),
         weight_change=_read_only(change),
         baseline_loss=0.5 * float(np.var(targets)),
+        diverged_at=diverged_at,
+    )
+
+
+#: Chapter 3's control: sigmoid networks this deep (weight matrices), trained as the deep one is.
+SHALLOW_SIGMOID_DEPTHS = (2, 3)
+#: ... and the deep sigmoid network trained this many times as long, or with this many times the rate.
+CONTROL_FACTOR = 10
+
+
+@dataclass(frozen=True)
+class SigmoidDepthControl:
+    """Result of :func:`sigmoid_depth_control`: what in the deep sigmoid network's stall is depth.
+
+    Attributes
+    ----------
+    shallow
+        Sigmoid networks of :data:`SHALLOW_SIGMOID_DEPTHS` layers, trained with the deep
+        run's steps and learning rate (same data).
+    longer
+        The deep sigmoid network trained ``CONTROL_FACTOR`` times as many steps.
+    faster
+        The deep sigmoid network trained with ``CONTROL_FACTOR`` times the learning rate.
+    """
+
+    shallow: tuple[DeepTrainingRun, ...]
+    longer: DeepTrainingRun
+    faster: DeepTrainingRun
+
+    @property
+    def deep_distance(self) -> float:
+        """The larger of ``longer``'s and ``faster``'s distance from the baseline (relative):
+        how close to predicting the mean the deep network stays however it is pushed."""
+        return max(self.longer.distance_from_baseline, self.faster.distance_from_baseline)
+
+
+def sigmoid_depth_control(
+    steps: int = DEFAULT_DEEP_RUN.steps,
+    lr: float = DEFAULT_DEEP_RUN.lr,
+    seed: int = 0,
+    depth: int = 10,
+    width: int = 32,
+    batch: int = 256,
+) -> SigmoidDepthControl:
+    """Chapter 3's control for "what vanishing costs": is the gap to ReLU depth, or the sigmoid?
+
+    Shallow sigmoid networks (:data:`SHALLOW_SIGMOID_DEPTHS`), trained like the deep one,
+    also end well above the ReLU network's loss (near 0.20 against ReLU's 0.02): part of
+    the gap is the sigmoid itself. What is specific to depth: the ``depth``-layer sigmoid
+    network stays within about 1 % of predicting the mean even trained ``CONTROL_FACTOR``
+    times as long or with ``CONTROL_FACTOR`` times the learning rate. Every run is
+    :func:`train_deep_network` (cached) on the same data.
+
+    Parameters
+    ----------
+    steps, lr, seed, depth, width, batch
+        The deep run's settings, as for :func:`train_deep_network`.
+
+    Returns
+    -------
+    SigmoidDepthControl
+        The shallow runs, and the deep run trained longer and faster.
+    """
+    shallow = tuple(train_deep_network("sigmoid", steps, lr, seed, shallow_depth, width, batch)
+                    for shallow_depth in SHALLOW_SIGMOID_DEPTHS)
+    return SigmoidDepthControl(
+        shallow=shallow,
+        longer=train_deep_network("sigmoid", steps * CONTROL_FACTOR, lr, seed, depth, width, batch),
+        faster=train_deep_network("sigmoid", steps, lr * CONTROL_FACTOR, seed, depth, width, batch),
     )
