@@ -140,14 +140,18 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
 
     # Beat 4 ---------------------------------------------------------------------------------
     def stop_at_peak(self) -> None:
-        self.start_beat("stop_at_peak", peak_x=f"{self.peak_x:g}", peak=fraction_text(self.peak))
+        half = float(self.sigmoid.f(self.peak_x))  # sigma at the peak: the square below is zero there
+        self.start_beat("stop_at_peak", peak_x=f"{self.peak_x:g}", peak=fraction_text(self.peak),
+                        half=fraction_text(half))
         self.play(self.x.animate.set_value(self.peak_x), run_time=2.5, rate_func=smooth)
         df_plot, quarter = self.plot.df_plot, fraction_tex(self.peak)
         ceiling = df_plot.get_horizontal_line(self.peak)
         ceiling_label = get_math(rf"y = {quarter}", size=LABEL_SIZE * 1.2, color=self.theme.gradient)
         ceiling_label.next_to(df_plot.axes.c2p(X_MAX, self.peak), UP, buff=0.1).align_to(ceiling, RIGHT)
         band = df_plot.get_band(0, self.peak)
-        reason = get_math(rf"s(1 - s) \le {quarter}", r"\quad (0 < s < 1)", size=READOUT_SIZE)
+        # The one-line proof, in sigma itself: completing the square leaves 1/4 minus a square.
+        reason = get_math(rf"\sigma(1 - \sigma) = {quarter} - \left(\sigma - {fraction_tex(half)}\right)^2"
+                          rf"\le {quarter}", size=READOUT_SIZE)
         self.bound = get_math(rf"0 < \sigma'(x) \le {quarter}", size=BODY_SIZE * 1.2, color=self.theme.gradient)
         for_every_x = self.get_panel_text("ch1.for_every_x")
         self.reason = reason
@@ -187,7 +191,8 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
 
     # Beat 6 ---------------------------------------------------------------------------------
     def takeaway(self) -> None:
-        # tanh: slope 1 at 0, yet it saturates too. Saturation, not 1/4 itself, starves the gradient.
+        # tanh: slope 1 at 0, so it need not shrink the gradient, yet it saturates too; the sigmoid has both
+        # problems (at best 1/4, and almost nothing in its tails).
         tanh = activation("tanh")
         values = {"one": f"{float(tanh.df(0.0)):g}", "peak": fraction_text(self.peak)}
         self.start_beat("takeaway", **values)

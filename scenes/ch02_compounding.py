@@ -41,12 +41,15 @@ from scenes.lib.style import (
 )
 from scenes.model import (
     BEST_CASE_WEIGHT,
+    HE_GAIN,
+    activation,
     backward_chain,
     chain_local_factors,
     growth_weight_threshold,
     layer_gradients,
     sigmoid_slope_max,
 )
+from scenes.model.networks import XAVIER_GAIN
 
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
@@ -138,7 +141,10 @@ class SmallSlopesCompound(LectureScene):
         signals = self.real.signal_norms
         steps = signals[1:] / signals[:-1]  # how much the signal shrinks crossing each layer backwards
         values = {"low": f"{steps.min():.1f}", "high": f"{steps.max():.1f}"}
-        self.start_beat("real_network", depth=DEPTH, **values)
+        # Xavier assumes the activation's slope is 1 near 0 (tanh's); the sigmoid's is at most 1/4.
+        assumed = {"one": f"{float(activation('tanh').df(0.0)):g}", "peak": fraction_text(sigmoid_slope_max()[1])}
+        self.start_beat("real_network", depth=DEPTH, xavier_gain=f"{XAVIER_GAIN:g}", he_gain=f"{HE_GAIN:g}",
+                        **assumed, **values)
         old_chart = self.chart.with_bars()
         self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
                                      REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
@@ -148,7 +154,7 @@ class SmallSlopesCompound(LectureScene):
                                     swatch=get_series_swatch(self.theme.sigmoid, series_index=1))
         self.legend = Legend(self.signal_row, self.weight_row)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
-                                       depth=DEPTH, width=WIDTH, batch=BATCH)
+                                       depth=DEPTH, width=WIDTH, batch=BATCH, **assumed)
         shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)
         self.real_panel = stack(self.legend, description, shrink, buff=ITEM_BUFF * 2)
         place_in_panel(self.real_panel, self.chart)

@@ -1,6 +1,7 @@
 """Chapter 4: a ReLU neuron pushed below zero gets exactly zero gradient and never learns again."""
 from __future__ import annotations
 
+import numpy as np
 from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 
 from scenes.lib.components.card import TakeawayCard
@@ -15,6 +16,7 @@ LINE_WIDTH = 11.0
 CURVE_WIDTH = 9.0
 CURVE_HEIGHT = 2.2
 TAKEAWAY_WIDTH = 10.4  # the text wraps at 10 units
+NEARLY_ALL = 0.9  # "nearly all of them within the first N steps": N is when this share of the final dead count is dead
 
 
 class ANeuronDies(LectureScene):
@@ -77,7 +79,9 @@ class ANeuronDies(LectureScene):
         spread = dead_fraction_spread("relu", seeds=DEAD_RUN_SEEDS)  # one run is one draw: show the others
         values = {"percent": f"{final * 100:.0f}", "seeds": len(spread.seeds),
                   "low": percent_text(spread.final.min()), "high": percent_text(spread.final.max())}
-        self.start_beat("real_run", steps=self.run.steps, **values)
+        # The units die early, in the oversized updates right after the loss spikes (chapter 4's kick, for real).
+        early = int(np.argmax(self.run.dead_fraction >= NEARLY_ALL * final))
+        self.start_beat("real_run", early=early, **values)
         self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
         self.stage.clear_updaters()
         plot = FractionOverSteps(self.run.steps, CURVE_WIDTH, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")

@@ -34,6 +34,7 @@ from scenes.lib.components.text import (
     number_text,
     stack,
 )
+from scenes.lib.experiment import DEPTH
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.strings import raw
 from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, SHORT_PAUSE, SMALL_SIZE
@@ -48,7 +49,7 @@ SOURCE_COLUMNS = (  # string-table stem, and the activation each source is about
 # Table
 CELL_SIZE = SMALL_SIZE  # four columns with their conditions fit the frame at this size
 MATH_SCALE = 1.45  # LaTeX digits are about 2/3 the height of the text font's at the same font_size
-COLUMN_GAP = 0.5
+COLUMN_GAP = 0.4
 ROW_GAP = 0.5  # between one row's lowest ink and the next row's highest; the rule sits halfway
 WORD_GAP = 0.14  # a space between words, where a string puts a formula next to words
 TIGHT_GAP = 0.05  # a formula followed directly by punctuation ("...: vanishes")
@@ -144,12 +145,16 @@ class Recap(LectureScene):
 
     # Beat 1 ---------------------------------------------------------------------------------
     def build_table(self) -> None:
-        self.start_beat("build_table", peak=fraction_text(self.peak))
+        # A path through DEPTH inactive Leaky ReLU units keeps slope ** DEPTH: the slope revives a unit, it does
+        # not carry a gradient through many inactive layers.
+        slope = activation("leaky_relu").params["slope"]
+        self.start_beat("build_table", peak=fraction_text(self.peak), depth=DEPTH,
+                        leak_left=number_text(slope**DEPTH))
         self.title = get_chapter_title(self.chapter_key)
         cells = [self.get_header_row(), *(self.get_activation_row(name) for name in TABLE_ACTIVATIONS)]
         rows, rules = self.lay_out_table(cells)
-        note = self.get_prelu_note(rules.width)
-        note.next_to(rules, DOWN, buff=NOTE_GAP).align_to(rules, LEFT)
+        note = self.get_prelu_note(rows.width)  # the rules overhang the rows; the words keep to the rows
+        note.next_to(rules, DOWN, buff=NOTE_GAP).align_to(rows, LEFT)
         self.table = VGroup(rows, rules, note)
         self.center_below_title(self.table)
         self.play(Write(self.title))
@@ -213,16 +218,17 @@ class Recap(LectureScene):
         return get_math(rf"\{{{number_tex(float(act.df(-1.0)))},\ {one}\}}", size=CELL_SIZE * MATH_SCALE)
 
     def get_gradient_cell(self, name: str) -> Mobject:
-        """What is left of the gradient after n layers (the best case, for the sigmoid)."""
-        relu = activation("relu")
+        """The activation's own factor over n layers, one convention for every row: the product of
+        the slopes along a path, the weights left aside (they are a factor of their own)."""
+        act = activation(name)
         if name == "sigmoid":
-            # The bound needs its condition: with |w| > 1 the weights can offset the slopes.
-            return get_cell("ch6.gradient.sigmoid", bound=rf"\le \left({fraction_tex(self.peak)}\right)^n",
-                            condition=rf"|w| \le {number_tex(BEST_CASE_WEIGHT)}")
+            return get_cell("ch6.gradient.sigmoid", bound=rf"\le \left({fraction_tex(self.peak)}\right)^n")
+        one, zero = number_tex(float(act.df(1.0))), number_tex(float(activation("relu").df(-1.0)))
         if name == "relu":
-            return get_cell("ch6.gradient.relu", one=number_tex(float(relu.df(1.0))))
-        # What a dead ReLU path passes back, and what a leaky or learned slope never lets a path reach.
-        return get_cell(f"ch6.gradient.{name}", zero=number_tex(float(relu.df(-1.0))))
+            return get_cell("ch6.gradient.relu", one=one, zero=zero)
+        # A leaky or learned slope: each inactive unit on the path multiplies in its negative-side slope.
+        leak = r"|\alpha|" if name == "prelu" else number_tex(float(act.df(-1.0)))  # alpha may be negative
+        return get_cell(f"ch6.gradient.{name}", one=one, leak=rf"{leak}^k")
 
     def get_prelu_note(self, width: float) -> Mobject:
         """PReLU's alpha is not constrained: the model's own neuron takes it below zero in one step."""

@@ -10,6 +10,7 @@ import srt
 from conftest import mp4_chapters, run_render
 from pypdf import PdfReader
 
+from scenes.lib.narration import scripts
 from scenes.lib.simplified import overrides, to_simplified
 from scenes.lib.strings import font, languages, table
 
@@ -48,11 +49,28 @@ def test_mainland_terms_replace_taiwan_ones():
     assert to_simplified("神經網路的標準化（Xavier）初始化") == "神经网络的归一化（Xavier）初始化"
 
 
+@pytest.mark.parametrize(("taiwan", "mainland", "meaning"), [
+    ("偏差", "偏置", "bias, the b of w x + b"),
+    ("乙状函数", "逻辑斯谛函数", "sigmoid, said without Latin letters (espeak reads them as pinyin)"),
+    ("授权", "许可", "licence"),
+    ("「", "“", "an opening quotation mark"),
+    ("」", "”", "a closing quotation mark"),
+    ("函数库", "框架", "the frameworks that take ReLU'(0) = 0"),
+])
+def test_what_is_shown_and_said_uses_the_mainland_term(taiwan, mainland, meaning):
+    """Issue 24's review of zh-CN, as a mainland reader reads it: each term is in use, in its mainland form."""
+    shown_and_said = "".join(table("zh-CN").values()) + "".join(scripts("zh-CN").values())
+    assert taiwan not in shown_and_said, meaning
+    assert mainland in shown_and_said, meaning
+
+
 @pytest.mark.parametrize(("found", "replacement"), overrides())
 def test_every_reviewed_override_still_applies(found, replacement):
-    """An override whose phrase no longer comes out of OpenCC (the zh-TW text changed) is stale."""
+    """An override whose phrase no longer comes out of OpenCC (the zh-TW text changed) is stale. The
+    overrides apply to what is shown and to what is said (some terms, such as 偏差, are only said)."""
     converted = opencc.OpenCC("tw2sp")
-    assert any(found in converted.convert(text) for text in table("zh-TW").values()), \
+    texts = [*table("zh-TW").values(), *scripts("zh-TW").values()]
+    assert any(found in converted.convert(text) for text in texts), \
         f"{found} -> {replacement} no longer applies; remove it or update it"
 
 

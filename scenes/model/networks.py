@@ -20,6 +20,7 @@ __all__ = [
     "BEST_CASE_WEIGHT",
     "HE_GAIN",
     "INIT_NAMES",
+    "XAVIER_GAIN",
     "LayerGradients",
     "backward_chain",
     "best_case_chain",
@@ -45,6 +46,10 @@ INIT_NAMES: tuple[str, ...] = ("xavier", "he")
 #: He et al. (2015): weight variance ``HE_GAIN / fan_in``. About half of a ReLU layer's
 #: units are off for any input, which halves the signal's squared norm; the 2 restores it.
 HE_GAIN = 2.0
+
+#: Glorot & Bengio (2010): weight variance ``XAVIER_GAIN / (fan_in + fan_out)``, chosen so a
+#: layer whose activation has slope 1 near 0 keeps the signal's size both ways.
+XAVIER_GAIN = 2.0
 
 
 def steepest_input(name: str) -> float:
@@ -200,7 +205,7 @@ def init_weights(
     weights = []
     for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
         if init == "xavier":
-            std = math.sqrt(2.0 / (fan_in + fan_out))
+            std = math.sqrt(XAVIER_GAIN / (fan_in + fan_out))
         else:
             std = math.sqrt(HE_GAIN / fan_in)
         weights.append(rng.normal(0.0, std, size=(fan_in, fan_out)))
