@@ -13,7 +13,8 @@ gets its own), and the ``latex`` binary, its base format and the TeX trees' file
 TeX or package update makes a new one). It is built by the first chapter that needs it, under a lock,
 into a temporary file moved into place. When anything about it fails (no mylatexformat, a format
 TeX will not load), the formula is typeset as Manim does it, so an error in a formula is reported by
-Manim, as before.
+Manim, as before. It wraps Manim's ``compile_tex``, so the worker uses it only behind the gate for
+Manim's internals (scenes/lib/manim_gate.py, ``manim_worker.typeset_from_preloaded_preamble``).
 """
 from __future__ import annotations
 

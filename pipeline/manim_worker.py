@@ -2,8 +2,10 @@
 
 What plain ``python -m manim`` cannot do: die with the render that started it (Manim runs in its
 own process group so a failed chapter can stop the others' LaTeX too, which also puts it out of
-reach of a kill aimed at render.sh), encode partial movies with the quality's x264 settings (Manim
-fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice), hand frames to
+reach of a kill aimed at render.sh) and encode partial movies with the quality's x264 settings
+(Manim fixes crf 23 and the default preset; see ``QUALITIES`` in options.py for the choice). Those
+two are on with any Manim. Behind the gate for Manim's internals (scenes/lib/manim_gate.py), so
+only with the Manim they were written for, and all together (``apply_speedups``): hand frames to
 the encoder without the work Manim repeats per frame (``hand_frames_over_cheaply``), encode a
 narrated chapter's sound for Manim's own video quickly (``encode_sound_quickly``), hash each play
 call as Manim does, to the same string, in less time (``hash_play_calls_quickly``), and typeset
@@ -24,6 +26,7 @@ import av
 import numpy as np
 
 from pipeline.audio import AAC_CODER
+from scenes.lib.manim_gate import speedup
 from scenes.lib.settings import PARENT_PID_ENV, X264_ENV
 
 _PR_SET_PDEATHSIG = 1
@@ -50,7 +53,10 @@ def x264_options(spec: str) -> dict[str, str]:
 
 def use_x264_options(options: dict[str, str]) -> None:
     """Apply ``options`` to every H.264 partial movie Manim opens (transparent .mov and WebM keep
-    their codecs' settings). The codec opens at the first frame, so options set here apply."""
+    their codecs' settings). The codec opens at the first frame, so options set here apply.
+
+    Not behind the gate (scenes/lib/manim_gate.py): the settings choose the video's encoding, so
+    they hold with any Manim; one whose writer keeps its stream elsewhere fails here, loudly."""
     from manim.scene.scene_file_writer import SceneFileWriter
 
     open_stream = SceneFileWriter.open_partial_movie_stream
@@ -75,6 +81,7 @@ def encode_and_write_frame(job, frame: np.ndarray, num_frames: int) -> None:
             job.container.mux(packet)
 
 
+@speedup
 def hand_frames_over_cheaply() -> None:
     """Give Manim's encoder thread each frame without copying it, and convert a held frame once.
 
@@ -111,6 +118,7 @@ def convert_audio_quickly(input_path: StrPath, output_path: StrPath | IO[bytes],
             target.mux(packet)
 
 
+@speedup
 def encode_sound_quickly() -> None:
     """Encode the sound track Manim muxes into a narrated chapter's video with ffmpeg's fast AAC
     coder instead of its default (two-loop) one.
@@ -125,43 +133,40 @@ def encode_sound_quickly() -> None:
     writer.convert_audio = convert_audio_quickly
 
 
-def hash_play_calls_quickly() -> bool:
-    """Name partial movies with ``pipeline.play_hash``, Manim's hash computed faster, when this is
-    the Manim whose hashing it reproduces; return whether it is in use. Any other Manim keeps its own
-    (a hash that differed from its own would only miss the cache, but one that missed a change would
-    reuse a stale partial movie)."""
-    import manim
+@speedup
+def hash_play_calls_quickly() -> None:
+    """Name partial movies with ``pipeline.play_hash``, Manim's hash computed faster, to the same
+    string. Behind the gate above all: a hash that differed from Manim's would only miss the cache,
+    but one that missed a change would reuse a stale partial movie."""
+    import manim.renderer.cairo_renderer as cairo_renderer
 
-    try:
-        import manim.renderer.cairo_renderer as cairo_renderer
+    from pipeline import play_hash
 
-        from pipeline import play_hash
-    except ImportError:  # a Manim laid out otherwise
-        return False
-    if getattr(manim, "__version__", None) != play_hash.MANIM_VERSION:
-        return False
     cairo_renderer.get_hash_from_play_call = play_hash.get_hash_from_play_call
-    return True
 
 
+@speedup
 def typeset_from_preloaded_preamble() -> None:
     """Typeset formulas with ``latex`` started from a format holding the template's preamble, the
     same DVI in about two thirds of the time (pipeline/latex_format.py)."""
-    try:
-        import manim.utils.tex_file_writing as tex_file_writing
-    except ImportError:  # a Manim laid out otherwise typesets its own way
-        return
+    import manim.utils.tex_file_writing as tex_file_writing
+
     from pipeline.latex_format import with_preloaded_format
 
     tex_file_writing.compile_tex = with_preloaded_format(tex_file_writing.compile_tex)
 
 
+def apply_speedups() -> bool:
+    """The worker's speed-ups, all applied with the Manim they were written for and none with
+    another (scenes/lib/manim_gate.py); return whether they are on. The scenes' own (the camera,
+    glyphs without their SVG paths) ask the same gate as each chapter starts."""
+    return all([hand_frames_over_cheaply(), encode_sound_quickly(), hash_play_calls_quickly(),
+                typeset_from_preloaded_preamble()])
+
+
 def main(argv: list[str]) -> None:
     die_with_parent()
-    hand_frames_over_cheaply()
-    encode_sound_quickly()
-    hash_play_calls_quickly()
-    typeset_from_preloaded_preamble()
+    apply_speedups()
     options = x264_options(os.environ.get(X264_ENV, ""))
     if options:
         use_x264_options(options)

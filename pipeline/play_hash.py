@@ -24,8 +24,9 @@ call, in turn), the chapter 64 to 66 s instead of 68 to 69, with the same 63 par
 Everything else is Manim's own code (``_Memoizer``, ``_CustomEncoder``), subclassed. The tests hash
 every beat of every chapter, and a set of awkward objects (None and the placeholder string repeated,
 arrays of every layout, functions, keys that are not strings, values left out), both ways and
-compare the strings (tests/test_play_hash.py). It copies Manim 0.21.0's hashing; the worker uses it
-only with that version (``manim_worker.hash_play_calls_quickly``).
+compare the strings (tests/test_play_hash.py). It copies Manim 0.21.0's hashing, so the worker uses it
+only behind the gate for Manim's internals, with that version (scenes/lib/manim_gate.py,
+``manim_worker.hash_play_calls_quickly``).
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ import numpy as np
 from manim._config import config
 from manim.utils import hashing
 
-MANIM_VERSION = "0.21.0"  # the hashing code this module reproduces; requirements.txt pins it
 _PLACEHOLDER = hashing._Memoizer.ALREADY_PROCESSED_PLACEHOLDER
 _PLAIN_TYPES = frozenset({int, float, complex, bool})  # exact types Manim never memoizes
 _PRIMITIVES = (int, float, str, complex)

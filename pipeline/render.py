@@ -49,6 +49,7 @@ from pipeline.publish import (
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter, find_chapters
 from pipeline.split import Part, gather_part, plan_parts
+from scenes.lib.manim_gate import speedups_on
 from scenes.lib.settings import (
     CONFIG_ENV,
     PARENT_PID_ENV,
@@ -650,6 +651,7 @@ def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T]
         fail(missing, status=1)
     for note in options.voice.notes(options.lang):
         print(f"Narration: {note}", flush=True)
+    speedups_on()  # with another Manim than the speed-ups were written for, says so once
     out_existed = options.out.exists()
     try:
         options.out.mkdir(parents=True, exist_ok=True)

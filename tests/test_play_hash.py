@@ -1,6 +1,6 @@
 """pipeline/play_hash.py gives Manim's play-call hash, the same string, for every beat of every
-chapter and for the awkward objects Manim's encoder treats specially; and the worker uses it only with
-the Manim it was written against."""
+chapter and for the awkward objects Manim's encoder treats specially; and the worker uses it, with
+every other speed-up, only with the Manim they were written against (scenes/lib/manim_gate.py)."""
 from __future__ import annotations
 
 import functools
@@ -10,12 +10,18 @@ from collections import OrderedDict, defaultdict, namedtuple
 import numpy as np
 import pytest
 from conftest import KEY_FRAME_SIZE
-from manim import Circle, FadeOut, Indicate, Square, VGroup, Wait
-from manim.utils import hashing
+from manim import Camera, Circle, FadeOut, Indicate, Square, VGroup, Wait
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.renderer import cairo_renderer
+from manim.scene import scene_file_writer
+from manim.utils import hashing, tex_file_writing
 
 from pipeline import manim_worker, play_hash
 from pipeline.key_frames import render_key_frames
 from pipeline.registry import CHAPTERS
+from scenes.lib import manim_gate
+from scenes.lib.camera import OutlineCachingCamera
+from scenes.lib.lecture_scene import LectureScene
 
 
 def both_jsons(obj, include_pixel_array: bool = False) -> tuple[str, str]:
@@ -127,8 +133,8 @@ def test_each_beat_of_each_chapter_hashes_as_manim_hashes_it(chapter, manim_medi
 
     def compare(scene) -> None:
         beat = scene.beats[-1] if scene.beats else "(before the first beat)"
-        if beat in compared:
-            return
+        if beat in compared or not scene.mobjects:
+            return  # an empty scene (the title card between its cold open and its title) waits for the next play
         compared.append(beat)
         animations = [FadeOut(mobject) for mobject in scene.mobjects[:3]] + [Indicate(scene.mobjects[-1])]
         call = (scene, scene.renderer.camera, animations, scene.mobjects)
@@ -138,22 +144,51 @@ def test_each_beat_of_each_chapter_hashes_as_manim_hashes_it(chapter, manim_medi
     assert set(scene_beats) <= set(compared), "every beat was compared"
 
 
-def test_the_worker_uses_the_fast_hash_only_with_the_manim_it_copies(monkeypatch):
-    import manim
-    import manim.renderer.cairo_renderer as cairo_renderer
-
-    monkeypatch.setattr(cairo_renderer, "get_hash_from_play_call", hashing.get_hash_from_play_call)
-    # The installed Manim is the one requirements.txt pins: a new pin fails here until the copy is
-    # checked against the new version's hashing and MANIM_VERSION moves with it.
-    assert manim_worker.hash_play_calls_quickly(), f"Manim {manim.__version__} is not {play_hash.MANIM_VERSION}"
-    assert cairo_renderer.get_hash_from_play_call is play_hash.get_hash_from_play_call
-    monkeypatch.setattr(cairo_renderer, "get_hash_from_play_call", hashing.get_hash_from_play_call)
-    monkeypatch.setattr(manim, "__version__", "0.99.0")
-    assert not manim_worker.hash_play_calls_quickly()
-    assert cairo_renderer.get_hash_from_play_call is hashing.get_hash_from_play_call
+# What each speed-up replaces in Manim: its owner and the attribute (the camera is chosen, not patched).
+PATCHED = {
+    "the play-call hash": (cairo_renderer, "get_hash_from_play_call"),
+    "LaTeX from a preloaded preamble": (tex_file_writing, "compile_tex"),
+    "the frame hand-off": (scene_file_writer._PartialMovieEncodeJob, "_encode_and_write_frame"),
+    "the fast AAC coder": (scene_file_writer, "convert_audio"),
+    "glyphs without their SVG paths": (VMobjectFromSVGPath, "__init__"),
+}
 
 
-def test_the_pinned_manim_is_the_one_the_hash_copies():
+def manims_own(owner, name):
+    """``owner.name`` as Manim has it: an earlier scene of this session may have left the glyphs'
+    ``__init__`` wrapped (forget_svg_paths lasts for the process)."""
+    value = getattr(owner, name)
+    return value.__wrapped__ if getattr(value, "forgets_its_path", False) else value
+
+
+@pytest.mark.parametrize("installed", [manim_gate.SUPPORTED_MANIM, "0.99.0"])
+def test_every_speed_up_is_applied_with_the_supported_manim_and_none_with_another(installed, monkeypatch, capsys,
+                                                                                   lecture_env):
+    lecture_env()
+    monkeypatch.setattr(manim_gate, "installed_manim", lambda: installed)
+    monkeypatch.setattr(manim_gate, "_told", False)
+    for owner, name in PATCHED.values():
+        monkeypatch.setattr(owner, name, manims_own(owner, name))  # and back after the test
+    before = {speedup: getattr(owner, name) for speedup, (owner, name) in PATCHED.items()}
+    on = installed == manim_gate.SUPPORTED_MANIM
+
+    assert manim_worker.apply_speedups() is on  # what the worker does before Manim runs
+    scene = LectureScene()  # what every chapter does as it starts: the camera, the glyphs
+    changed = {speedup for speedup, (owner, name) in PATCHED.items() if getattr(owner, name) is not before[speedup]}
+    assert changed == (set(PATCHED) if on else set())
+    assert type(scene.camera) is (OutlineCachingCamera if on else Camera)
+    assert (cairo_renderer.get_hash_from_play_call is play_hash.get_hash_from_play_call) is on
+    manim_gate.speedups_on()  # asked again: said once a process
+    said = [line for line in capsys.readouterr().err.splitlines() if "speed-ups" in line.lower()]
+    assert said == ([] if on else [manim_gate.off_notice(installed)])
+
+
+def test_the_pinned_manim_is_the_one_the_gate_supports():
+    """requirements.txt's pin and the gate's version move together, and the installed Manim is that
+    one: a new pin fails here until every speed-up is checked against the new version's code (its
+    own test) and SUPPORTED_MANIM moves with it."""
     requirements = (os.path.dirname(os.path.dirname(__file__)) + "/requirements.txt")
     with open(requirements, encoding="utf-8") as handle:
-        assert f"manim=={play_hash.MANIM_VERSION}\n" in handle.read()
+        assert f"manim=={manim_gate.SUPPORTED_MANIM}\n" in handle.read()
+    assert manim_gate.installed_manim() == manim_gate.SUPPORTED_MANIM
+    assert manim_gate.speedups_on()

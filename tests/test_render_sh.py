@@ -283,13 +283,14 @@ def test_a_failing_chapter_stops_the_others_and_shows_its_log(tmp_path):
     fake = tmp_path / "fake"
     (fake / "manim").mkdir(parents=True)
     (fake / "manim" / "__init__.py").write_text("")
-    # What manim_worker.py patches: the x264 settings, and how frames reach the encoder (the hash and
-    # LaTeX shortcuts it leaves out for a Manim without those modules, as here).
+    # Not the Manim the speed-ups were written for, so they stay off (scenes/lib/manim_gate.py); what
+    # manim_worker.py patches with any Manim: the x264 settings.
+    (fake / "manim-0.0.0.dist-info").mkdir()
+    (fake / "manim-0.0.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: manim\nVersion: 0.0.0\n")
     (fake / "manim" / "scene").mkdir()
     (fake / "manim" / "scene" / "__init__.py").write_text("")
     (fake / "manim" / "scene" / "scene_file_writer.py").write_text(
-        "class SceneFileWriter:\n    def open_partial_movie_stream(self, file_path=None):\n        pass\n"
-        "class _PartialMovieEncodeJob:\n    pass\n")
+        "class SceneFileWriter:\n    def open_partial_movie_stream(self, file_path=None):\n        pass\n")
     pids = tmp_path / "pids"
     (fake / "manim" / "__main__.py").write_text(
         "import os, sys, time\n"

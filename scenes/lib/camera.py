@@ -10,6 +10,9 @@ chapter 4's frozen training at 1080p60 (669 frames, 25 s of drawing):
 - Listing what to draw took 6 s: Manim hands the camera every family member of what moves, and the
   camera lists each one's family again, recursively, about 300 times a frame. Here each family is
   listed once per frame; the list, and so the drawing order, is the one Manim makes.
+
+It overrides two methods of Manim's camera, written against Manim 0.21.0's, so chapters draw with it
+only behind the gate for Manim's internals (``lecture_camera_class``, scenes/lib/manim_gate.py).
 """
 from __future__ import annotations
 
@@ -22,7 +25,9 @@ import numpy as np
 from manim import Camera, Mobject, VMobject
 from manim.utils.iterables import remove_list_redundancies
 
-__all__ = ["OutlineCachingCamera"]
+from .manim_gate import speedups_on
+
+__all__ = ["OutlineCachingCamera", "lecture_camera_class"]
 
 # Shapes remembered at most; past it the memory starts afresh (mobjects made per frame come and go).
 MAX_OUTLINES = 20_000
@@ -75,3 +80,9 @@ class OutlineCachingCamera(Camera):
             outlines.clear()
         outlines[id(vmobject)] = (points.copy(), ctx.copy_path())
         return self
+
+
+def lecture_camera_class() -> type[Camera]:
+    """The camera chapters draw with: ``OutlineCachingCamera`` with the Manim it was written for,
+    Manim's own ``Camera`` with any other (scenes/lib/manim_gate.py)."""
+    return OutlineCachingCamera if speedups_on() else Camera

@@ -7,7 +7,8 @@ it keeps paying for it: Manim's cache hash walks every object of every mobject o
 ``play``, and every animation deep-copies the mobjects it animates. Measured on chapter 3 at
 preview (cold, 63 animations): the hash took 24.8 s with the paths and 13.1 s without, and the
 whole render 115 s and 91 s. The points, which Manim hashes and copies as before, hold everything
-the path decided, so the frames do not change.
+the path decided, so the frames do not change. It wraps Manim 0.21.0's ``VMobjectFromSVGPath``, so it
+is applied only behind the gate for Manim's internals (scenes/lib/manim_gate.py).
 """
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ import functools
 
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
+from .manim_gate import speedup
+
 __all__ = ["forget_svg_paths"]
 
 
+@speedup
 def forget_svg_paths() -> None:
-    """Make every ``VMobjectFromSVGPath`` drop its svgelements path once its points are made.
+    """Make every ``VMobjectFromSVGPath`` drop its svgelements path once its points are made (with
+    the supported Manim: the call returns whether it did).
 
     Idempotent. A later read of ``path_obj`` fails loudly (AttributeError) rather than reading
     something stale; nothing in Manim's Cairo renderer reads it after construction.
