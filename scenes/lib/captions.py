@@ -275,7 +275,7 @@ _EN_NO_BREAK_AFTER = frozenset(
     "a an the its their his her our your my this these those every each no some any all both "
     "of to in on at by for with from into onto over under between through within without per across "
     "along near above below than about is are was were be been has have had can could will would may "
-    "might must not very more most less least only just also times minus plus equals over whose "
+    "might must not very more most less least only just also minus plus equals over whose "
     "such same".split())
 # Chinese words, written in Traditional characters and compared in Simplified ones (``_simplified_words``).
 _ZH_CONJUNCTIONS = ("而且 而 但是 但 卻 所以 因為 因此 於是 如果 只要 除非 雖然 即使 並且 並 或者 或 以及 然後 "
@@ -286,10 +286,10 @@ _ZH_NO_BREAK_AFTER = ("的 之 把 被 在 從 對 向 以 用 每 各 該 這�
 _ZH_NO_LINE_START = "了 著 過 的 地 得 嗎 呢 吧 啊 中 上 下 裡 時 後 之間 之後 以上 以下 倍 層"
 _ZH_NUMERALS = "零〇一二兩两三四五六七八九十百千萬万億亿"
 _ZH_MEASURES = "層层倍步個个筆笔章年次種种"
-# Spoken numbers never break: 九點五乘以十的負七次方, 約百萬分之三, 百分之十二點五, 第四章, 二〇一〇年.
-_ZH_NUMBER = re.compile(
-    rf"(?:大約|大约|約|约|第|最後|最后|每)?負?(?:[{_ZH_NUMERALS}]+分之)?[{_ZH_NUMERALS}]+(?:[點点][{_ZH_NUMERALS}]+)?"
-    rf"(?:乘以十的負?[{_ZH_NUMERALS}]+次方|[{_ZH_MEASURES}])?")
+_ZH_NUMBER_PHRASE = (rf"(?:大約|大约|約|约|第|最後|最后|每)?負?(?:[{_ZH_NUMERALS}]+分之)?[{_ZH_NUMERALS}]+"
+                     rf"(?:[點点][{_ZH_NUMERALS}]+)?(?:乘以十的負?[{_ZH_NUMERALS}]+次方)?")
+# Spoken numbers never break: 九點五乘以十的負七次方, 約百萬分之三, 第四章, 二〇一〇年, 三到五點五倍.
+_ZH_NUMBER = re.compile(rf"{_ZH_NUMBER_PHRASE}(?:到{_ZH_NUMBER_PHRASE})?[{_ZH_MEASURES}]?")
 # The lecture's terms, which jieba's dictionary cuts in two (乙狀 / 函數, 線性 / 整流).
 _ZH_TERMS = ("乙狀函數 線性整流 雙曲正切 激活函數 反向傳播 前向傳播 梯度消失 學習率 初始化 神經元 "
              "參數化 帶洩漏 平方範數 數量級 平均值 最大值 鏈狀網路 深度學習 網路卡在 負半軸 自身大小 深而窄")
@@ -299,11 +299,11 @@ _EN_NUMBER_WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|el
                    r"ninety|hundred|thousand|million|billion|oh|point|[\d.,]*\d)(?:-[a-z]+)?")
 _EN_FRACTION_WORD = (r"(?:halves|half|thirds?|quarters?|fifths?|tenths?|hundredths?|thousandths?|"
                      r"(?:ten-|hundred-)?(?:thousandths?|millionths?|billionths?))")
-# "five and a half", "about three millionths", "a tenth", "twenty ten", "ten to the minus seven"
-_EN_NUMBER = re.compile(
-    rf"\b(?:about |minus )?(?:(?:an? )?{_EN_FRACTION_WORD}|{_EN_NUMBER_WORD}(?:[ -]{_EN_NUMBER_WORD})*"
-    rf"(?: and an? (?:half|quarter|third))?(?: {_EN_FRACTION_WORD})?(?: to the (?:minus )?{_EN_NUMBER_WORD})?)"
-    rf"(?: (?:percent|times))?\b")
+_EN_NUMBER_PHRASE = (
+    rf"(?:about |minus )?(?:(?:an? )?{_EN_FRACTION_WORD}|{_EN_NUMBER_WORD}(?:[ -]{_EN_NUMBER_WORD})*"
+    rf"(?: and an? (?:half|quarter|third))?(?: {_EN_FRACTION_WORD})?(?: to the (?:minus )?{_EN_NUMBER_WORD})?)")
+# "five and a half", "about three millionths", "a tenth", "twenty ten", "three to five and a half times"
+_EN_NUMBER = re.compile(rf"\b{_EN_NUMBER_PHRASE}(?: to {_EN_NUMBER_PHRASE})?(?: (?:percent|times))?\b")
 
 
 @lru_cache(maxsize=None)
