@@ -20,7 +20,7 @@ from conftest import run_render
 
 from pipeline.audio import loudness
 from scenes.lib import narration
-from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts, speakable
+from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts
 from scenes.lib.settings import CACHE_DIR_ENV, RECORDER_ENV
 from scenes.lib.strings import languages, table
 
@@ -98,26 +98,6 @@ def test_mandarin_narration_never_switches_espeak_to_english(lang):
             phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", narration.ESPEAK_VOICES[lang], text],
                                       capture_output=True, text=True, check=True).stdout
             assert "(en)" not in phonemes, f"{key} with {value!r}: {text}"
-
-
-@pytest.mark.parametrize(("value", "lang", "said"), [
-    ("1/4", "en", "one quarter"),
-    ("3/4", "en", "three quarters"),
-    ("1/4", "zh-TW", "四分之一"),
-    ("2.7 \u00d7 10\u207b\u2077", "en", "2.7 times ten to the minus 7"),
-    ("2.7 \u00d7 10\u207b\u2077", "zh-TW", "二點七乘以十的負七次方"),
-    ("0.01", "zh-TW", "零點零一"),
-    ("59", "zh-TW", "五十九"),
-    ("10", "zh-TW", "十"),
-    ("105", "zh-TW", "一百零五"),
-    ("2010", "zh-TW", "二千零一十"),
-    ("0.25", "en", "0.25"),
-    ("1e-05", "en", "1 times ten to the minus 5"),
-    ("1e-05", "zh-TW", "一乘以十的負五次方"),
-    ("-0.5", "zh-TW", "負零點五"),
-])
-def test_computed_values_are_spoken_as_words(value, lang, said):
-    assert speakable(value, lang) == said
 
 
 # -- Voices: bad input -------------------------------------------------------------------------
