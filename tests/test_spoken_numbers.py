@@ -2,7 +2,7 @@
 pass to their narration (tests/caption_values.json holds them), and years.
 
 The value on screen is the model's; only its spoken form (which the narrated lecture's subtitles
-show) rounds: "three to five and a half times", "about three millionths", "a tenth", 十分之一,
+show) rounds in English: "three to about five and a half times", "about three millionths", "a tenth", 十分之一,
 約百萬分之三, 二〇一〇.
 """
 from __future__ import annotations
@@ -30,14 +30,15 @@ FIELDS = re.compile(r"\{(\w+)\}")
     # fractions the model returns as fractions (the sigmoid's peak slope)
     ("1/4", "one quarter", "四分之一"),
     ("3/4", "three quarters", "四分之三"),
-    # shrink factors and spreads, 1 or more with one decimal: to the nearest half under 10
+    # shrink factors and spreads, 1 or more with one decimal: in English to the nearest half under 10,
+    # "about" when that rounds; Chinese keeps the digits but drops a trailing zero
     ("3.0", "three", "三"),
-    ("5.6", "five and a half", "五點五"),
-    ("4.4", "four and a half", "四點五"),
-    ("5.9", "six", "六"),
+    ("5.6", "about five and a half", "五點六"),
+    ("4.4", "about four and a half", "四點四"),
+    ("5.9", "about six", "五點九"),
     ("4.2", "4.2", "四點二"),  # not near a half: as written
     ("12.5", "12.5", "十二點五"),  # from 10 on, only to a whole number: "twelve point five"
-    ("29.7", "30", "三十"),
+    ("29.7", "about 30", "二十九點七"),
     # slopes and rates that are simple fractions
     ("0.1", "a tenth", "十分之一"),
     ("0.01", "a hundredth", "百分之一"),

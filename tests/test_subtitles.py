@@ -8,7 +8,9 @@ per chapter holds the file to its run, in the worker that runs that chapter anyw
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -28,6 +30,7 @@ from scenes.lib.captions import (
     subtitle_tokens,
 )
 from scenes.lib.narration import narration_text
+from scenes.lib.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.strings import languages, t
 
 CAPTION_VALUES = Path(__file__).resolve().parent / "caption_values.json"
@@ -83,9 +86,26 @@ def test_caption_values_are_what_the_chapter_computes(chapter, chapter_run, lect
     scene = chapter_run(chapter, "en", "dark").scene
     computed = {beat: {name: value if isinstance(value, int) else str(value) for name, value in values.items()}
                 for beat, values in scene._caption_values.items()}
+    if os.environ.get(UPDATE_REFERENCES_ENV) and caption_values().get(chapter.key) != computed:
+        update_caption_values(chapter.key, computed)
     assert caption_values().get(chapter.key) == computed, (
         f"the model's values changed: in {CAPTION_VALUES.name}, set \"{chapter.key}\" to "
-        f"{json.dumps(computed, ensure_ascii=False)}")
+        f"{json.dumps(computed, ensure_ascii=False)} (or rerun with {UPDATE_REFERENCES_ENV}=1)")
+
+
+def update_caption_values(key: str, computed: dict) -> None:
+    """Rewrite one chapter's entry, as the reference frames are rewritten; under a lock, since each
+    chapter's test runs in the worker of its own run."""
+    with open(CAPTION_VALUES, "rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        table = caption_values()
+        table[key] = computed
+        chapters = {chapter: "\n".join(f'    "{beat}": {json.dumps(values, ensure_ascii=False)}'
+                                        for beat, values in beats.items())
+                    for chapter, beats in sorted(table.items(), key=lambda item: int(item[0][2:]))}
+        text = "{\n" + ",\n".join(f'  "{chapter}": {{\n{beats.replace(chr(10), "," + chr(10))}\n  }}'
+                                    for chapter, beats in chapters.items()) + "\n}\n"
+        CAPTION_VALUES.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", languages())

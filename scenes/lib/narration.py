@@ -284,7 +284,7 @@ _SIMPLE_FRACTIONS = {"0.5": (1, 2), "0.25": (1, 4), "0.75": (3, 4), "0.1": (1, 1
 _EN_DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters"), 10: ("tenth", "tenths"),
                     100: ("hundredth", "hundredths"), 1000: ("thousandth", "thousandths")}
 _ZH_MEASURE_WORDS = "個层層倍步筆種次章位个笔种"
-HALVES_TOLERANCE = 0.03  # a decimal of 1 or more within 3 % of a whole or a half is said as one: 5.6 is 5½
+HALVES_TOLERANCE = 0.03  # in English a decimal of 1 or more within 3 % of a half is said as one: 5.6 is "about 5½"
 
 
 class Year(int):
@@ -401,8 +401,9 @@ def _power_of_ten(mantissa: float, exponent: int, lang: str) -> str:
 
 def _decimal(text: str, lang: str) -> str | None:
     """A decimal (with a point) as a lecturer says it, or None to say it digit by digit: 3.0 is
-    "three", 5.6 "five and a half" (under 10, within HALVES_TOLERANCE of a half; from 10, of a whole
-    number), 0.1 "a tenth", 十分之一."""
+    "three" and 三; 0.1 "a tenth", 十分之一; in English 5.6 is "about five and a half" (under 10,
+    within HALVES_TOLERANCE of a half; from 10, of a whole number: "about" whenever that rounds).
+    Chinese keeps the digits (五點六): 五點五 would be another number, not a rounder way to say it."""
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     value = float(digits)
     trimmed = digits.rstrip("0").rstrip(".") if "." in digits else digits
@@ -412,17 +413,18 @@ def _decimal(text: str, lang: str) -> str | None:
             said = f"{'a' if top == 1 else _EN_ONES[top]} {_EN_DENOMINATORS[bottom][top != 1]}"
             return ("minus " if sign else "") + said
         return ("負" if sign else "") + zh_fraction(top, bottom)
+    if lang != "en":
+        return zh_number(sign + trimmed)
     if value < 1:
         return None
     halves = round(value * 2) / 2 if value < 10 else float(round(value))  # 12.5 stays 12.5, "twelve point five"
     if abs(value - halves) > HALVES_TOLERANCE * value:
         return None
     whole, half = int(halves), halves % 1 == 0.5
-    if lang == "en" and whole >= 10:
-        return sign + str(whole)
-    if lang == "en":
-        return ("minus " if sign else "") + en_integer(whole) + (" and a half" if half else "")
-    return zh_number(sign + (f"{whole}.5" if half else str(whole)))
+    about = "about " if not math.isclose(value, halves) else ""
+    if whole >= 10:
+        return about + sign + str(whole)
+    return ("minus " if sign else "") + about + en_integer(whole) + (" and a half" if half else "")
 
 
 def speakable(value: object, lang: str) -> str:
