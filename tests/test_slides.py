@@ -24,10 +24,10 @@ pytestmark = pytest.mark.xdist_group("render")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-# Every slide of chapters 0 and 1: the title card's two beats, then chapter 1's six beats and the
+# Every slide of chapters 0 and 1: the title card's three beats, then chapter 1's six beats and the
 # idle loop after its sweep (beat 3).
 SCENES = "title,sigmoid-slope"
-BEATS = {"title": 2, "sigmoid-slope": 6}
+BEATS = {"title": 3, "sigmoid-slope": 6}
 LOOPS = {"title": [], "sigmoid-slope": [4]}
 
 
