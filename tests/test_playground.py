@@ -11,7 +11,10 @@ import time
 import pytest
 from test_slides import chromium_driver, requested_urls
 
+from pipeline.options import UsageError, parse_render_options
 from pipeline.playground import ACTIVATIONS, SMALL_GRID, page_html, playground_data, setting_key
+from pipeline.render import lecture_entry_files, stage_playground
+from scenes.lib.settings import CACHE_DIR_ENV, PLAYGROUND_GRID_ENV
 from scenes.lib.strings import t
 from scenes.model.playground import neuron_death, playground_gradients, playground_training
 
@@ -176,3 +179,24 @@ def test_the_chinese_page_reads_in_chinese_on_the_light_theme(pages):
         driver.quit()
     assert title == t("playground.title", lang="zh-TW")
     assert background == "rgb(255, 255, 255)"
+
+
+def test_a_render_asked_for_the_playground_writes_it_beside_the_lecture(tmp_path, monkeypatch):
+    """``--format playground`` (the render's hook, without rendering a video): the page in the
+    render's language and theme, named in the manifest's lecture entry."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(PLAYGROUND_GRID_ENV, "small")
+    options = parse_render_options(["--format", "playground", "--lang", "zh-TW", "--theme", "light"])
+    entry = stage_playground(options, tmp_path)
+    page = (tmp_path / entry["html"]).read_text(encoding="utf-8")
+    assert '<html lang="zh-TW">' in page and t("playground.title", lang="zh-TW") in page
+    assert entry["bytes"] == len(page.encode()) and entry["settings"] == 48
+    assert entry["html"] in lecture_entry_files({"video": "lecture.mp4", "captions": {}, "chapters": "c",
+                                                 "thumbnail": "t", "description": "d", "youtube": "y",
+                                                 "playground": entry})
+
+
+def test_an_unknown_playground_grid_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setenv(PLAYGROUND_GRID_ENV, "huge")
+    with pytest.raises(UsageError, match="LECTURE_PLAYGROUND_GRID 'huge'"):
+        parse_render_options([])
