@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from html import escape
 
 import pytest
 from test_slides import chromium_driver, requested_urls
@@ -200,3 +201,16 @@ def test_an_unknown_playground_grid_is_refused_in_one_line(monkeypatch):
     monkeypatch.setenv(PLAYGROUND_GRID_ENV, "huge")
     with pytest.raises(UsageError, match="LECTURE_PLAYGROUND_GRID 'huge'"):
         parse_render_options([])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW", "zh-CN"])
+def test_the_description_and_the_handout_say_the_playground_exists(lang):
+    from pipeline.handout import handout_html
+    from pipeline.metadata import check_limits, description, tags
+    from scenes.lib.course import Course
+
+    mention = t("playground.mention", lang=lang)
+    text = description(lang, "", Course())
+    assert mention in text
+    check_limits(t("lecture.title", lang=lang), text, tags(lang))
+    assert escape(mention) in handout_html(lang, [], Course(), "summary")
