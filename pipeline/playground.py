@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import font, raw
-from scenes.lib.style import THEMES
+from scenes.lib.style import BODY_SIZE, HEADING_SIZE, LABEL_SIZE, SMALL_SIZE, THEMES
 from scenes.model import DEFAULT_DEEP_RUN
 from scenes.model.playground import neuron_death, playground_gradients, playground_training
 
@@ -180,7 +180,10 @@ def page_html(data: dict, lang: str, theme: str) -> str:
     for marker, value in (("/*DATA*/", data), ("/*WORDS*/", words), ("/*THEME*/", colours)):
         # "</" inside inline JSON would end the script element early.
         html = html.replace(marker, json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
-    return (html.replace("{{lang}}", lang).replace("{{font}}", font(lang))
+    # The lecture's sizes relative to its body text, which the page sets for the screen it is on.
+    scale = " ".join(f"--{name}: {size / BODY_SIZE:.3f}em;" for name, size in
+                     (("heading", HEADING_SIZE), ("label", LABEL_SIZE), ("small", SMALL_SIZE)))
+    return (html.replace("{{lang}}", lang).replace("{{type_scale}}", scale).replace("{{font}}", font(lang))
             .replace("{{title}}", raw("playground.title", lang=lang)))
 
 
