@@ -214,3 +214,20 @@ def test_the_description_and_the_handout_say_the_playground_exists(lang):
     assert mention in text
     check_limits(t("lecture.title", lang=lang), text, tags(lang))
     assert escape(mention) in handout_html(lang, [], Course(), "summary")
+
+
+def test_the_decks_playground_slide_follows_the_relu_chapter(tmp_path):
+    """Placed in manim-slides' HTML without rendering: after ReLU's slides, or last without ReLU."""
+    from pipeline.slides import insert_playground_slide, playground_section, playground_slide_number
+
+    options = parse_render_options(["--scenes", "compounding,relu,dying-relu"])
+    entries = [{"slides": 4}, {"slides": 7}, {"slides": 5}]
+    assert playground_slide_number(options, entries) == 4 + 7 + 1
+    assert playground_slide_number(parse_render_options(["--scenes", "title,sigmoid-slope"]), entries[:2]) == 12
+    deck = tmp_path / "lecture.html"
+    videos = "".join(f'<section data-background-color="#fff" data-background-video="v{i}.mp4"></section>\n'
+                     for i in range(16))
+    deck.write_text(f'<div class="slides">\n{videos}</div>', encoding="utf-8")
+    insert_playground_slide(deck, 12, playground_section(options))
+    sections = re.findall(r'<section[^>]*?(data-playground|data-background-video="v\d+)', deck.read_text())
+    assert len(sections) == 17 and sections[11] == "data-playground" and sections[10].endswith("v10")
