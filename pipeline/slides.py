@@ -183,17 +183,12 @@ def playground_slide_number(options: RenderOptions, entries: list[dict]) -> int:
 
 
 def playground_section(options: RenderOptions) -> str:
-    """The deck's playground slide: the page in a frame the size of the deck, the speaker note, and a
-    link to open the page on its own (a whole window, for the keyboard)."""
+    """The deck's playground slide and its speaker note. reveal.js shows the page as the slide's
+    interactive background: the whole window at the screen's own resolution (a frame inside the
+    slide would keep the deck's size, 854x480 at preview), loaded when the slide comes near."""
     theme = THEMES[options.theme]
-    width, height = options.quality.width, options.quality.height
-    title = html_text.escape(t("playground.title", lang=options.lang))
-    return (f'<section data-playground data-background-color="{theme.background}" style="padding:0">'
-            f'<iframe src="{PAGE_NAME}" title="{title}" width="{width}" height="{height}" '
-            f'style="border:0;display:block;width:{width}px;height:{height}px;margin:0"></iframe>'
-            f'<a href="{PAGE_NAME}" target="_blank" style="position:absolute;right:0.6em;top:0.4em;'
-            f'font-size:{max(12, height // 40)}px;color:{theme.muted}">'
-            f'{html_text.escape(t("playground.open", lang=options.lang))}</a>'
+    return (f'<section data-playground data-background-color="{theme.background}" '
+            f'data-background-iframe="{PAGE_NAME}" data-background-interactive>'
             f'<aside class="notes">{html_text.escape(t("playground.slide_note", lang=options.lang))}</aside>'
             "</section>\n")
 

@@ -162,23 +162,33 @@ PLAYGROUND_RATIO = "return document.getElementById('ratio').textContent"
 
 
 def check_playground_slide(driver, slide: int) -> None:
-    """The current slide holds the playground, which runs inside it: a control changes its readout."""
+    """The current slide's background is the playground, running: a click changes its readout, and
+    Page Up (a presenter's clicker) pressed inside it goes back a slide."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
-    frames = driver.find_elements(By.CSS_SELECTOR, ".slides section.present iframe")
-    assert len(frames) == 1, f"slide {slide} should hold the playground"
     assert driver.execute_script("return Reveal.getSlideNotes()").strip() == t("playground.slide_note", lang="en")
-    driver.switch_to.frame(frames[0])
+    deadline = time.monotonic() + 10
+    while not driver.find_elements(By.CSS_SELECTOR, ".backgrounds .slide-background.present iframe[src]"):
+        assert time.monotonic() < deadline, f"slide {slide} should show the playground"
+        time.sleep(0.1)
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, ".backgrounds .slide-background.present iframe"))
     try:
-        deadline = time.monotonic() + 10
         while not driver.execute_script(PLAYGROUND_RATIO):
             assert time.monotonic() < deadline, "the playground did not start inside the deck"
             time.sleep(0.1)
         before = driver.execute_script(PLAYGROUND_RATIO)
         driver.find_element(By.CSS_SELECTOR, 'input[name=activation][value="relu"] + span').click()
         assert driver.execute_script(PLAYGROUND_RATIO) != before, "choosing ReLU changes the ratio"
+        assert driver.execute_script("return window.innerWidth") == 1280, "the page gets the whole window"
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.PAGE_UP)
     finally:
         driver.switch_to.default_content()
+    deadline = time.monotonic() + 5
+    while driver.execute_script("return Reveal.getIndices().h") != slide - 2:
+        assert time.monotonic() < deadline, "Page Up inside the playground goes back a slide"
+        time.sleep(0.1)
+    driver.execute_script("Reveal.next()")
 
 
 def test_html_deck_plays_every_slide_offline_in_chromium(slides_render, tmp_path):
