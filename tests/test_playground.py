@@ -130,9 +130,9 @@ def test_every_control_changes_the_readouts_to_the_models_numbers_offline(pages,
     shutil.copytree(pages["en"].parent, stick)
     driver = chromium_driver()
     try:
-        started = time.monotonic()
         driver.get((stick / "playground.html").as_uri())
-        assert time.monotonic() - started < 1.0, "the page loads in under a second"
+        loaded = driver.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd")
+        assert 0 < loaded < 1000, f"the page loads in under a second, not {loaded:.0f} ms"
         seen = [readouts(driver)]
         for setting in SETTINGS:
             choose(driver, *setting)
