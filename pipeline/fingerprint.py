@@ -208,5 +208,7 @@ def lecture_fingerprint(chapters: list[dict], options: RenderOptions) -> str:
     parts = [FINGERPRINT_VERSION, LECTURE_VERSION, json.dumps(joined), options.lang, options.theme,
              options.quality.name,
              f"webm={'webm' in options.formats}", f"handout={'handout' in options.formats}",
-             f"course={options.course.digest()}"]
+             f"course={options.course.digest()}",
+             # Only when asked, so the lectures made before the playground keep their fingerprints.
+             *([f"playground={options.playground_grid}"] if "playground" in options.formats else [])]
     return _digest(parts, [], ROOT)

@@ -37,6 +37,7 @@ h2 { font-size: 15pt; margin: 0 0 4mm; padding-bottom: 1.5mm; border-bottom: 1.2
 .summary { font-size: 11pt; margin: 8mm 0; }
 .contents { margin: 0 0 8mm; padding-left: 0; list-style: none; }
 .contents li { margin: 1mm 0; }
+.playground { font-size: 10pt; margin: -4mm 0 8mm; }
 .licence { font-size: 9pt; color: #444; position: absolute; bottom: 0; }
 .cover { page-break-after: always; position: relative; height: 255mm; }
 .chapter { page-break-before: always; }
@@ -69,6 +70,7 @@ def _cover(lang: str, chapters: list[ChapterFrames], course: Course, summary: st
     if course.names:
         parts.append(f'<p class="names">{escape(course.names)}</p>')
     parts.append(f'<p class="summary">{escape(summary)}</p>')
+    parts.append(f'<p class="playground">{escape(t("playground.mention", lang=lang))}</p>')
     parts.append('<ol class="contents">')
     parts += [f"<li>{item.chapter.number}. {escape(item.title)}</li>" for item in chapters]
     parts.append("</ol>")

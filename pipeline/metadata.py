@@ -64,12 +64,13 @@ def tags(lang: str) -> list[str]:
 
 
 def description(lang: str, chapter_lines: str, course: Course) -> str:
-    """The video description: title, course, summary, chapters, sources, licences."""
+    """The video description: title, course, summary, the playground, chapters, sources, licences."""
     blocks = [t("lecture.title", lang=lang)]
     course_line = " · ".join(part for part in (course.course, course.names) if part)
     if course_line:
         blocks[0] += "\n" + course_line
     blocks.append(summary(lang))
+    blocks.append(t("playground.mention", lang=lang))  # a lecturer can host the page beside the video
     if chapter_lines.strip():  # none where YouTube's chapter rules cannot be met (chapter_marks.py)
         blocks.append(f"{t('meta.chapters', lang=lang)}\n{chapter_lines.rstrip()}")
     blocks.append(f"{t('ch6.sources_heading', lang=lang)}\n"

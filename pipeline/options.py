@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.registry import Chapter, chapter_names, find_chapters
 from scenes.lib.course import ConfigError, Course, load_course
 from scenes.lib.narration import DEFAULT_VOICE, Voice, VoiceError, parse_voice
-from scenes.lib.settings import ROOT, cache_root
+from scenes.lib.settings import PLAYGROUND_GRID_ENV, ROOT, cache_root
 from scenes.lib.strings import languages
 from scenes.lib.style import THEME_NAMES
 
@@ -68,11 +68,13 @@ DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
 COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record")
-EXTRA_FORMATS = ("webm", "gif", "stills", "handout")
+EXTRA_FORMATS = ("webm", "gif", "stills", "handout", "playground")
+PLAYGROUND_GRIDS = ("full", "small")  # the playground's grid of choices (pipeline/playground.py)
 
 USAGE = f"""\
 usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills,handout] [--transparent] [--jobs N] [--voice V] [--config FILE]
+                          [--format webm,gif,stills,handout,playground] [--transparent] [--jobs N] [--voice V]
+                          [--config FILE]
        ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
                           [--config FILE]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
@@ -93,7 +95,8 @@ options:
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
   --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
-             stills (every beat's key frame as PNG), handout (a PDF to print: key frames and captions)
+             stills (every beat's key frame as PNG), handout (a PDF to print: key frames and captions),
+             playground (playground.html: the classroom playground, offline; slides always write it)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
   --voice    the narration: none, espeak, piper, a Piper voice file (.onnx), or recorded:DIR (your takes,
@@ -143,6 +146,7 @@ class RenderOptions:
     jobs: int = DEFAULT_JOBS
     voice: Voice = Voice(DEFAULT_VOICE)
     course: Course = Course()  # --config: the lecturer's course on the cards, and the licence
+    playground_grid: str = "full"  # the playground's choices; the tests' "small" grid builds in seconds
 
     @property
     def variant(self) -> str:
@@ -246,6 +250,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         jobs=args.jobs,
         voice=voice_option(args.voice or DEFAULT_VOICE),
         course=args.config,
+        playground_grid=playground_grid(),
     )
     if command == "present":
         decks = slides_cache() / options.variant
@@ -255,6 +260,14 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
             raise UsageError(f"no {options.variant} slides of {', '.join(missing)} yet; make them first with "
                              f"'./render.sh slides{' ' + asked if asked else ''}'")
     return options
+
+
+def playground_grid() -> str:
+    """The playground's grid: ``full`` unless the tests ask for their ``small`` one (LECTURE_PLAYGROUND_GRID)."""
+    name = os.environ.get(PLAYGROUND_GRID_ENV) or "full"
+    if name not in PLAYGROUND_GRIDS:
+        raise UsageError(f"unknown {PLAYGROUND_GRID_ENV} {name!r}; choose one of {', '.join(PLAYGROUND_GRIDS)}")
+    return name
 
 
 def split_command(argv: list[str]) -> tuple[str, list[str]]:

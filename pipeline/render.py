@@ -36,6 +36,8 @@ from pipeline.jobs import ManimFailed, ProgressRunner, Timings, run_in_parallel
 from pipeline.key_frames import KEY_FRAMES_JSON
 from pipeline.metadata import summary, write_metadata
 from pipeline.options import RenderOptions, fail
+from pipeline.playground import GRIDS, write_playground
+from pipeline.playground import PAGE_NAME as PLAYGROUND_PAGE
 from pipeline.publish import (
     GIF_MAX_SECONDS,
     ChapterFiles,
@@ -372,7 +374,8 @@ def lecture_entry_files(lecture: dict) -> list[str]:
     return [lecture["video"], *lecture["captions"].values(), lecture["chapters"], lecture["thumbnail"],
             lecture["description"], lecture["youtube"],
             *([lecture["webm"]["video"]] if "webm" in lecture else []),
-            *([lecture["handout"]] if "handout" in lecture else [])]
+            *([lecture["handout"]] if "handout" in lecture else []),
+            *([lecture["playground"]["html"]] if "playground" in lecture else [])]
 
 
 def is_kept(entry: dict | None, fingerprint: str, files, variant_dir: Path) -> bool:
@@ -553,6 +556,12 @@ def stage_handout(chapters: list[dict], options: RenderOptions, stage: Path, run
     return HANDOUT_NAME
 
 
+def stage_playground(options: RenderOptions, stage: Path) -> dict:
+    """``--format playground``: the classroom page beside the lecture, in its language and theme."""
+    print(f"Writing {PLAYGROUND_PAGE} (the classroom playground, offline)", flush=True)
+    return write_playground(stage, options.lang, options.theme, GRIDS[options.playground_grid])
+
+
 def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: dict,
             runner: ProgressRunner | None = None) -> bool:
     """Build the lecture files and the manifest in the stage, then move them all into the variant
@@ -576,6 +585,8 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
               "render all chapters with one --voice to make them match", flush=True)
     if "handout" in options.formats:
         lecture["handout"] = stage_handout(chapters, options, stage, runner or ProgressRunner())
+    if "playground" in options.formats:
+        lecture["playground"] = stage_playground(options, stage)
     lecture["fingerprint"] = fingerprint
     manifest = {
         **manifest_header(options),

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_text
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,7 @@ from pptx.oxml.ns import qn
 
 from pipeline.jobs import ProgressRunner, run_in_parallel
 from pipeline.options import RenderOptions, slides_cache
+from pipeline.playground import GRIDS, PAGE_NAME, write_playground
 from pipeline.registry import Chapter
 from pipeline.render import (
     MANIFEST_NAME,
@@ -66,6 +69,9 @@ POSTERS_JSON = "posters.json"  # a chapter's poster per slide, in order
 DECK = "lecture"  # lecture.html, lecture_assets/, lecture.pptx
 REVEAL_FOLDER = "reveal.js"  # inside lecture_assets/
 REVEAL_THEMES = {"light": "white", "dark": "black"}  # reveal.js's own page theme around the videos
+PLAYGROUND_AFTER = "relu"  # the deck's playground slide follows this chapter (or ends the deck without it)
+# One slide of manim-slides' reveal.js template: a section with its video (or image) as background.
+SLIDE_SECTION = re.compile(r"<section\b[^>]*data-background-(?:video|image)=.*?</section>", re.DOTALL)
 
 
 def npm_integrity(data: bytes) -> str:
@@ -168,6 +174,35 @@ def render_chapter_slides(chapter: Chapter, options: RenderOptions, folder: Path
     }
 
 
+def playground_slide_number(options: RenderOptions, entries: list[dict]) -> int:
+    """Where the playground slide goes (1-based): right after the ReLU chapter, whose question it lets
+    students ask again; at the end of a deck without that chapter."""
+    names = [chapter.slug for chapter in options.chapters]
+    chapters = names.index(PLAYGROUND_AFTER) + 1 if PLAYGROUND_AFTER in names else len(names)
+    return sum(entry["slides"] for entry in entries[:chapters]) + 1
+
+
+def playground_section(options: RenderOptions) -> str:
+    """The deck's playground slide and its speaker note. reveal.js shows the page as the slide's
+    interactive background: the whole window at the screen's own resolution (a frame inside the
+    slide would keep the deck's size, 854x480 at preview), loaded when the slide comes near."""
+    theme = THEMES[options.theme]
+    return (f'<section data-playground data-background-color="{theme.background}" '
+            f'data-background-iframe="{PAGE_NAME}" data-background-interactive>'
+            f'<aside class="notes">{html_text.escape(t("playground.slide_note", lang=options.lang))}</aside>'
+            "</section>\n")
+
+
+def insert_playground_slide(deck: Path, number: int, section: str) -> None:
+    """Put ``section`` into manim-slides' HTML deck so that it becomes slide ``number``."""
+    html = deck.read_text(encoding="utf-8")
+    slides = list(SLIDE_SECTION.finditer(html))
+    if not slides or not 1 <= number <= len(slides) + 1:
+        raise RuntimeError(f"{deck.name} has {len(slides)} slides: no place for a slide {number}")
+    at = slides[number - 2].end() if number > 1 else slides[0].start()
+    deck.write_text(html[:at] + "\n" + section + html[at:], encoding="utf-8")
+
+
 def slides_log(chapter: Chapter, options: RenderOptions) -> Path:
     """Manim's output for one chapter's deck."""
     return log_dir() / f"slides-{options.variant}" / f"{chapter.stem}.log"
@@ -200,9 +235,10 @@ def convert(folder: Path, scenes: list[str], dest: Path, *config: str) -> None:
         raise RuntimeError(f"manim-slides could not write {dest.name}: {result.stderr.strip()[-2000:]}")
 
 
-def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage: Path, posters: Path) -> None:
-    """The HTML deck (reveal.js inside), the lecture's and each chapter's PowerPoint (each slide's
-    poster its beat's key frame, from ``posters``), in ``stage``."""
+def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage: Path, posters: Path) -> dict:
+    """The HTML deck (reveal.js inside, with the playground's slide), the playground page, the
+    lecture's and each chapter's PowerPoint (each slide's poster its beat's key frame, from
+    ``posters``), in ``stage``; return the playground's manifest entry."""
     scenes = [chapter.scene for chapter in options.chapters]
     theme = THEMES[options.theme]
     print(f"Writing {DECK}.html (offline reveal.js {REVEAL_VERSION}) and the PowerPoint decks", flush=True)
@@ -214,6 +250,9 @@ def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage
             f"title={t('lecture.title', lang=options.lang)}",
             "controls=true", "progress=true", "slide_number=c/t")
     ship_revealjs(fetch_revealjs(), stage / f"{DECK}_assets" / REVEAL_FOLDER)
+    playground = write_playground(stage, options.lang, options.theme, GRIDS[options.playground_grid])
+    playground["slide"] = playground_slide_number(options, entries)
+    insert_playground_slide(html, playground["slide"], playground_section(options))
     size = f"width={options.quality.width}", f"height={options.quality.height}"
     chapter_posters = [[Path(path) for path in json.loads((posters / chapter.stem / POSTERS_JSON).read_text())]
                        for chapter in options.chapters]
@@ -222,6 +261,7 @@ def build_decks(options: RenderOptions, folder: Path, entries: list[dict], stage
     for chapter, entry, own in zip(options.chapters, entries, chapter_posters):
         convert(folder, [chapter.scene], stage.parent / entry["pptx"], *size)
         set_posters(stage.parent / entry["pptx"], own)
+    return {**playground, "html": f"{SLIDES_FOLDER}/{playground['html']}"}
 
 
 def replace_slides(stage: Path, variant_dir: Path, slides: dict, options: RenderOptions) -> Path:
@@ -255,13 +295,14 @@ def publish_slides(options: RenderOptions, staging: Path, runner: ProgressRunner
     # manim-slides' joined slide videos in ``folder`` can be cut short by a kill too.
     with manim_session(options, runner, slides_media(options), folder):
         entries = render_decks(options, folder, staging / POSTERS_FOLDER, runner)
-        build_decks(options, folder, entries, stage, staging / POSTERS_FOLDER)
+        playground = build_decks(options, folder, entries, stage, staging / POSTERS_FOLDER)
         slides = {
             "html": f"{SLIDES_FOLDER}/{DECK}.html",
             "pptx": f"{SLIDES_FOLDER}/{DECK}.pptx",
             "reveal_js": REVEAL_VERSION,
             "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "chapters": entries,
+            "playground": playground,
         }
         return entries, replace_slides(stage, options.variant_dir, slides, options)
 
@@ -274,6 +315,8 @@ def make_slides(options: RenderOptions) -> int:
     print(f"\n{sum(entry['slides'] for entry in entries)} slides from {len(entries)} chapter(s) in "
           f"{time.monotonic() - started:.0f} s:")
     print(f"  {deck / (DECK + '.html')}  (open in a browser; works offline, keep {DECK}_assets/ beside it)")
+    print(f"  {deck / PAGE_NAME}  (the classroom playground, offline; also slide "
+          f"{read_manifest(manifest_path)['slides']['playground']['slide']} of the HTML deck)")
     print(f"  {deck / (DECK + '.pptx')}  (the whole lecture in PowerPoint)")
     for entry in entries:
         print(f"  {options.variant_dir / entry['pptx']}")

@@ -1,7 +1,7 @@
 """``render.sh slides``: the HTML deck plays every slide in a real headless Chromium with the network
-cut off and loads nothing from outside its folder; the PowerPoint decks have one slide per beat
-(plus the looping idle slides), each with its video, its beat's key frame as the poster and its
-narration script as notes."""
+cut off and loads nothing from outside its folder, its playground slide included; the PowerPoint
+decks have one slide per beat (plus the looping idle slides), each with its video, its beat's key
+frame as the poster and its narration script as notes."""
 from __future__ import annotations
 
 import json
@@ -19,23 +19,27 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from pipeline.slides import fetch_revealjs, npm_integrity
 from scenes.lib.narration import scripts
+from scenes.lib.settings import PLAYGROUND_GRID_ENV
+from scenes.lib.strings import t
 
 pytestmark = pytest.mark.xdist_group("render")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-# Every slide of chapters 0 and 1: the title card's two beats, then chapter 1's six beats and the
+# Every slide of chapters 0 and 1: the title card's three beats, then chapter 1's six beats and the
 # idle loop after its sweep (beat 3).
 SCENES = "title,sigmoid-slope"
-BEATS = {"title": 2, "sigmoid-slope": 6}
+BEATS = {"title": 3, "sigmoid-slope": 6}
 LOOPS = {"title": [], "sigmoid-slope": [4]}
 
 
 @pytest.fixture(scope="session")
 def slides_render(tmp_path_factory):
-    """Decks of the first two chapters at preview quality, on the (default) light theme."""
+    """Decks of the first two chapters at preview quality, on the (default) light theme, with the
+    playground on the tests' small grid (the full one takes minutes to compute the first time)."""
     out = tmp_path_factory.mktemp("slides") / "out"
-    result = run_render("slides", "--quality", "preview", "--scenes", SCENES, "--out", str(out))
+    result = run_render("slides", "--quality", "preview", "--scenes", SCENES, "--out", str(out),
+                        env={PLAYGROUND_GRID_ENV: "small"})
     assert result.returncode == 0, result.stderr[-3000:]
     variant = out / "en-light-preview"
     return variant, json.loads((variant / "manifest.json").read_text(encoding="utf-8"))
@@ -51,6 +55,9 @@ def test_manifest_lists_the_decks_with_a_slide_per_beat_and_the_idle_loop(slides
         assert entry["slides"] == BEATS[entry["name"]] + len(LOOPS[entry["name"]])
         assert entry["looping"] == LOOPS[entry["name"]]
         assert (variant / entry["pptx"]).is_file()
+    # Without the ReLU chapter in the deck, the playground's slide ends it.
+    assert slides["playground"]["slide"] == sum(BEATS.values()) + sum(map(len, LOOPS.values())) + 1
+    assert (variant / slides["playground"]["html"]).stat().st_size == slides["playground"]["bytes"]
 
 
 def pptx_slides(path: Path) -> list[tuple[int, str]]:
@@ -150,6 +157,40 @@ def wait_until_playing(driver, slide: int, timeout: float = 15.0) -> dict:
     raise AssertionError(f"slide {slide}: no video playing after {timeout} s (last state {state})")
 
 
+# The playground inside the current slide's frame: its gradient ratio, and a click on ReLU.
+PLAYGROUND_RATIO = "return document.getElementById('ratio').textContent"
+
+
+def check_playground_slide(driver, slide: int) -> None:
+    """The current slide's background is the playground, running: a click changes its readout, and
+    Page Up (a presenter's clicker) pressed inside it goes back a slide."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    assert driver.execute_script("return Reveal.getSlideNotes()").strip() == t("playground.slide_note", lang="en")
+    deadline = time.monotonic() + 10
+    while not driver.find_elements(By.CSS_SELECTOR, ".backgrounds .slide-background.present iframe[src]"):
+        assert time.monotonic() < deadline, f"slide {slide} should show the playground"
+        time.sleep(0.1)
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, ".backgrounds .slide-background.present iframe"))
+    try:
+        while not driver.execute_script(PLAYGROUND_RATIO):
+            assert time.monotonic() < deadline, "the playground did not start inside the deck"
+            time.sleep(0.1)
+        before = driver.execute_script(PLAYGROUND_RATIO)
+        driver.find_element(By.CSS_SELECTOR, 'input[name=activation][value="relu"] + span').click()
+        assert driver.execute_script(PLAYGROUND_RATIO) != before, "choosing ReLU changes the ratio"
+        assert driver.execute_script("return window.innerWidth") == 1280, "the page gets the whole window"
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.PAGE_UP)
+    finally:
+        driver.switch_to.default_content()
+    deadline = time.monotonic() + 5
+    while driver.execute_script("return Reveal.getIndices().h") != slide - 2:
+        assert time.monotonic() < deadline, "Page Up inside the playground goes back a slide"
+        time.sleep(0.1)
+    driver.execute_script("Reveal.next()")
+
+
 def test_html_deck_plays_every_slide_offline_in_chromium(slides_render, tmp_path):
     variant, manifest = slides_render
     deck = variant / manifest["slides"]["html"]
@@ -165,17 +206,23 @@ def test_html_deck_plays_every_slide_offline_in_chromium(slides_render, tmp_path
             time.sleep(0.1)
         total = driver.execute_script("return Reveal.getTotalSlides()")
         expected = [entry["slides"] for entry in manifest["slides"]["chapters"]]
-        assert total == sum(expected)
+        playground = manifest["slides"]["playground"]["slide"]
+        assert total == sum(expected) + 1, "every chapter's slides and the playground's"
         loops = {sum(expected[:i]) + number for i, entry in enumerate(manifest["slides"]["chapters"])
                  for number in entry["looping"]}
         for slide in range(1, total + 1):
             if slide > 1:
                 driver.execute_script("Reveal.next()")
             assert driver.execute_script("return Reveal.getIndices().h") == slide - 1
+            if slide == playground:
+                check_playground_slide(driver, slide)
+                driver.save_screenshot(str(tmp_path / "playground-slide.png"))
+                continue
             state = wait_until_playing(driver, slide)
-            assert state["loop"] == (slide in loops), f"slide {slide}: looping is {state['loop']}"
+            video_slide = slide - (slide > playground)  # counted among the chapters' slides
+            assert state["loop"] == (video_slide in loops), f"slide {slide}: looping is {state['loop']}"
             assert driver.execute_script("return Reveal.getSlideNotes()").strip(), f"slide {slide} has no notes"
-            if slide == min(loops):
+            if video_slide == min(loops):
                 time.sleep(1.0)  # let the sweep move into view before the picture
                 driver.save_screenshot(str(tmp_path / "loop-slide.png"))
         urls = requested_urls(driver)
@@ -185,7 +232,9 @@ def test_html_deck_plays_every_slide_offline_in_chromium(slides_render, tmp_path
     outside = [url for url in urls if not url.startswith((stick.as_uri() + "/", "data:", "blob:", "about:"))]
     assert not outside, f"requests left the deck's folder: {outside[:5]}"
     assert (tmp_path / "loop-slide.png").stat().st_size > 10_000
-    print(f"screenshot of the looping slide: {tmp_path / 'loop-slide.png'}")
+    assert any(url.endswith("/playground.html") for url in urls), "the deck loads its playground"
+    print(f"screenshots of the looping slide and the playground: {tmp_path / 'loop-slide.png'}, "
+          f"{tmp_path / 'playground-slide.png'}")
 
 
 def test_revealjs_comes_from_the_pinned_npm_tarball_or_not_at_all(tmp_path):

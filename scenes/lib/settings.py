@@ -13,6 +13,7 @@ __all__ = [
     "CONFIG_ENV",
     "LANG_ENV",
     "PARENT_PID_ENV",
+    "PLAYGROUND_GRID_ENV",
     "RECORDER_ENV",
     "ASSETS",
     "ROOT",
@@ -39,6 +40,7 @@ CONFIG_ENV = "LECTURE_CONFIG"  # the lecturer's course file (--config), read by 
 UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references
 PARENT_PID_ENV = "LECTURE_RENDER_PID"  # a Manim worker dies with this process (pipeline/manim_worker.py)
 RECORDER_ENV = "LECTURE_RECORDER"  # render.sh record: a program taking arecord's arguments
+PLAYGROUND_GRID_ENV = "LECTURE_PLAYGROUND_GRID"  # "small": the tests' quick playground grid (default full)
 X264_ENV = "LECTURE_X264"  # a worker's x264 options, "preset=ultrafast,crf=23"; empty: Manim's own
 
 
