@@ -56,6 +56,7 @@ FIELDS = re.compile(r"\{(\w+)\}")
     ("1e-05", "a hundred-thousandth", "十萬分之一"),
     ("\u22124 \u00d7 10\u207b\u00b3", "minus four thousandths", "負千分之四"),
     ("2 \u00d7 10\u00b9\u00b2", "two times ten to the twelve", "二乘以十的十二次方"),
+    ("10\u207b\u00b2\u2070", "ten to the minus twenty", "十的負二十次方"),  # number_text drops a mantissa of 1
     # years
     (Year(2010), "twenty ten", "二〇一〇"),
     (Year(2015), "twenty fifteen", "二〇一五"),

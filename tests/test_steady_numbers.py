@@ -131,3 +131,12 @@ def test_a_redrawn_mobject_is_drawn_again_only_when_what_it_reads_changes():
     dot.update()
     assert calls == [0.0, 1.25]
     assert np.array_equal(dot.points, Dot([1.25, 0, 0]).points), "it shows what draw() shows now"
+
+
+def test_a_share_on_screen_rounds_its_halves_up_and_a_power_of_ten_has_no_mantissa_of_one():
+    from scenes.lib.components.text import number_text, percent_text
+
+    assert [percent_text(share) for share in (2 / 32, 10 / 32, 4 / 32, 0.75, 19 / 32)] == \
+        ["6.3", "31.3", "12.5", "75", "59.4"]
+    assert number_text(0.01 ** 10) == "10\u207b\u00b2\u2070"
+    assert number_text(2.7e-7) == "2.7 \u00d7 10\u207b\u2077"

@@ -388,14 +388,16 @@ def _power_of_ten(mantissa: float, exponent: int, lang: str) -> str:
         elif exponent in _EN_WHOLES:
             said = f"{count} {_EN_WHOLES[exponent]}"
         else:
-            said = f"{_EN_ONES[digit]} times ten to the {'minus ' if exponent < 0 else ''}{en_integer(abs(exponent))}"
+            said = (f"{'' if digit == 1 else _EN_ONES[digit] + ' times '}ten to the "
+                    f"{'minus ' if exponent < 0 else ''}{en_integer(abs(exponent))}")
         return ("minus " if sign else "") + ("about " if about else "") + said
     if -exponent in _ZH_POWERS:
         said = f"{_ZH_POWERS[-exponent]}分之{_ZH_DIGITS[digit]}"
     elif exponent in _ZH_POWERS:
         said = zh_integer(digit) + _ZH_POWERS[exponent]
     else:
-        said = f"{_ZH_DIGITS[digit]}乘以十的{'負' if exponent < 0 else ''}{zh_integer(abs(exponent))}次方"
+        said = (f"{'' if digit == 1 else _ZH_DIGITS[digit] + '乘以'}十的"
+                f"{'負' if exponent < 0 else ''}{zh_integer(abs(exponent))}次方")
     return ("負" if sign else "") + ("約" if about else "") + said
 
 
@@ -437,6 +439,7 @@ def speakable(value: object, lang: str) -> str:
         return en_year(value) if lang == "en" else zh_year(value)
     text = str(value).strip().replace("\u2212", "-")  # a minus sign on screen is a minus to say
     fraction = re.fullmatch(r"(\d+)/(\d+)", text)
+    text = re.sub(r"^(-?)10(?=[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$)", r"\g<1>1 × 10", text)  # 10⁻²⁰ is 1 × 10⁻²⁰
     power = re.fullmatch(r"(-?[\d.]+)\s*[×x]\s*10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text)
     exponent_form = re.fullmatch(r"(-?[\d.]+)e([+-]?\d+)", text)  # what "{:g}" makes of tiny numbers
     if exponent_form:

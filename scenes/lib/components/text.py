@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ElementTree
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -244,14 +245,21 @@ def number_text(value: float, digits: int = 2) -> str:
     """``value`` for plain text (captions): 0.062, or 2.7 × 10⁻⁷ when it is tiny or huge; a negative
     value with a minus sign (−0.098), not a hyphen."""
     mantissa, exponent = _split_number(value, digits)
-    text = mantissa if exponent is None else f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
+    if exponent is None:
+        text = mantissa
+    elif float(mantissa) == 1:  # 10⁻²⁰, not 1.0 × 10⁻²⁰ (which a voice would read "one point zero")
+        text = f"10{str(exponent).translate(SUPERSCRIPTS)}"
+    else:
+        text = f"{mantissa} \u00d7 10{str(exponent).translate(SUPERSCRIPTS)}"
     return MINUS + text[1:] if text.startswith("-") else text
 
 
 def percent_text(fraction: float) -> str:
-    """A share as a percentage for plain text, to one decimal where it has one: 12.5, 75 (never
-    rounded to an even neighbour, as "{:.0f}" turns 12.5 into 12)."""
-    return f"{fraction * 100:.1f}".removesuffix(".0")
+    """A share as a percentage for plain text, to one decimal where it has one: 12.5, 75, 6.3 for
+    6.25 (never rounded to an even neighbour, as "{:.0f}" turns 12.5 into 12)."""
+    # Decimal rounds halves up: "{:.1f}" rounds 6.25 (exact in binary) to its even neighbour, 6.2.
+    exact = Decimal(repr(round(fraction * 100, 9)))
+    return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).removesuffix(".0")
 
 
 def fraction_text(value: float, max_denominator: int = 16) -> str:
