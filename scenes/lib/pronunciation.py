@@ -10,7 +10,8 @@ table in its own way:
 - espeak-ng (English): its phoneme input, ``[[r'eIlu:]]``;
 - Piper: its raw phoneme input, ``[[ɹˈeɪluː]]``, the IPA espeak-ng makes of the same mnemonics;
 - espeak-ng (Mandarin): the whole text as tone-numbered pinyin (``cmn-latn-pinyin`` reads it as
-  written): converted to Simplified first, the table's phrases as written there, pypinyin for the rest.
+  written): converted to Simplified characters first, the table's phrases as written there, pypinyin
+  for the rest.
 
 ``spoken_form`` gives what an engine receives; ``./render.sh proofread`` prints it for every beat.
 Standard library only at import time; pypinyin and OpenCC are imported when Mandarin is read.
@@ -48,8 +49,12 @@ ENGLISH_ENGINES = ("hibari", "espeak", "piper")
 _PAUSES = {"，": ",", "、": ",", "；": ";", "：": ":", "。": ".", "？": "?", "！": "!", "…": ",",
            ",": ",", ";": ";", ":": ":", ".": ".", "?": "?", "!": "!"}
 _SILENT = set("《》「」『』“”‘’（）()\"'")
+# Characters only, no phrases: tw2sp would turn Taiwan's words into the mainland's (資料 -> 数据,
+# 設定 -> 设置), and the zh-TW voice would say words its script does not have.
+CHARACTERS_ONLY = "tw2s"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_PLACEHOLDER = re.compile(r"\{\w+\}")  # a template's {value}, kept whole (the reviewed lists read templates)
 
 
 def table_file(lang: str) -> Path:
@@ -145,12 +150,26 @@ def _reading(entry: object, lang: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def _character_converter():
+    import opencc  # in the venv (requirements.txt)
+
+    return opencc.OpenCC(CHARACTERS_ONLY)
+
+
+def simplified_characters(text: str, lang: str) -> str:
+    """The text pypinyin reads: zh-TW in Simplified characters, its words kept (網路 stays 网路, never
+    the mainland 网络, read wǎngluò); zh-CN is Simplified already."""
+    return _character_converter().convert(text) if lang == "zh-TW" else text
+
+
+@lru_cache(maxsize=None)
 def mandarin_phrases(lang: str) -> tuple[tuple[str, str], ...]:
-    """The table's phrases as (Simplified form, pinyin for ``lang``), longest first."""
+    """The table's phrases as (their form in the text pypinyin reads, pinyin for ``lang``), longest first."""
     from .simplified import to_simplified
 
+    convert = to_simplified if lang == "zh-CN" else (lambda phrase: simplified_characters(phrase, lang))
     phrases = _table(table_file(lang))["phrases"]
-    found = {to_simplified(phrase): _reading(entry, lang) for phrase, entry in phrases.items()}
+    found = {convert(phrase): _reading(entry, lang) for phrase, entry in phrases.items()}
     return tuple(sorted(found.items(), key=lambda item: len(item[0]), reverse=True))
 
 
@@ -192,11 +211,9 @@ def _han_pinyin(run: str, lang: str) -> list[str]:
 
 def mandarin_pinyin(text: str, lang: str) -> str:
     """What espeak-ng's ``cmn-latn-pinyin`` voice is given for ``text``: tone-numbered pinyin, one
-    syllable a word, punctuation kept as the pauses it makes. zh-TW is converted to Simplified first
-    (pypinyin reads Simplified more reliably: 幾乎 ji3, 測量 liang4 on Traditional input)."""
-    from .simplified import to_simplified
-
-    simple = to_simplified(text) if lang != "zh-CN" else text
+    syllable a word, punctuation kept as the pauses it makes. zh-TW is converted to Simplified
+    characters first (pypinyin reads Simplified more reliably: 幾乎 ji3, 測量 liang4 on Traditional input)."""
+    simple = simplified_characters(text, lang)
     words: list[str] = []
     latin = latin_terms()
     at = 0
@@ -204,7 +221,11 @@ def mandarin_pinyin(text: str, lang: str) -> str:
         character = simple[at]
         han = _HAN.match(simple, at)
         word = _LATIN.match(simple, at)
-        if han:
+        placeholder = _PLACEHOLDER.match(simple, at)
+        if placeholder:
+            words.append(placeholder[0])
+            at = placeholder.end()
+        elif han:
             words.extend(_han_pinyin(han[0], lang))
             at = han.end()
         elif word:
