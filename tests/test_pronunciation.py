@@ -235,6 +235,26 @@ def test_hibari_word_marks_spread_each_sentence_by_phonemes():
     assert four - initialisation > 2 * (initialisation - 1.5), "the long word takes its phonemes' share"
 
 
+def test_hibari_clauses_start_when_its_pause_at_their_comma_ends():
+    text = "One two, three four: five."
+    pauses = [(0.5, 0.6), (0.9, 1.3), (2.0, 2.5)]  # the two longest are the comma's and the colon's
+    marks = dict(narration.hibari_word_marks(text, [(0, 0.0, 3.0, "wˈʌn tˈu, θɹˈi fˈɔɹ: fˈIv.", pauses)]))
+    assert marks[text.index("three") / len(text)] == 1.3
+    assert marks[text.index("five") / len(text)] == 2.5
+
+
+def test_the_cues_of_a_hibari_clip_start_when_their_clause_is_said(tmp_path, monkeypatch):
+    """Measured on the audio: each clause after a comma or colon starts as the sound comes back."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    text = narration.narration_text("ch0", "cold_open", "en", {"depth": 10})
+    clip = narration.clip_for(parse_voice("hibari"), "en", text, 0, "cold_open")
+    samples, rate = narration.read_wav(clip.path)
+    resumes = [end for _, end in narration.pauses_in(samples, rate)]
+    for clause in ("trained the same", "the ReLU network", "while the sigmoid", "Why?"):
+        start = clip.time_at(text.index(clause) / len(text))
+        assert min(abs(start - t) for t in resumes) <= 0.021, f"{clause!r} at {start:.2f} s; sound resumes {resumes}"
+
+
 @pytest.mark.parametrize("lang", ["en"])
 def test_hibari_clips_of_every_beat(lang, tmp_path, monkeypatch):
     from test_narration import check_clip, filled

@@ -654,8 +654,10 @@ def load_hibari():
     return Hibari(voice=HIBARI_VOICE, model=str(hibari_model()), threads=1)
 
 
-_PHONEME_PAUSE = 4  # a comma, colon or dash in hibari's phonemes weighs as much as this many phonemes
+_PHONEME_PAUSE = 6  # a comma, colon or dash weighs as much as this many phonemes (hibari pauses ~0.4 s)
 _STRESS = set("ˈˌː")
+_CLAUSE_END = re.compile(r"[,;:—…]$")
+MIN_PAUSE = 0.12  # seconds of quiet inside a sentence that count as hibari pausing at punctuation
 
 
 def _phoneme_weight(phonemes: str) -> int:
@@ -663,28 +665,59 @@ def _phoneme_weight(phonemes: str) -> int:
                for c in phonemes)
 
 
-def hibari_word_marks(text: str, sentences: list[tuple[int, float, float, str]]) -> list[tuple[float, float]]:
+def pauses_in(samples, rate: int) -> list[tuple[float, float]]:
+    """The quiet stretches (at least MIN_PAUSE long) inside a piece of speech, in seconds."""
+    loud = loud_windows(samples, rate)
+    found, quiet_from = [], None
+    for index, is_loud in enumerate(loud):
+        if not is_loud and quiet_from is None:
+            quiet_from = index
+        elif is_loud and quiet_from is not None:
+            if (index - quiet_from) * 0.02 >= MIN_PAUSE and quiet_from > 0:
+                found.append((quiet_from * 0.02, index * 0.02))
+            quiet_from = None
+    return found
+
+
+def _spread(spans, weights, begin: float, end: float) -> list[float]:
+    """The start time of each word, its share of [begin, end] in proportion to ``weights``."""
+    whole, so_far, times = max(1, sum(weights)), 0, []
+    for weight in weights:
+        times.append(begin + (end - begin) * so_far / whole)
+        so_far += weight
+    return times
+
+
+def hibari_word_marks(text: str, sentences: list[tuple]) -> list[tuple[float, float]]:
     """Marks for hibari's speech, which comes as one chunk per sentence with no durations:
     ``sentences`` are (the sentence's first character in ``text``, its speech's start and end in
-    seconds, its phonemes). Each sentence starts exactly where its speech does; the words inside it
-    are spread by their phonemes (pauses at commas weigh more), or by characters when the phoneme
-    words and the text's words do not pair up."""
+    seconds, its phonemes, and the pauses heard inside it). Each sentence starts exactly where its
+    speech does. When hibari paused once at each comma, colon or dash (the longest pauses, one per
+    mark), each clause starts where its pause ends; the words inside a clause are spread by their
+    phonemes (by characters when the phoneme words and the text's words do not pair up)."""
     total = max(1, len(text))
     marks: list[tuple[float, float]] = []
-    starts = [first for first, *_ in sentences] + [len(text)]
-    for (first, begin, end, phonemes), last in zip(sentences, starts[1:]):
+    starts = [item[0] for item in sentences] + [len(text)]
+    for (first, begin, end, phonemes, *heard), last in zip(sentences, starts[1:]):
+        pauses = heard[0] if heard else []
         sentence = text[first:last]
         spans = [(match.start() + first, match.end() + first) for match in re.finditer(r"\S+", sentence)]
         said = [word for word in phonemes.split(" ") if word]
-        if len(said) == len(spans):
-            weights = [max(1, _phoneme_weight(word)) for word in said]
+        paired = len(said) == len(spans)
+        weights = [max(1, _phoneme_weight(word)) for word in said] if paired else \
+            [end_char - start_char for start_char, end_char in spans]
+        clause_ends = [i for i, (a, b) in enumerate(spans[:-1]) if _CLAUSE_END.search(text[a:b])]
+        if paired and clause_ends and len(pauses) >= len(clause_ends):
+            chosen = sorted(sorted(pauses, key=lambda p: p[1] - p[0], reverse=True)[:len(clause_ends)])
+            edges = [0] + [i + 1 for i in clause_ends] + [len(spans)]
+            bounds = [begin] + [t for pause in chosen for t in pause] + [end]
+            plain = [max(1, _phoneme_weight(word.rstrip(",;:—…"))) for word in said]
+            times = []
+            for clause, (a, b) in enumerate(zip(edges, edges[1:])):
+                times += _spread(spans[a:b], plain[a:b], bounds[2 * clause], bounds[2 * clause + 1])
         else:
-            weights = [end_char - start_char for start_char, end_char in spans]
-        whole = max(1, sum(weights))
-        so_far = 0
-        for (start_char, _), weight in zip(spans, weights):
-            marks.append((start_char / total, begin + (end - begin) * so_far / whole))
-            so_far += weight
+            times = _spread(spans, weights, begin, end)
+        marks += [(start_char / total, time) for (start_char, _), time in zip(spans, times)]
         marks.append(((first + len(sentence.rstrip())) / total, end))  # its last word ends with its speech
     if not marks:
         return _spread_marks(0.0, 0.0)
@@ -727,7 +760,8 @@ def synthesize_hibari(text: str, key: str) -> Clip:
         if pieces:
             pieces.append(gap)
             at += pause
-        sentences.append((first, at, at + len(audio) / rate, " ".join(chunks)))
+        sentences.append((first, at, at + len(audio) / rate, " ".join(chunks),
+                          [(at + a, at + b) for a, b in pauses_in(audio, rate)]))
         pieces.append(audio)
         at += len(audio) / rate
     if not pieces:
