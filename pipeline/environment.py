@@ -59,7 +59,8 @@ def voice_problem(options) -> str | None:
         return "the Python package pypinyin is missing (it writes the pinyin espeak-ng reads); run ./render.sh once"
     if engine == "hibari":
         if find_spec("hibari") is None:
-            return f"the Python package {narration.HIBARI_PACKAGE} is missing (for --voice hibari); run ./render.sh once"
+            return (f"the Python package {narration.HIBARI_PACKAGE} is missing (for --voice hibari); "
+                    "run ./render.sh once")
         try:
             narration.hibari_model()
         except (narration.VoiceError, FileNotFoundError) as error:

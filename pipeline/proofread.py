@@ -49,6 +49,6 @@ def proofread(options: ProofreadOptions) -> int:
         said = scripts_to_read(chapter, options.lang)
         for beat in chapter_beats(chapter):
             text = said[beat]
-            print(f"\n{chapter.stem} / {beat}\n  text: {text}\n  says: {engine_reading(options.voice, options.lang, text)}",
-                  flush=True)
+            reading = engine_reading(options.voice, options.lang, text)
+            print(f"\n{chapter.stem} / {beat}\n  text: {text}\n  says: {reading}", flush=True)
     return 0

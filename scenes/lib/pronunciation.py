@@ -36,6 +36,7 @@ __all__ = [
     "english_terms",
     "english_for",
     "espeak_ipa",
+    "simplified_characters",
     "mandarin_phrases",
     "latin_terms",
     "mandarin_pinyin",
