@@ -241,6 +241,7 @@ def test_hibari_clauses_start_when_its_pause_at_their_comma_ends():
     marks = dict(narration.hibari_word_marks(text, [(0, 0.0, 3.0, "wˈʌn tˈu, θɹˈi fˈɔɹ: fˈIv.", pauses)]))
     assert marks[text.index("three") / len(text)] == 1.3
     assert marks[text.index("five") / len(text)] == 2.5
+    assert marks[(text.index("two,") + len("two,")) / len(text)] == 0.9, "a clause ends as its pause begins"
 
 
 def test_the_cues_of_a_hibari_clip_start_when_their_clause_is_said(tmp_path, monkeypatch):

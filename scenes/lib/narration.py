@@ -716,12 +716,14 @@ def hibari_word_marks(text: str, sentences: list[tuple]) -> list[tuple[float, fl
             edges = [0] + [i + 1 for i in clause_ends] + [len(spans)]
             bounds = [begin] + [t for pause in chosen for t in pause] + [end]
             plain = [max(1, _phoneme_weight(word.rstrip(",;:—…"))) for word in said]
-            times = []
+            times, clause_marks = [], []
             for clause, (a, b) in enumerate(zip(edges, edges[1:])):
                 times += _spread(spans[a:b], plain[a:b], bounds[2 * clause], bounds[2 * clause + 1])
+                if b < len(spans):  # the clause's last word ends as its pause begins
+                    clause_marks.append((spans[b - 1][1] / total, bounds[2 * clause + 1]))
         else:
-            times = _spread(spans, weights, begin, end)
-        marks += [(start_char / total, time) for (start_char, _), time in zip(spans, times)]
+            times, clause_marks = _spread(spans, weights, begin, end), []
+        marks += sorted([(start_char / total, time) for (start_char, _), time in zip(spans, times)] + clause_marks)
         marks.append(((first + len(sentence.rstrip())) / total, end))  # its last word ends with its speech
     if not marks:
         return _spread_marks(0.0, 0.0)
