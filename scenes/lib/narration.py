@@ -127,6 +127,7 @@ HIBARI_VOICE = "heart"  # the voice inside the wheel (distilled from Kokoro-82M'
 # speed 1.0 is 183 words a minute on this script; 0.81 is 159 (the model rounds durations: 0.80 is 146).
 # seed 0: the same text gives the same samples. A lecturer's pause between sentences, in seconds.
 HIBARI_SETTINGS = {"speed": 0.81, "seed": 0, "sentence_gap": 0.4}
+HIBARI_MARKS = "2"  # bump when hibari_word_marks changes: the marks are cached with the clips
 
 # What each voice's terms are, for the README, manifest.json and the render's own output.
 LICENCES = {
@@ -523,7 +524,7 @@ def engine_identity(voice: Voice, lang: str) -> list[str]:
         from importlib.metadata import version
 
         return ["hibari", version(HIBARI_PACKAGE), HIBARI_VOICE, file_digest(hibari_model()),
-                json.dumps(HIBARI_SETTINGS, sort_keys=True)]
+                json.dumps(HIBARI_SETTINGS, sort_keys=True), f"marks={HIBARI_MARKS}"]
     raise ValueError(f"no synthesis for {engine}")
 
 
