@@ -26,8 +26,8 @@ Every engine is told how to say the lecture's terms by the pronunciation tables
 ``.cache/narration/`` under a hash of engine, voice, engine version, text as the engine receives it
 and settings, so a re-run synthesises nothing. Each clip is trimmed to its speech and stored as
 16-bit mono WAV with a JSON sidecar of timing marks (from Piper's phoneme alignments; for hibari,
-each sentence's start exactly and its words spread by phoneme count; otherwise spread over the
-speech by text length), from which subtitles are timed.
+each sentence's start exactly, each clause's from the pause before it, and the words between spread
+by phoneme count; otherwise spread over the speech by text length), from which subtitles are timed.
 
 Standard library only at import time: ``render.sh`` validates ``--voice`` before anything is
 installed; numpy, hibari, piper and onnx are imported when a clip is made.
