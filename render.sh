@@ -7,6 +7,7 @@
 #   ./render.sh test       run the test suite
 #   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
 #   ./render.sh record     record your own narration, one take per beat (--voice recorded:takes)
+#   ./render.sh proofread  print what each beat will say, as phonemes (English) or pinyin (Chinese)
 # Options are validated (by pipeline/options.py) before anything is installed or written.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -14,8 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 VENV=.venv
 # What Manim needs from the system: cairo/pango headers to build pycairo and manimpango, LaTeX
 # (standalone.cls is in latex-extra) and dvisvgm for MathTex, a CJK font for zh-TW text, and
-# ffmpeg to join chapters and export WebM/GIF, espeak-ng for the default narration voice (and the
-# phonemes of Piper's), alsa-utils for `record` (arecord).
+# ffmpeg to join chapters and export WebM/GIF, espeak-ng for the Mandarin narration (and the English
+# espeak voice, and the phonemes of Piper's), alsa-utils for `record` (arecord).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
@@ -113,7 +114,7 @@ case "$command" in
       { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
-  bench|record)
+  bench|record|proofread)
     bootstrap
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;

@@ -34,6 +34,10 @@ def main(argv: list[str]) -> int:
             from pipeline.record import parse_record_options
 
             options = parse_record_options(rest)
+        elif command == "proofread":
+            from pipeline.proofread import parse_proofread_options
+
+            options = parse_proofread_options(rest)
         elif command in ("list", "help") and rest:
             raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
     except UsageError as error:
@@ -67,6 +71,10 @@ def main(argv: list[str]) -> int:
         from pipeline.record import record  # needs the venv (numpy)
 
         return record(options)
+    elif command == "proofread":
+        from pipeline.proofread import proofread  # needs the venv (hibari, pypinyin, Manim for the values)
+
+        return proofread(options)
     else:
         fail(f"'{command}' is handled by render.sh itself")
     return 0

@@ -55,6 +55,18 @@ def voice_problem(options) -> str | None:
     engine = voice.engine(lang)
     if engine == "espeak" and shutil.which("espeak-ng") is None:
         return f"'espeak-ng' is not on PATH (needed for --voice {voice.spec}); {FIX} espeak-ng"
+    if engine == "espeak" and lang != "en" and find_spec("pypinyin") is None:
+        return "the Python package pypinyin is missing (it writes the pinyin espeak-ng reads); run ./render.sh once"
+    if engine == "hibari":
+        if find_spec("hibari") is None:
+            return (f"the Python package {narration.HIBARI_PACKAGE} is missing (for --voice hibari); "
+                    "run ./render.sh once")
+        try:
+            narration.hibari_model()
+        except (narration.VoiceError, FileNotFoundError) as error:
+            return str(error)
+    if engine in ("espeak", "piper") and lang == "en" and shutil.which("espeak-ng") is None:
+        return f"'espeak-ng' is not on PATH (it turns the pronunciation table into phonemes); {FIX} espeak-ng"
     if engine == "piper":
         needed = [("piper", "piper-tts"), ("onnx", "onnx")]
         if voice.kind == "piper":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.options import RenderOptions
 from pipeline.registry import Chapter
-from scenes.lib import narration
+from scenes.lib import narration, pronunciation
 from scenes.lib.settings import ROOT
 
 # Bump when the way files are made, or the manifest's layout, changes in a way the sources below do not
@@ -33,6 +33,9 @@ _SKIPPED_PARTS = {"__pycache__"}
 # The narration scripts count per chapter (voice_parts), so editing one beat's words re-renders
 # only its chapter.
 NARRATION_ASSETS = ("assets", "narration")
+# The pronunciation tables count only for a narrated render, in its language (voice_parts): editing
+# how ReLU is said re-renders the narrated chapters and leaves silent renders alone.
+PRONUNCIATION_ASSETS = ("assets", "pronunciation")
 COURSE_MODULE = Path("scenes/lib/course.py")  # chapters that import it show the --config course
 # The string tables (assets/strings/<lang>.json) count entry by entry, not as whole files (string_parts);
 # everything else under assets/strings/ (the zh-CN overrides) still counts whole for every chapter.
@@ -105,7 +108,7 @@ def shared_files(root: Path = ROOT) -> list[Path]:
     for folder in ASSET_FOLDERS:
         found += [path for path in (root / folder).rglob("*")
                   if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
-                  and path.relative_to(root).parts[:2] != NARRATION_ASSETS
+                  and path.relative_to(root).parts[:2] not in (NARRATION_ASSETS, PRONUNCIATION_ASSETS)
                   and not _is_string_table(path.relative_to(root))]
     return sorted(path.relative_to(root) for path in found)
 
@@ -173,7 +176,8 @@ def _digest(parts: list[str], files: list[Path], root: Path) -> str:
 
 def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> list[str]:
     """What decides a chapter's narration: its beats' scripts in the render's language, and the voice
-    (engine, version, voice file; for recorded takes, the takes themselves)."""
+    (engine, version, voice file and the language's pronunciation table; for recorded takes, the
+    takes themselves)."""
     table_path = root.joinpath(*NARRATION_ASSETS) / narration.script_file(options.lang).name
     table = json.loads(table_path.read_text(encoding="utf-8")) if table_path.is_file() else {}
     parts = [json.dumps({key: text for key, text in table.items() if key.startswith(f"{chapter.key}.")},
@@ -181,8 +185,10 @@ def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> 
     voice = options.voice
     engine = voice.engine(options.lang)
     parts.append(f"voice={voice.spec}")
-    if engine in ("espeak", "piper"):
+    if engine in ("espeak", "piper", "hibari"):
         parts += narration.engine_identity(voice, options.lang)
+        table = root.joinpath(*PRONUNCIATION_ASSETS) / pronunciation.table_file(options.lang).name
+        parts.append("pronunciation=" + (hashlib.sha256(table.read_bytes()).hexdigest() if table.is_file() else ""))
     elif engine == "recorded":
         takes = sorted((voice.path / options.lang).glob(f"{chapter.number:02d}-*/*.wav"))
         parts += [f"{take.name}={narration.file_digest(take)}" for take in takes]

@@ -67,7 +67,7 @@ DEFAULT_QUALITY = "1080p"
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
-COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record")
+COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record", "proofread")
 EXTRA_FORMATS = ("webm", "gif", "stills", "handout", "playground")
 PLAYGROUND_GRIDS = ("full", "small")  # the playground's grid of choices (pipeline/playground.py)
 
@@ -87,6 +87,9 @@ usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[
                                      time plain Manim against render.sh, cold and unchanged
        ./render.sh record [--lang L] [--scenes ...] [--takes DIR]
                                      record your own voice, one take per beat, for --voice recorded:DIR
+       ./render.sh proofread [--lang L] [--scenes ...] [--voice V]
+                                     print each beat's speech as the engine will read it (phonemes for
+                                     English, tone-numbered pinyin for Chinese)
 
 options:
   --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
@@ -99,8 +102,9 @@ options:
              playground (playground.html: the classroom playground, offline; slides always write it)
   --transparent  also render each chapter with a transparent background (NN-name.mov)
   --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
-  --voice    the narration: none, espeak, piper, a Piper voice file (.onnx), or recorded:DIR (your takes,
-             DIR/<lang>/<NN-chapter>/<beat>.wav) (default {DEFAULT_VOICE}; see the README for voices and licences)
+  --voice    the narration: hibari, espeak, piper, a Piper voice file (.onnx), recorded:DIR (your takes,
+             DIR/<lang>/<NN-chapter>/<beat>.wav) or none (default {DEFAULT_VOICE}: hibari speaks English, and
+             Chinese is spoken by espeak-ng from pinyin; see the README for voices and licences)
   --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
              title card, the closing card and the thumbnail (see README)
 """

@@ -124,7 +124,7 @@ def chapter_seconds(run, chapter, lang: str, voice) -> float:
 
 
 @pytest.mark.xdist_group("lecture-chapter-lengths")
-@pytest.mark.parametrize("voice_spec", ["none", "espeak"])
+@pytest.mark.parametrize("voice_spec", ["none", "hibari", "espeak"])
 def test_every_language_and_voice_gives_youtube_chapters_for_the_whole_lecture(voice_spec, chapter_run):
     voice = parse_voice(voice_spec)
     for lang in languages():

@@ -19,7 +19,7 @@ import srt
 from conftest import run_render
 
 from pipeline.audio import loudness
-from scenes.lib import narration
+from scenes.lib import narration, pronunciation
 from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts
 from scenes.lib.settings import CACHE_DIR_ENV, RECORDER_ENV
 from scenes.lib.strings import languages, table
@@ -87,14 +87,17 @@ def test_scripts_read_no_symbols_aloud(lang):
         spoken = FIELDS.sub("", text)
         assert not re.search(r"[=+/<>|\u00d7\u03c3\u2032'(){}\[\]_^]", spoken.replace("'s", "").replace("s'", "")), key
         if lang != "en":
-            assert not re.search(r"[A-Za-z0-9]", spoken), f"{key}: espeak reads Latin letters in Chinese as pinyin"
+            assert not re.search(r"[0-9]", spoken), f"{key}: numbers are spelled out in Chinese"
+            # espeak reads Latin letters in Chinese as pinyin: each Latin term needs its spoken form
+            unknown = [w for w in pronunciation.latin_words(spoken) if w not in pronunciation.latin_terms()]
+            assert not unknown, f"{key}: {unknown} have no spoken form in assets/pronunciation/zh.json"
 
 
 @pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
 def test_mandarin_narration_never_switches_espeak_to_english(lang):
     for key in scripts(lang):
         for value in SAMPLE_VALUES:
-            text = filled(key, lang, value)
+            text = pronunciation.spoken_form("espeak", lang, filled(key, lang, value))
             phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", narration.ESPEAK_VOICES[lang], text],
                                       capture_output=True, text=True, check=True).stdout
             assert "(en)" not in phonemes, f"{key} with {value!r}: {text}"
@@ -105,6 +108,7 @@ def test_mandarin_narration_never_switches_espeak_to_english(lang):
 
 def test_voice_values(tmp_path):
     assert parse_voice("none") == Voice("none") and not Voice("none").speaks
+    assert parse_voice("hibari").engine("en") == "hibari" and parse_voice("hibari").engine("zh-CN") == "espeak"
     assert parse_voice("piper").engine("zh-TW") == "espeak", "Piper has no offline Mandarin: espeak speaks it"
     (tmp_path / "takes").mkdir()
     assert parse_voice(f"recorded:{tmp_path / 'takes'}").path == (tmp_path / "takes").resolve()
@@ -313,7 +317,8 @@ def audio_stream_facts(path: Path) -> tuple[str, str, int, int, float, float]:
 def test_published_files_carry_one_normalised_aac_track_as_long_as_the_picture(preview_render, chinese_render):
     for folder in (preview_render, chinese_render):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        assert manifest["narration"]["engine"].startswith("espeak-ng"), "espeak is the default voice"
+        engine = "hibari-tts" if manifest["language"] == "en" else "espeak-ng"
+        assert manifest["narration"]["engine"].startswith(engine), "hibari speaks English by default, espeak Mandarin"
         assert manifest["narration"]["licence"]
         fps = manifest["fps"]
         for video in [folder / "lecture.mp4", *(folder / entry["video"] for entry in manifest["chapters"])]:
@@ -328,7 +333,7 @@ def test_published_files_carry_one_normalised_aac_track_as_long_as_the_picture(p
 
 
 def test_each_narrated_beat_speaks_from_its_first_frame(preview_render):
-    """espeak's clips begin with speech: the sound comes up at each chapter's first frame and after
+    """hibari's clips begin with speech: the sound comes up at each chapter's first frame and after
     each beat's first cue (the beat's start) within a frame."""
     manifest = json.loads((preview_render / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["chapters"][0]
@@ -437,6 +442,8 @@ def test_record_refuses_a_silent_take(tmp_path):
     ("present", "--voice", "espeak"),
     ("record", "--lang", "fr"),
     ("record", "--voice", "espeak"),
+    ("proofread", "--lang", "fr"),
+    ("proofread", "--voice", "robot"),
 ])
 def test_voice_and_record_options_are_checked_before_anything_runs(args):
     result = run_render(*args)

