@@ -54,7 +54,7 @@ MANDARIN = {
     "得到": ("得到的梯度最少。", "de2 dao4", "de2 dao4"),
     "地方": ("推到很負的地方。", "di4 fang1", "di4 fang5"),
     "卡在": ("網路卡在這裡。", "qia3 zai4", "qia3 zai4"),
-    "偏差": ("再加上偏差。", "pian1 cha1", "pian1 cha1"),
+    "偏差": ("再加上偏差。", "pian1 cha1", "pian1 zhi4"),  # zh-CN says bias 偏置 (its overrides), read as such
     "更新": ("一次過大的更新。", "geng1 xin1", "geng1 xin1"),
     "更深": ("在更深的層。", "geng4 shen1", "geng4 shen1"),
     "因子": ("局部因子。", "yin1 zi3", "yin1 zi3"),
@@ -66,6 +66,11 @@ MANDARIN = {
     "切線": ("切線的斜率。", "qie1 xian4", "qie1 xian4"),
     "傳播": ("反向傳播。", "chuan2 bo4", "chuan2 bo1"),
     "任少卿": ("任少卿與孫劍。", "ren2 shao4 qing1", "ren2 shao4 qing1"),
+    "縮小為": ("它縮小為十分之一。", "suo1 xiao3 wei2", "suo1 xiao3 wei2"),
+    "斜率為": ("零點斜率為一。", "xie2 lv4 wei2", "xie2 lv4 wei2"),
+    "輸入為": ("輸入為零時。", "shu1 ru4 wei2", "shu1 ru4 wei2"),
+    "調低": ("梯度要調低偏差。", "tiao2 di1", "tiao2 di1"),
+    "殘差": ("殘差連接。", "can2 cha1", "can2 cha1"),
 }
 
 

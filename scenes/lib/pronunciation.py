@@ -166,11 +166,10 @@ def simplified_characters(text: str, lang: str) -> str:
 @lru_cache(maxsize=None)
 def mandarin_phrases(lang: str) -> tuple[tuple[str, str], ...]:
     """The table's phrases as (their form in the text pypinyin reads, pinyin for ``lang``), longest first."""
-    from .simplified import to_simplified
-
-    convert = to_simplified if lang == "zh-CN" else (lambda phrase: simplified_characters(phrase, lang))
+    # Characters only, for zh-CN too: the reviewed zh-CN overrides would turn a phrase into another
+    # word (偏差 into 偏置) and give it the first word's reading (pian1 cha1).
     phrases = _table(table_file(lang))["phrases"]
-    found = {convert(phrase): _reading(entry, lang) for phrase, entry in phrases.items()}
+    found = {simplified_characters(phrase, "zh-TW"): _reading(entry, lang) for phrase, entry in phrases.items()}
     return tuple(sorted(found.items(), key=lambda item: len(item[0]), reverse=True))
 
 
