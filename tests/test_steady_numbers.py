@@ -140,3 +140,4 @@ def test_a_share_on_screen_rounds_its_halves_up_and_a_power_of_ten_has_no_mantis
         ["6.3", "31.3", "12.5", "75", "59.4"]
     assert number_text(0.01 ** 10) == "10\u207b\u00b2\u2070"
     assert number_text(2.7e-7) == "2.7 \u00d7 10\u207b\u2077"
+    assert percent_text(np.float64(2 / 32)) == "6.3"  # numpy's scalars, as the model returns them

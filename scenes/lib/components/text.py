@@ -258,7 +258,7 @@ def percent_text(fraction: float) -> str:
     """A share as a percentage for plain text, to one decimal where it has one: 12.5, 75, 6.3 for
     6.25 (never rounded to an even neighbour, as "{:.0f}" turns 12.5 into 12)."""
     # Decimal rounds halves up: "{:.1f}" rounds 6.25 (exact in binary) to its even neighbour, 6.2.
-    exact = Decimal(repr(round(fraction * 100, 9)))
+    exact = Decimal(f"{float(fraction) * 100:.9f}")  # numpy floats too; 9 places hide binary noise
     return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).removesuffix(".0")
 
 
