@@ -8,7 +8,8 @@ time, seconds of rendering per second of video, ratio to plain Manim and to the 
 with the machine it ran on and written to ``OUT/bench.md``, with the wall time the cold run would
 take on 4, 8 and 16 cores, simulated from the units of work it measured: the chapters of the cold
 run, and the parts and joins of one more cold run that cuts chapters as the scheduler would for 8
-cores (pipeline/split.py). A benchmark, not a test: run it on an otherwise idle machine.
+cores (pipeline/split.py). With a voice, a last cold run without it says what narration costs.
+A benchmark, not a test: run it on an otherwise idle machine.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ CHAPTER_DONE = re.compile(r"\] (\S+): done in (\d+) s")  # render.py's line when
 PART_DONE = re.compile(r"\] (\S+) part \d+/\d+: done in (\d+) s")  # ... and when a part of one is done
 JOINED = re.compile(r"\] (\S+): joining its parts")
 EDITED_WORD = " (bench)"
+CUT_RUN = f"render.sh, cold, chapters cut as for {CUT_FOR_CORES} cores"
+SILENT_RUN = "render.sh, cold, --voice none"  # with a voice, the cold run once more without one
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
         rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
     # Cold again, in a cache of its own but with the first cold run's chapter times, cutting
     # chapters as the scheduler would for CUT_FOR_CORES cores: what its parts and joins cost.
-    run = f"render.sh, cold, chapters cut as for {CUT_FOR_CORES} cores ({DEFAULT_JOBS} jobs)"
+    run = f"{CUT_RUN} ({DEFAULT_JOBS} jobs)"
     print(f"{quality.name}: {run}...", flush=True)
     cut_cache = folder / "cache-cut"
     shutil.copytree(folder / "cache" / "logs", cut_cache / "logs")
@@ -244,7 +247,22 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     works["cut"] = work_of(read_from(log, before))
     manifest = json.loads((folder / "out-cut" / f"en-dark-{quality.name}" / "manifest.json").read_text())
     rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
+    if voice.speaks:  # what narration costs: the same cold run, silent, in a cache of its own
+        run = f"{SILENT_RUN} ({DEFAULT_JOBS} jobs)"
+        print(f"{quality.name}: {run}...", flush=True)
+        silent = [*pipeline[:pipeline.index("--voice")], "--voice", "none"]
+        silent[out] = str(folder / "out-silent")
+        seconds = timed(silent, {**pipeline_env, CACHE_DIR_ENV: str(folder / "cache-silent")}, log)
+        manifest = json.loads((folder / "out-silent" / f"en-dark-{quality.name}" / "manifest.json").read_text())
+        rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
     return rows, works
+
+
+def narration_cost(rows: list[tuple[str, float, float]]) -> float | None:
+    """How much longer the narrated cold run took than the silent one (0.09 for 9 %), or None
+    without a silent run (a silent bench)."""
+    silent = next((seconds for run, seconds, _ in rows if run.startswith(SILENT_RUN)), None)
+    return None if not silent else rows[1][1] / silent - 1
 
 
 def read_from(log: Path, offset: int) -> str:
@@ -273,7 +291,10 @@ def simulation_table(results: dict[str, list[tuple[str, float, float]]], works: 
              + " | longest unit |",
              "|---|---|" + "---|" * (len(SIMULATED_CORES) + 1)]
     for quality, rows in results.items():
-        for kind, row in (("whole", 1), ("cut", len(rows) - 1)):
+        cut_row = next((index for index, (run, _, _) in enumerate(rows) if run.startswith(CUT_RUN)), None)
+        for kind, row in (("whole", 1), ("cut", cut_row)):
+            if row is None:
+                continue
             work = works.get(quality, {}).get(kind)
             if not work or not work.units:
                 continue
@@ -301,6 +322,9 @@ def bench(options: BenchOptions) -> int:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1
     tables = f"{table(results)}\n{simulation_table(results, works)}"
+    costs = [(quality, narration_cost(rows)) for quality, rows in results.items()]
+    tables += "".join(f"\nNarration ({options.voice.spec}) at {quality}: the cold run took {cost:+.0%} against "
+                      "the silent one.\n" for quality, cost in costs if cost is not None)
     report = f"# render.sh benchmark\n\n{heading}\n{tables}"
     print("\n" + tables, end="")
     options.out.mkdir(parents=True, exist_ok=True)

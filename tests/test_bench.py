@@ -43,3 +43,12 @@ def test_parts_and_joins_are_read_from_render_sh_output():
               "[4/8] relu part 1/2: done in 58 s (31 animations)\n[4/8] relu: joining its parts\n"
               "[4/8] relu: done in 19 s (106.4 s of video)\n")
     assert work_of(output) == Work({"title": 12.0}, {"relu": [61.0, 58.0]}, {"relu": 19.0})
+
+
+def test_narration_cost_compares_the_narrated_cold_run_with_the_silent_one():
+    from pipeline.bench import SILENT_RUN, narration_cost
+
+    rows = [("plain manim, one by one", 300.0, 70.0), ("render.sh, cold (2 jobs)", 110.0, 72.0),
+            ("render.sh, nothing changed", 5.0, 72.0), (f"{SILENT_RUN} (2 jobs)", 100.0, 70.0)]
+    assert narration_cost(rows) == pytest.approx(0.10)
+    assert narration_cost(rows[:3]) is None, "a silent bench has nothing to compare"
