@@ -31,8 +31,8 @@ from pipeline.options import (
     QUALITIES,
     OptionParser,
     Quality,
-    UsageError,
     choice,
+    parse_command_options,
     scene_list,
     voice_option,
     writable_out,
@@ -67,9 +67,7 @@ def parse_bench_options(argv: list[str]) -> BenchOptions:
     parser.add_argument("--scenes", type=scene_list, default=None)
     parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--voice", default=DEFAULT_VOICE)
-    args, extra = parser.parse_known_args(argv)
-    if extra:
-        raise UsageError(f"unknown argument {extra[0]!r} for bench; it takes --quality, --scenes, --out and --voice")
+    args = parse_command_options(parser, argv, "bench", "--quality, --scenes, --out and --voice")
     qualities = (args.quality,) if args.quality else BENCH_QUALITIES
     return BenchOptions(tuple(QUALITIES[name] for name in qualities), tuple(find_chapters(args.scenes)),
                         args.out.resolve(), voice_option(args.voice))

@@ -173,6 +173,24 @@ def choice(kind: str, allowed: Sequence[str]) -> Callable[[str], str]:
     return check
 
 
+def beat_command_parser(command: str) -> OptionParser:
+    """The parser of ``render.sh COMMAND`` for a command that walks the beats (record, proofread):
+    ``--lang`` and ``--scenes`` as a render takes them."""
+    parser = OptionParser(prog=f"render.sh {command}", add_help=False)
+    parser.add_argument("--lang", type=choice("language", languages()), default="en")
+    parser.add_argument("--scenes", type=scene_list, default=None)
+    return parser
+
+
+def parse_command_options(parser: OptionParser, argv: list[str], command: str, takes: str) -> argparse.Namespace:
+    """``argv`` parsed whole, or a UsageError naming the first argument ``command`` does not take and
+    the options it does (``takes``)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise UsageError(f"unknown argument {extra[0]!r} for {command}; it takes {takes}")
+    return args
+
+
 def scene_list(value: str) -> list[str]:
     """``--scenes``: comma-separated chapter names, each one the registry knows."""
     names = [name.strip() for name in value.split(",") if name.strip()]

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.options import OptionParser, UsageError, choice, scene_list, voice_option
+from pipeline.options import UsageError, beat_command_parser, parse_command_options, voice_option
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib.narration import DEFAULT_VOICE, Voice
-from scenes.lib.strings import languages
 
 
 @dataclass(frozen=True)
@@ -24,13 +23,9 @@ class ProofreadOptions:
 
 
 def parse_proofread_options(argv: list[str]) -> ProofreadOptions:
-    parser = OptionParser(prog="render.sh proofread", add_help=False)
-    parser.add_argument("--lang", type=choice("language", languages()), default="en")
-    parser.add_argument("--scenes", type=scene_list, default=None)
+    parser = beat_command_parser("proofread")
     parser.add_argument("--voice", default=DEFAULT_VOICE)
-    args, extra = parser.parse_known_args(argv)
-    if extra:
-        raise UsageError(f"unknown argument {extra[0]!r} for proofread; it takes --lang, --scenes and --voice")
+    args = parse_command_options(parser, argv, "proofread", "--lang, --scenes and --voice")
     voice = voice_option(args.voice)
     if voice.engine(args.lang) in (None, "recorded"):
         raise UsageError(f"--voice {args.voice} reads nothing to proofread; choose hibari, espeak, piper or a .onnx")

@@ -23,11 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.options import OptionParser, UsageError, choice, scene_list
+from pipeline.options import UsageError, beat_command_parser, parse_command_options
 from pipeline.registry import Chapter, find_chapters
 from scenes.lib import narration
 from scenes.lib.settings import RECORDER_ENV, ROOT, cache_root
-from scenes.lib.strings import languages
 
 RECORDER = "arecord"
 RATE = 48000
@@ -42,13 +41,9 @@ class RecordOptions:
 
 
 def parse_record_options(argv: list[str]) -> RecordOptions:
-    parser = OptionParser(prog="render.sh record", add_help=False)
-    parser.add_argument("--lang", type=choice("language", languages()), default="en")
-    parser.add_argument("--scenes", type=scene_list, default=None)
+    parser = beat_command_parser("record")
     parser.add_argument("--takes", default=str(ROOT / DEFAULT_TAKES))
-    args, extra = parser.parse_known_args(argv)
-    if extra:
-        raise UsageError(f"unknown argument {extra[0]!r} for record; it takes --lang, --scenes and --takes")
+    args = parse_command_options(parser, argv, "record", "--lang, --scenes and --takes")
     takes = Path(args.takes).expanduser()
     if takes.exists() and not takes.is_dir():
         raise UsageError(f"takes folder {args.takes!r} is a file")

@@ -560,7 +560,10 @@ def read_wav(path: Path):
     return samples.reshape(-1, channels).mean(axis=1), rate
 
 
-def loud_windows(samples, rate: int, window: float = 0.02):
+LOUDNESS_WINDOW = 0.02  # seconds: the stretch loud_windows measures, so every caller reads it alike
+
+
+def loud_windows(samples, rate: int, window: float = LOUDNESS_WINDOW):
     """Whether each ``window``-second stretch is louder than SILENCE_DBFS (RMS)."""
     import numpy as np
 
@@ -580,7 +583,7 @@ def speech_span(samples, rate: int) -> tuple[int, int] | None:
     loud = loud_windows(samples, rate)
     if not loud.any():
         return None
-    size = max(1, int(rate * 0.02))
+    size = max(1, int(rate * LOUDNESS_WINDOW))
     first, last = int(np.argmax(loud)), len(loud) - 1 - int(np.argmax(loud[::-1]))
     return first * size, min(len(samples), (last + 1) * size)
 
@@ -812,8 +815,8 @@ def pauses_in(samples, rate: int) -> list[tuple[float, float]]:
         if not is_loud and quiet_from is None:
             quiet_from = index
         elif is_loud and quiet_from is not None:
-            if (index - quiet_from) * 0.02 >= MIN_PAUSE and quiet_from > 0:
-                found.append((quiet_from * 0.02, index * 0.02))
+            if (index - quiet_from) * LOUDNESS_WINDOW >= MIN_PAUSE and quiet_from > 0:
+                found.append((quiet_from * LOUDNESS_WINDOW, index * LOUDNESS_WINDOW))
             quiet_from = None
     return found
 
