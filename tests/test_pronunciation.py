@@ -110,7 +110,8 @@ def test_espeak_and_piper_receive_each_terms_phonemes(term):
 
 
 def test_he_is_the_surname_only_before_initialisation_et_al_or_his_coauthors():
-    for sentence in ("He initialisation", "He initialization keeps it", "He et al. found", "He, Zhang, Ren and Sun"):
+    for sentence in ("He initialisation", "He initialization keeps it", "He et al. found", "He, Zhang, Ren and Sun",
+                     "He and colleagues, twenty fifteen"):
         assert "[He](/hˈʌ/)" in pronunciation.english_for("hibari", sentence), sentence
     for sentence in ("He said so.", "Then he initialised it.", "He was right, he said.", "Hence the name."):
         assert pronunciation.english_for("hibari", sentence) == sentence, sentence
