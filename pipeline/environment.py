@@ -6,7 +6,6 @@ was removed since, or where the PATH hides it.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 
@@ -82,8 +81,7 @@ def voice_problem(options) -> str | None:
     if engine == "recorded":
         missing, takes = [], []
         for chapter in options.chapters:
-            # The beats the chapter plays, read from its start_beat calls (the tables may hold more).
-            for beat in re.findall(r"start_beat\(\s*[\"'](\w+)[\"']", chapter.path.read_text(encoding="utf-8")):
+            for beat in chapter.beats():  # the beats the chapter plays (the tables may hold more)
                 take = narration.recorded_take(voice.path, lang, chapter.number, beat, chapter.stem)
                 (takes if take.is_file() else missing).append(take)
         if missing:

@@ -33,7 +33,7 @@ def parse_proofread_options(argv: list[str]) -> ProofreadOptions:
 
 
 def proofread(options: ProofreadOptions) -> int:
-    from pipeline.record import chapter_beats, scripts_to_read
+    from pipeline.record import scripts_to_read
     from scenes.lib.narration import engine_reading
 
     engine = options.voice.engine(options.lang)
@@ -42,7 +42,7 @@ def proofread(options: ProofreadOptions) -> int:
     print(f"What {options.voice.describe(options.lang)['engine']} says in {options.lang} ({notation}):", flush=True)
     for chapter in options.chapters:
         said = scripts_to_read(chapter, options.lang)
-        for beat in chapter_beats(chapter):
+        for beat in chapter.beats():
             text = said[beat]
             reading = engine_reading(options.voice, options.lang, text)
             print(f"\n{chapter.stem} / {beat}\n  text: {text}\n  says: {reading}", flush=True)

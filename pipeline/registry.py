@@ -1,11 +1,14 @@
 """The chapter registry: the one ordered list of chapters that listing, rendering, the lecture
-and the slides all read. Standard library only, so the pipeline can read it before any install.
+and the slides all read. Standard library only, so the pipeline can read it before any install
+(a chapter's scene class and its beats are imported when asked for).
 
-To add a chapter: write ``scenes/chNN_name.py`` with one ``LectureScene`` subclass, add its title
-and summary to both string tables, and append a ``Chapter`` here.
+To add a chapter: write ``scenes/chNN_name.py`` with one ``LectureScene`` subclass (its beats are
+its ``@beat`` methods), add its title and summary to both string tables, and append a ``Chapter``
+here.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,15 @@ class Chapter:
     def stem(self) -> str:
         """File stem of this chapter's outputs, sortable in lecture order."""
         return f"{self.number:02d}-{self.slug}"
+
+    def scene_class(self) -> type:
+        """The chapter's scene class (imports the chapter, and so Manim)."""
+        return getattr(importlib.import_module(f"scenes.{self.module}"), self.scene)
+
+    def beats(self) -> list[str]:
+        """The chapter's beats in the order it plays them: its ``@beat`` methods, as defined
+        (``test_chapters`` holds the two orders equal)."""
+        return self.scene_class().beat_names()
 
 
 CHAPTERS: tuple[Chapter, ...] = (

@@ -10,7 +10,7 @@ from scenes.lib.components.log_curves import LogCurveChart
 from scenes.lib.components.text import get_text
 from scenes.lib.components.toc import get_table_of_contents
 from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import BEAT_PAUSE, HEADING_SIZE, ITEM_BUFF, SMALL_SIZE, TITLE_SIZE
 from scenes.model import train_deep_network
 
@@ -36,10 +36,11 @@ class TitleCard(LectureScene):
         self.show_title()
         self.preview_ideas()
 
+    @beat
     def cold_open(self) -> None:
         """The symptom before the question: the deep sigmoid network's loss stays at the level of
         predicting the mean while the ReLU network's falls."""
-        self.start_beat("cold_open", depth=DEPTH)
+        self.open_beat(depth=DEPTH)
         sigmoid, relu = self.runs["sigmoid"], self.runs["relu"]
         chart = LogCurveChart(relu.steps, [*sigmoid.loss, *relu.loss], SYMPTOM_WIDTH, SYMPTOM_HEIGHT, "ch0.loss",
                               "ch0.training_step")
@@ -60,16 +61,18 @@ class TitleCard(LectureScene):
         self.play(*(FadeIn(name) for name in names))
         self.wait(BEAT_PAUSE)
 
+    @beat
     def show_title(self) -> None:
-        self.start_beat("show_title")
+        self.open_beat()
         self.title = get_text("lecture.title", size=TITLE_SIZE)
         self.course = place_course_card(self.title)  # the lecturer's course (--config); empty without
         self.play(FadeOut(self.symptom))
         self.play(Write(self.title), FadeIn(self.course), run_time=1.5)
         self.wait(BEAT_PAUSE)
 
+    @beat
     def preview_ideas(self) -> None:
-        self.start_beat("preview_ideas")
+        self.open_beat()
         heading = get_text("ch0.ahead", size=HEADING_SIZE, color=self.theme.muted)
         toc = get_table_of_contents()
         self.play(self.title.animate.to_edge(UP, buff=1.0), FadeOut(self.course))

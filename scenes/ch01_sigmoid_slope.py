@@ -32,7 +32,7 @@ from scenes.lib.components.text import (
     number_text,
     stack,
 )
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
 from scenes.model import activation, sigmoid_slope_max
 
@@ -61,8 +61,9 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.takeaway()
 
     # Beat 1 ---------------------------------------------------------------------------------
+    @beat
     def show_sigmoid(self) -> None:
-        self.start_beat("show_sigmoid")
+        self.open_beat()
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.plot = ActivationPlot(
@@ -90,8 +91,9 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.wait(BEAT_PAUSE)
 
     # Beat 2 ---------------------------------------------------------------------------------
+    @beat
     def derive_derivative(self) -> None:
-        self.start_beat("derive_derivative")
+        self.open_beat()
         steps = [
             get_math(r"\sigma'(x) = \frac{e^{-x}}{(1 + e^{-x})^2}"),
             get_math(r"= \frac{1}{1 + e^{-x}} \cdot \frac{e^{-x}}{1 + e^{-x}}"),
@@ -115,8 +117,9 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.wait(BEAT_PAUSE)
 
     # Beat 3 ---------------------------------------------------------------------------------
+    @beat
     def sweep_point(self) -> None:
-        self.start_beat("sweep_point")
+        self.open_beat()
         sigmoid, theme = self.sigmoid, self.theme
         self.x = ValueTracker(-X_MAX)
         x = self.x
@@ -139,10 +142,11 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.idle(lambda: self.play(x.animate.set_value(-X_MAX), run_time=2 * SWEEP_SECONDS, rate_func=there_and_back))
 
     # Beat 4 ---------------------------------------------------------------------------------
+    @beat
     def stop_at_peak(self) -> None:
         half = float(self.sigmoid.f(self.peak_x))  # sigma at the peak: the square below is zero there
-        self.start_beat("stop_at_peak", peak_x=f"{self.peak_x:g}", peak=fraction_text(self.peak),
-                        half=fraction_text(half))
+        self.open_beat(peak_x=f"{self.peak_x:g}", peak=fraction_text(self.peak),
+                       half=fraction_text(half))
         self.play(self.x.animate.set_value(self.peak_x), run_time=2.5, rate_func=smooth)
         df_plot, quarter = self.plot.df_plot, fraction_tex(self.peak)
         ceiling = df_plot.get_horizontal_line(self.peak)
@@ -166,8 +170,9 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.ceiling = VGroup(ceiling, ceiling_label, band)
 
     # Beat 5 ---------------------------------------------------------------------------------
+    @beat
     def mark_saturated_tails(self) -> None:
-        self.start_beat("mark_saturated_tails", tail_x=TAIL_X)
+        self.open_beat(tail_x=TAIL_X)
         theme, df = self.theme, self.sigmoid.df
         regions = VGroup(*(
             plot.get_x_region(low, high)
@@ -190,12 +195,13 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         self.tail_group = tail_group
 
     # Beat 6 ---------------------------------------------------------------------------------
+    @beat
     def takeaway(self) -> None:
         # tanh: slope 1 at 0, so it need not shrink the gradient, yet it saturates too; the sigmoid has both
         # problems (at best 1/4, and almost nothing in its tails).
         tanh = activation("tanh")
         values = {"one": f"{float(tanh.df(0.0)):g}", "peak": fraction_text(self.peak)}
-        self.start_beat("takeaway", **values)
+        self.open_beat(**values)
         self.play(self.x.animate.set_value(self.peak_x), run_time=1.5)
         card = TakeawayCard("ch1.takeaway", panel_width(self.plot))
         # The sweep is over: its readouts and the tails' note make room for the one line to remember.

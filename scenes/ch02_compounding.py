@@ -30,7 +30,7 @@ from scenes.lib.components.text import (
     stack,
 )
 from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import (
     BEAT_PAUSE,
     ITEM_BUFF,
@@ -78,8 +78,9 @@ class SmallSlopesCompound(LectureScene):
         self.first_layer_inputs()
         self.takeaway()
 
+    @beat
     def draw_chain(self) -> None:
-        self.start_beat("draw_chain", depth=DEPTH)
+        self.open_beat(depth=DEPTH)
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "sigmoid")
@@ -89,16 +90,18 @@ class SmallSlopesCompound(LectureScene):
                   FadeIn(self.chain.labels), Create(self.chain.edges), run_time=2)
         self.wait(BEAT_PAUSE)
 
+    @beat
     def forward_pass(self) -> None:
-        self.start_beat("forward_pass")
+        self.open_beat()
         self.play(self.chain.make_forward_pass_animation(run_time=3))
         self.wait(SHORT_PAUSE)
 
+    @beat
     def write_chain_rule(self) -> None:
         _, peak = sigmoid_slope_max()
         threshold = growth_weight_threshold()
         values = {"threshold": f"{threshold:g}", "one": f"{threshold * peak:g}"}  # the factor at |w| = threshold
-        self.start_beat("write_chain_rule", peak=fraction_text(peak), **values)
+        self.open_beat(peak=fraction_text(peak), **values)
         self.rule = get_math(
             rf"\frac{{\partial L}}{{\partial x}} = \frac{{\partial L}}{{\partial h_{{{DEPTH}}}}}"
             rf"\prod_{{k=1}}^{{{DEPTH}}} w_k\,\sigma'(z_k)",
@@ -118,9 +121,10 @@ class SmallSlopesCompound(LectureScene):
         self.play(FadeIn(self.explode))
         self.wait(BEAT_PAUSE)
 
+    @beat
     def send_gradient_backwards(self) -> None:
-        self.start_beat("send_gradient_backwards", depth=DEPTH, bound=number_text(self.node_gradients[-1]),
-                        peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
+        self.open_beat(depth=DEPTH, bound=number_text(self.node_gradients[-1]),
+                       peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
         self.chart = self.get_chart()
         best_case = get_wrapped_text("ch2.best_case", panel_width(self.chart), size=LABEL_SIZE, color=self.theme.muted,
                                      peak=fraction_text(self.factors[0]), w=f"{BEST_CASE_WEIGHT:g}")
@@ -136,6 +140,7 @@ class SmallSlopesCompound(LectureScene):
         self.pulse, self.counter = pulse, counter
         self.wait(BEAT_PAUSE)
 
+    @beat
     def real_network(self) -> None:
         """The real network's backpropagated signal ||dL/dz_k||, at initialisation."""
         signals = self.real.signal_norms
@@ -143,8 +148,8 @@ class SmallSlopesCompound(LectureScene):
         values = {"low": f"{steps.min():.1f}", "high": f"{steps.max():.1f}"}
         # Xavier assumes the activation's slope is 1 near 0 (tanh's); the sigmoid's is at most 1/4.
         assumed = {"one": f"{float(activation('tanh').df(0.0)):g}", "peak": fraction_text(sigmoid_slope_max()[1])}
-        self.start_beat("real_network", depth=DEPTH, xavier_gain=f"{XAVIER_GAIN:g}", he_gain=f"{HE_GAIN:g}",
-                        **assumed, **values)
+        self.open_beat(depth=DEPTH, xavier_gain=f"{XAVIER_GAIN:g}", he_gain=f"{HE_GAIN:g}",
+                       **assumed, **values)
         old_chart = self.chart.with_bars()
         self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
                                      REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
@@ -170,6 +175,7 @@ class SmallSlopesCompound(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.description, self.shrink = description, shrink
 
+    @beat
     def first_layer_inputs(self) -> None:
         """The weight gradients beside the signal: one bigger drop at layer 1, from its inputs."""
         weights, signals = self.real.weight_norms, self.real.signal_norms
@@ -177,7 +183,7 @@ class SmallSlopesCompound(LectureScene):
         values = {"jump": f"{weights[1] / weights[0]:.0f}", "signal_jump": f"{signals[1] / signals[0]:.1f}",
                   "input_mean": f"{self.real.input_means[0]:.3f}",
                   "later_mean": f"{self.real.input_means[1:].mean():.2f}"}
-        self.start_beat("first_layer_inputs", ratio=number_text(ratio), **values)
+        self.open_beat(ratio=number_text(ratio), **values)
         width = panel_width(self.chart)
         jump = get_wrapped_text("ch2.first_layer_jump", width, size=SMALL_SIZE, **values)
         ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
@@ -194,8 +200,9 @@ class SmallSlopesCompound(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.explanation = explanation
 
+    @beat
     def takeaway(self) -> None:
-        self.start_beat("takeaway")
+        self.open_beat()
         card = TakeawayCard("ch2.takeaway", panel_width(self.chart))
         card.next_to(self.legend, DOWN, buff=ITEM_BUFF * 3).align_to(self.legend, LEFT)
         self.play(FadeOut(self.explanation), FadeIn(card, shift=UP * 0.2))

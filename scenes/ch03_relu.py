@@ -35,7 +35,7 @@ from scenes.lib.components.text import (
     stack,
 )
 from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import (
     BEAT_PAUSE,
     BODY_SIZE,
@@ -91,8 +91,9 @@ class ReluPassesTheGradient(LectureScene):
         self.layer_movement()
         self.caveat()
 
+    @beat
     def show_relu(self) -> None:
-        self.start_beat("show_relu")
+        self.open_beat()
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         plot = ActivationPlot(self.relu, x_range=(-X_RANGE, X_RANGE, 1), f_range=(0, X_RANGE, 1),
@@ -114,8 +115,9 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))
 
+    @beat
     def relu_chain(self) -> None:
-        self.start_beat("relu_chain", depth=DEPTH, factor=f"{chain_local_factors('relu', 1)[0]:g}")
+        self.open_beat(depth=DEPTH, factor=f"{chain_local_factors('relu', 1)[0]:g}")
         chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "relu").next_to(self.title, DOWN, buff=1.0)
         factors = chain_local_factors("relu", DEPTH)
         factor_labels = chain.get_factor_labels(factors)
@@ -133,8 +135,9 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(VGroup(chain, factor_labels, pulse, chart.with_bars(), counter)))
 
+    @beat
     def side_by_side(self) -> None:
-        self.start_beat("side_by_side")
+        self.open_beat()
         names = ("sigmoid", "relu")
         chains = {name: ChainNetwork(DEPTH, CHAIN_WIDTH - 1.2, name) for name in names}
         counters = {name: self.get_counter(name, DEPTH) for name in names}
@@ -159,12 +162,13 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(rows), *(FadeOut(pulse) for pulse in pulses))
 
+    @beat
     def real_networks(self) -> None:
         sigmoid, relu = self.norms["sigmoid"], self.norms["relu"]
         relu_spread = float(relu.max() / relu.min())
         # "More than n orders", n measured and never rounded up.
         orders = orders_of_magnitude_exceeded(float(sigmoid.max() / sigmoid.min()))
-        self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread), orders=orders)
+        self.open_beat(depth=DEPTH, spread=number_text(relu_spread), orders=orders)
         chart = get_layer_chart([*sigmoid, *relu], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, "ch3.layer",
                                 "ch3.weight_gradient", series=2)
         width = panel_width(chart)
@@ -184,6 +188,7 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.chart, self.summary = chart, summary
 
+    @beat
     def training_cost(self) -> None:
         """What vanishing costs: both networks trained alike, their losses side by side; and the control
         that tells depth from the sigmoid itself (said, not drawn)."""
@@ -192,10 +197,10 @@ class ReluPassesTheGradient(LectureScene):
         (depth_a, depth_b), (shallow_a, shallow_b) = SHALLOW_SIGMOID_DEPTHS, control.shallow
         # "within" must hold: the distance is rounded up, to a tenth of a percent.
         gap = math.ceil(control.deep_distance * 1000) / 10
-        self.start_beat("training_cost", steps=relu.steps, relu_loss=number_text(relu.loss[-1]),
-                        sigmoid_loss=number_text(sigmoid.loss[-1]), depth=DEPTH, depth_a=depth_a, depth_b=depth_b,
-                        loss_a=number_text(shallow_a.loss[-1], 3), loss_b=number_text(shallow_b.loss[-1], 3),
-                        gap=f"{gap:g}", long_steps=control.longer.steps, big_lr=f"{control.faster.lr:g}")
+        self.open_beat(steps=relu.steps, relu_loss=number_text(relu.loss[-1]),
+                       sigmoid_loss=number_text(sigmoid.loss[-1]), depth=DEPTH, depth_a=depth_a, depth_b=depth_b,
+                       loss_a=number_text(shallow_a.loss[-1], 3), loss_b=number_text(shallow_b.loss[-1], 3),
+                       gap=f"{gap:g}", long_steps=control.longer.steps, big_lr=f"{control.faster.lr:g}")
         chart = LogCurveChart(relu.steps, [*sigmoid.loss, *relu.loss], LOSS_WIDTH, LOSS_HEIGHT, "ch3.loss",
                               "ch3.training_step")
         chart.to_corner(DOWN + LEFT, buff=EDGE_BUFF + 0.1).shift(RIGHT * 0.3)
@@ -223,11 +228,12 @@ class ReluPassesTheGradient(LectureScene):
         self.loss_group = VGroup(chart, baseline, baseline_row, *curves, *names)
         self.setup = setup
 
+    @beat
     def layer_movement(self) -> None:
         """How far each layer's weights moved in training: the sigmoid network's first layers hardly at all."""
         moves = {name: self.runs[name].weight_change for name in NAMES}
         values = {f"{name}_move": number_text(moves[name][0]) for name in NAMES}
-        self.start_beat("layer_movement", **values)
+        self.open_beat(**values)
         chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4,
                                 "ch3.layer", "ch3.weight_change", series=2)
         note = get_wrapped_text("ch3.first_layer_moved", panel_width(chart), size=LABEL_SIZE, **values)
@@ -243,10 +249,11 @@ class ReluPassesTheGradient(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.chart, self.panel = chart, VGroup(self.legend, note)
 
+    @beat
     def caveat(self) -> None:
         relu = layer_gradients("relu", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         values = {"active": f"{relu.active_fraction * 100:.0f}", "gain": f"{HE_GAIN:g}"}
-        self.start_beat("caveat", **values)
+        self.open_beat(**values)
         caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE, **values)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
         VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=0.8)

@@ -8,7 +8,7 @@ from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
 from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, percent_text, stack
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
 from scenes.model import DEAD_RUN_SEEDS, DEFAULT_DEAD_RUN, dead_fraction_spread, dead_unit_curve, neuron_trajectory
 
@@ -34,8 +34,9 @@ class ANeuronDies(LectureScene):
         self.real_run()
         self.takeaway()
 
+    @beat
     def show_neuron(self) -> None:
-        self.start_beat("show_neuron", inputs=len(self.trajectory.x))
+        self.open_beat(inputs=len(self.trajectory.x))
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         self.stage = NeuronStage(self.trajectory, LINE_WIDTH, r"a = \mathrm{ReLU}(w x + b)")
@@ -46,8 +47,9 @@ class ANeuronDies(LectureScene):
         self.play(FadeIn(self.stage.dots))
         self.wait(BEAT_PAUSE)
 
+    @beat
     def big_update(self) -> None:
-        self.start_beat("big_update", kick=f"{self.trajectory.kick / self.trajectory.lr:.0f}")
+        self.open_beat(kick=f"{self.trajectory.kick / self.trajectory.lr:.0f}")
         label = get_text("ch4.kick", size=LABEL_SIZE, color=self.theme.gradient)
         label.next_to(self.stage.line, DOWN, buff=1.0)
         self.play(FadeIn(label))
@@ -55,8 +57,9 @@ class ANeuronDies(LectureScene):
         self.wait(SHORT_PAUSE)
         self.play(FadeOut(label))
 
+    @beat
     def frozen_training(self) -> None:
-        self.start_beat("frozen_training", steps=self.trajectory.steps)
+        self.open_beat(steps=self.trajectory.steps)
         zero_slope = VGroup(
             get_math(r"\mathrm{ReLU}'(z_i) = 0", size=LABEL_SIZE * 1.1, color=self.theme.dead),
             get_text("ch4.for_every_input", size=LABEL_SIZE, color=self.theme.dead),
@@ -74,6 +77,7 @@ class ANeuronDies(LectureScene):
         self.wait(BEAT_PAUSE)
         self.dead_label, self.downstream = dead, downstream
 
+    @beat
     def real_run(self) -> None:
         final = self.run.dead_fraction[-1]
         spread = dead_fraction_spread("relu", seeds=DEAD_RUN_SEEDS)  # one run is one draw: show the others
@@ -81,7 +85,7 @@ class ANeuronDies(LectureScene):
                   "low": percent_text(spread.final.min()), "high": percent_text(spread.final.max())}
         # The units die early, in the oversized updates right after the loss spikes (chapter 4's kick, for real).
         early = int(np.argmax(self.run.dead_fraction >= NEARLY_ALL * final))
-        self.start_beat("real_run", early=early, **values)
+        self.open_beat(early=early, **values)
         self.play(FadeOut(VGroup(self.stage, self.dead_label, self.downstream)))
         self.stage.clear_updaters()
         plot = FractionOverSteps(self.run.steps, CURVE_WIDTH, CURVE_HEIGHT, "ch4.dead_units", "ch4.training_step")
@@ -103,8 +107,9 @@ class ANeuronDies(LectureScene):
         self.wait(BEAT_PAUSE)
         self.run_group = VGroup(setup, plot, band, curve, end_label, notes)
 
+    @beat
     def takeaway(self) -> None:
-        self.start_beat("takeaway")
+        self.open_beat()
         card = TakeawayCard("ch4.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2)
         card.move_to(DOWN * 0.3)
         # The curve has made its point; the conclusion and its condition get the whole stage.

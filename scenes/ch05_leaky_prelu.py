@@ -40,7 +40,7 @@ from scenes.lib.components.text import (
     percent_text,
     stack,
 )
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import (
     AXIS_WIDTH,
     BEAT_PAUSE,
@@ -110,8 +110,9 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.fair_finding()
         self.takeaway()
 
+    @beat
     def show_leaky(self) -> None:
-        self.start_beat("show_leaky", slope=f"{self.slope:g}")
+        self.open_beat(slope=f"{self.slope:g}")
         self.show_lecture_progress()
         self.title = get_chapter_title(self.chapter_key)
         plot = ActivationPlot(self.leaky, x_range=(-X_RANGE, X_RANGE, 1), f_range=(-1, X_RANGE, 1),
@@ -133,9 +134,10 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))
 
+    @beat
     def revive_neuron(self) -> None:
         trajectory = neuron_trajectory("leaky_relu")
-        self.start_beat("revive_neuron", steps=trajectory.steps_to_full_recovery)
+        self.open_beat(steps=trajectory.steps_to_full_recovery)
         stage = NeuronStage(trajectory, LINE_WIDTH, r"a = \mathrm{LeakyReLU}(w x + b)")
         stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
         stage.jump_to(1)  # chapter 4's dead state, right after the oversized update
@@ -151,10 +153,11 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.play(FadeOut(VGroup(stage, note, alive)))
         stage.clear_updaters()
 
+    @beat
     def learn_alpha(self) -> None:
         alphas = fit_prelu_alpha(TRUE_SLOPE)
-        self.start_beat("learn_alpha", alpha0=f"{alphas[0]:g}", true_slope=f"{TRUE_SLOPE:g}",
-                        final=f"{alphas[-1]:.3f}", steps=len(alphas) - 1)
+        self.open_beat(alpha0=f"{alphas[0]:g}", true_slope=f"{TRUE_SLOPE:g}",
+                       final=f"{alphas[-1]:.3f}", steps=len(alphas) - 1)
         x, y = prelu_fit_data(TRUE_SLOPE)
         color = self.theme.prelu
         # Ranges from the data and from the steepest negative arm alpha takes on its way.
@@ -201,13 +204,14 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.play(FadeOut(VGroup(axes, points, curve, true_arm, panel)))
         alpha_value.clear_updaters()
 
+    @beat
     def compare_runs(self) -> None:
         runs = [dead_unit_curve(name, **params) for _, name, params in FAIR_RUNS]
         relu, leaky_small, leaky_big, prelu = runs
         percent = [f"{run.dead_fraction[-1] * 100:.0f}" for run in runs]
         values = {"lr": f"{relu.lr:g}", "steps": relu.steps, "small": f"{SMALL_SLOPE:g}", "big": f"{BIG_SLOPE:g}"}
-        self.start_beat("compare_runs", relu=percent[0], leaky=percent[1], leaky_big=percent[2], prelu=percent[3],
-                        **values)
+        self.open_beat(relu=percent[0], leaky=percent[1], leaky_big=percent[2], prelu=percent[3],
+                       **values)
         plot = FractionOverSteps(relu.steps, CURVE_WIDTH_UNITS, CURVE_HEIGHT, "ch5.inactive_units",
                                  "ch5.training_step")
         setup = get_wrapped_text("ch5.fair_setup", FINDING_WIDTH + 1.5, size=LABEL_SIZE, color=self.theme.muted,
@@ -239,6 +243,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.plot_group = VGroup(setup, plot, legend, *curves)
 
+    @beat
     def fair_finding(self) -> None:
         """What the fair comparison shows over every seed: the slope's size matters more than learning
         it; PReLU learning from the small slope diverges on some seeds, and the table says on how many."""
@@ -251,7 +256,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
                   "prelu_high": percent_text(prelu_small.final.max()),
                   "diverged": len(prelu_small.diverged),
                   "xu_divisor": f"{VERY_LEAKY_DIVISOR:g}", "xu_slope": f"{1 / VERY_LEAKY_DIVISOR:.2f}"}
-        self.start_beat("fair_finding", **values)
+        self.open_beat(**values)
         table = self.get_finding_table(spreads)
         finding = get_wrapped_text("ch5.fair_finding", FINDING_WIDTH, size=BODY_SIZE, seeds=DEAD_RUN_SEEDS)
         group = VGroup(table, finding).arrange(DOWN, buff=ITEM_BUFF * 3)
@@ -262,8 +267,9 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         self.wait(BEAT_PAUSE * 2)
         self.finding = group
 
+    @beat
     def takeaway(self) -> None:
-        self.start_beat("takeaway")
+        self.open_beat()
         card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2).move_to(DOWN * 0.3)
         self.play(FadeOut(self.finding), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)

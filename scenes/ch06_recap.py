@@ -35,7 +35,7 @@ from scenes.lib.components.text import (
     stack,
 )
 from scenes.lib.experiment import DEPTH
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.strings import raw
 from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, SHORT_PAUSE, SMALL_SIZE
 from scenes.model import BEST_CASE_WEIGHT, VERY_LEAKY_DIVISOR, activation, neuron_trajectory, sigmoid_slope_max
@@ -144,12 +144,13 @@ class Recap(LectureScene):
         self.sources()
 
     # Beat 1 ---------------------------------------------------------------------------------
+    @beat
     def build_table(self) -> None:
         # A path through DEPTH inactive Leaky ReLU units keeps slope ** DEPTH: the slope revives a unit, it does
         # not carry a gradient through many inactive layers.
         slope = activation("leaky_relu").params["slope"]
-        self.start_beat("build_table", peak=fraction_text(self.peak), depth=DEPTH,
-                        leak_left=number_text(slope**DEPTH))
+        self.open_beat(peak=fraction_text(self.peak), depth=DEPTH,
+                       leak_left=number_text(slope**DEPTH))
         self.title = get_chapter_title(self.chapter_key)
         cells = [self.get_header_row(), *(self.get_activation_row(name) for name in TABLE_ACTIVATIONS)]
         rows, rules = self.lay_out_table(cells)
@@ -168,8 +169,9 @@ class Recap(LectureScene):
         self.wait(BEAT_PAUSE)
 
     # Beat 2 ---------------------------------------------------------------------------------
+    @beat
     def sources(self) -> None:
-        self.start_beat("sources")
+        self.open_beat()
         # The sources take the title's place, at the title's size.
         heading = get_text("ch6.sources_heading", size=self.title.font_size).move_to(self.title)
         columns = [stack(*(self.get_source_entry(stem, name) for stem, name in column), buff=ENTRY_GAP)

@@ -6,7 +6,7 @@ from manim import DOWN, FadeIn, Group
 
 from scenes.lib.components.course_card import get_course_card, get_licence_lines
 from scenes.lib.components.text import get_text
-from scenes.lib.lecture_scene import LectureScene
+from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, TITLE_SIZE
 
 BLOCK_GAP = ITEM_BUFF * 4  # between the thanks, the course card and the licences
@@ -20,8 +20,9 @@ class ClosingCard(LectureScene):
     def construct(self) -> None:
         self.show_credits()
 
+    @beat
     def show_credits(self) -> None:
-        self.start_beat("show_credits")
+        self.open_beat()
         thanks = get_text("ch7.thanks", size=TITLE_SIZE)
         playground = get_text("ch7.playground", size=BODY_SIZE, color=self.theme.muted)  # playground.html
         blocks = [thanks, get_course_card(), playground, get_licence_lines()]

@@ -109,17 +109,16 @@ def test_a_chinese_lecture_mp4_names_its_chapter_in_chinese(chinese_render):
 def chapter_seconds(run, chapter, lang: str, voice) -> float:
     """A chapter's length in ``lang`` with ``voice``, from a run of it with animations skipped: each
     beat lasts its animations or, if longer, what its caption and its narration need (as
-    LectureScene.end_beat holds it)."""
-    scene, total = run.scene, run.scene.beat_timings[0].start
-    for timing in scene.beat_timings:
-        values = scene._caption_values[timing.beat]
-        caption = t(scene.caption_key(timing.beat), lang=lang, **values)
+    LectureScene.close_beat holds it)."""
+    scene, total = run.scene, run.scene.beats[0].start
+    for beat in scene.beats:
+        caption = t(scene.caption_key(beat.name), lang=lang, **beat.values)
         needed = beat_seconds_needed(caption, lang)
         if voice.speaks:
-            spoken = narration_text(scene.chapter_key, timing.beat, lang, values)
-            clip = clip_for(voice, lang, spoken, chapter.number, timing.beat)
+            spoken = narration_text(scene.chapter_key, beat.name, lang, beat.values)
+            clip = clip_for(voice, lang, spoken, chapter.number, beat.name)
             needed = max(needed, beat_seconds_with_voice(clip), beat_seconds_needed(spoken, lang))
-        total += max(timing.animated, needed)
+        total += max(beat.animated, needed)
     return total
 
 

@@ -132,7 +132,7 @@ def test_each_beat_of_each_chapter_hashes_as_manim_hashes_it(chapter, manim_medi
     compared: list[str] = []
 
     def compare(scene) -> None:
-        beat = scene.beats[-1] if scene.beats else "(before the first beat)"
+        beat = scene.beats[-1].name if scene.beats else "(before the first beat)"
         if beat in compared or not scene.mobjects:
             return  # an empty scene (the title card between its cold open and its title) waits for the next play
         compared.append(beat)

@@ -19,6 +19,7 @@ import pytest
 from conftest import chapter_group
 
 from pipeline.registry import CHAPTERS
+from pipeline.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.captions import (
     AT_CLAUSE,
     MAX_LINES,
@@ -30,7 +31,6 @@ from scenes.lib.captions import (
     subtitle_tokens,
 )
 from scenes.lib.narration import narration_text
-from scenes.lib.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.strings import languages, t
 
 CAPTION_VALUES = Path(__file__).resolve().parent / "caption_values.json"
@@ -84,8 +84,8 @@ def word_boundaries(text: str) -> set[int]:
 def test_caption_values_are_what_the_chapter_computes(chapter, chapter_run, lecture_env):
     lecture_env(lang="en", theme="dark")
     scene = chapter_run(chapter, "en", "dark").scene
-    computed = {beat: {name: value if isinstance(value, int) else str(value) for name, value in values.items()}
-                for beat, values in scene._caption_values.items()}
+    computed = {beat.name: {key: value if isinstance(value, int) else str(value) for key, value in beat.values.items()}
+                for beat in scene.beats}
     if os.environ.get(UPDATE_REFERENCES_ENV) and caption_values().get(chapter.key) != computed:
         update_caption_values(chapter.key, computed)
     assert caption_values().get(chapter.key) == computed, (

@@ -1,30 +1,33 @@
 """The base class of every chapter: theme, language, and beats (a section plus a caption line).
 
-A beat is what the storyboard numbers: a place where a lecturer clicks "next". ``start_beat``
-opens a Manim section named after the beat and, when the beat ends, records its caption from the
-string table as a Manim subcaption spanning the whole beat, so subtitles and slide notes can be
-built from the scenes without touching them.
+A beat is what the storyboard numbers: a place where a lecturer clicks "next". A chapter declares
+each as a method decorated with ``@beat`` (beat.py) that opens it with ``self.open_beat(**values)``;
+the beat ends when the method returns. Opening a beat starts a Manim section named after it; its
+end records its caption from the string table as Manim subcaptions spanning the whole beat, so
+subtitles and slide notes can be built from the scenes without touching them.
 
 With a voice (``LECTURE_VOICE``, see narration.py) each beat's narration clip goes on the sound
 track at the beat's first frame, the beat lasts until it has been said, and the subtitles show what
 is said, timed by the speech.
 
-The same beats make the slide decks: ``scenes/lib/slides.py`` builds a chapter on manim-slides'
-``Slide`` instead (``render.sh slides`` asks for it explicitly): every beat becomes one slide whose
-speaker notes are what is said in it, and ``idle`` adds a looping slide where an animation should keep
-moving while the lecturer talks. This module never imports manim-slides.
+The same beats make the slide decks and the key frames: each backend implements the hooks a
+``Beat`` is handed to (``on_beat_open``, ``after_animation``, ``on_beat_close``, ``on_idle``).
+``scenes/lib/slides.py`` builds a chapter on manim-slides' ``Slide`` (``render.sh slides`` asks for
+it explicitly): every beat becomes one slide whose speaker notes are what is said in it, and
+``idle`` adds a looping slide where an animation should keep moving while the lecturer talks. This
+module never imports manim-slides.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 from manim import UL, FadeIn, FadeOut, ManimColor, Scene, VMobject, Wait, config
 from manim.utils.exceptions import EndSceneEarlyException
 
+from .beat import Beat, beat, beat_names
 from .camera import lecture_camera_class
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
@@ -34,22 +37,11 @@ from .strings import current_language, t
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 from .svg_paths import forget_svg_paths
 
-__all__ = ["BeatTiming", "LectureScene"]
-
-
-@dataclass(frozen=True)
-class BeatTiming:
-    """When a beat ran on the beat clock: its start, how long its animations took, and its end (after
-    the hold that lets its caption be read and its narration be said)."""
-
-    beat: str
-    start: float
-    animated: float
-    end: float
+__all__ = ["Beat", "LectureScene", "beat"]
 
 
 class LectureScene(Scene):
-    """A chapter of the lecture. Subclasses set ``chapter_key`` and call ``start_beat`` per beat."""
+    """A chapter of the lecture. Subclasses set ``chapter_key`` and declare their beats with ``@beat``."""
 
     chapter_key: ClassVar[str] = ""
     toc_index: ClassVar[int | None] = None  # which of the title card's four ideas this chapter is
@@ -80,13 +72,11 @@ class LectureScene(Scene):
         self.theme = current_theme()
         self.lang = current_language()
         self.camera.background_color = ManimColor(self.theme.background)
-        self.beats: list[str] = []
-        self.beat_timings: list[BeatTiming] = []
-        self._beat_start: float | None = None
-        self._caption_values: dict[str, dict[str, object]] = {}
+        self.beats: list[Beat] = []  # every beat opened so far, in order
+        self.beat: Beat | None = None  # the running one
+        self._declared_beat: str | None = None  # named by @beat, not yet opened
         self.beat_clock = 0.0
         self.voice = current_voice()  # the narration voice (LECTURE_VOICE); none in dry runs
-        self._beat_clip = None
         if self.keeps_caption_band:
             self.frame_above_caption_band()
 
@@ -135,6 +125,8 @@ class LectureScene(Scene):
         else:
             frames = len(np.arange(0, self.duration, step))
         self.beat_clock += frames * step
+        held = bool(placeholders) and len(placeholders) == len(self.animations)
+        self.after_animation(self.beat, held)
 
     def show_lecture_progress(self) -> None:
         """The title card's table of contents, this chapter's idea lit, before the chapter starts."""
@@ -145,97 +137,109 @@ class LectureScene(Scene):
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(toc))
 
-    def caption_text(self, beat: str) -> str:
-        """The caption of ``beat`` in the scene's language, its computed values filled in."""
-        return t(self.caption_key(beat), **self._caption_values[beat])
+    @classmethod
+    def beat_names(cls) -> list[str]:
+        """The chapter's beats in the order its ``@beat`` methods are defined (its lecture order)."""
+        return beat_names(cls)
 
     def caption_key(self, beat: str) -> str:
         return f"{self.chapter_key}.{beat}.caption"
 
-    def spoken_text(self, beat: str) -> str:
-        """What is said in ``beat`` (its narration script, values in words); the caption if it has none."""
-        if f"{self.chapter_key}.{beat}" not in scripts(self.lang):
-            return self.caption_text(beat)
-        return narration_text(self.chapter_key, beat, self.lang, self._caption_values[beat])
+    def declare_beat(self, name: str) -> None:
+        """``@beat``'s first step: the method named ``name`` is about to open its beat."""
+        if self.beat is not None or self._declared_beat is not None:
+            running = self.beat.name if self.beat is not None else self._declared_beat
+            raise RuntimeError(f"beat {name!r} starts inside beat {running!r}: beats do not nest")
+        self._declared_beat = name
 
-    def start_narration(self, beat: str) -> None:
-        """Put the beat's narration clip on the sound track at the beat's first frame."""
-        self._beat_clip = clip_for(self.voice, self.lang, self.spoken_text(beat), self.chapter_number, beat)
-        if self._beat_clip is not None:
-            # Straight to the file writer, at the beat clock: Scene.add_sound drops a sound while
-            # the renderer still skips after an animation it took from the cache, and stamps the
-            # rest at Manim's own clock, which drifts from the frames (see play).
-            self.renderer.file_writer.add_sound(str(self._beat_clip.path), self.beat_clock)
+    def open_beat(self, **values: object) -> Beat:
+        """Start the beat of the ``@beat`` method this is called from; ``values`` fill the
+        ``{placeholders}`` of its caption and speech (computed numbers, never typed)."""
+        name, self._declared_beat = self._declared_beat, None
+        if name is None:
+            raise RuntimeError("open_beat is called once, in a method decorated with @beat")
+        caption = t(self.caption_key(name), **values)
+        # What is said: the narration script, values in words; the caption where there is none.
+        speech = (narration_text(self.chapter_key, name, self.lang, values)
+                  if f"{self.chapter_key}.{name}" in scripts(self.lang) else caption)
+        self.beat = Beat(name, values, self.lang, caption, speech, start=self.beat_clock)
+        self.beats.append(self.beat)
+        self.on_beat_open(self.beat)
+        return self.beat
 
-    def start_beat(self, beat: str, **caption_values: object) -> None:
-        """Close the running beat (recording its caption) and open ``beat`` as a new section.
-
-        ``caption_values`` fill the caption's ``{placeholders}`` (computed numbers, never typed).
-        """
-        self.end_beat()
-        self.beats.append(beat)
-        self._beat_start = self.beat_clock
-        self._caption_values[beat] = caption_values
-        self.open_beat(beat)
-
-    def open_beat(self, beat: str) -> None:
-        """Begin ``beat`` in the output: a Manim section with the beat's narration (a slide on the
-        slides adapter)."""
-        self.next_section(name=beat)
-        self.start_narration(beat)
-
-    def idle(self, play_cycle: Callable[[], None]) -> None:
-        """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
-        and over while the lecturer talks (so it must end exactly where it starts). Videos skip it."""
-
-    @property
-    def running_beat(self) -> str | None:
-        """The beat started and not yet ended, if any."""
-        return self.beats[-1] if self._beat_start is not None else None
-
-    def end_beat(self) -> None:
+    def close_beat(self) -> None:
         """End the running beat: hold it until its caption can be read and its narration has been
         said (plus a short pause), then record subtitles spread over the beat: the caption by
         reading time, or, with a voice, what is said, timed by the speech.
 
-        ``start_beat`` and the end of the scene call it; a subclass may extend it to look at each
-        beat as it ends (``pipeline/key_frames.py`` takes the beats' key frames so).
+        ``@beat`` calls it when the beat's method returns; the end of the scene, for a beat cut
+        short (render.sh's chapter parts stop a chapter inside one).
         """
-        if self._beat_start is None:
+        beat = self.beat
+        if beat is None:
+            if self._declared_beat is not None:
+                raise RuntimeError(f"beat {self._declared_beat!r} never called self.open_beat(...)")
             return
-        beat = self.beats[-1]
-        caption, clip = self.caption_text(beat), self._beat_clip
-        needed = max(beat_seconds_needed(caption, self.lang), beat_seconds_with_voice(clip))
+        clip = beat.clip
+        needed = max(beat_seconds_needed(beat.caption, self.lang), beat_seconds_with_voice(clip))
         if clip is not None:  # what is said is what the subtitles show: it must be readable too
-            needed = max(needed, beat_seconds_needed(self.spoken_text(beat), self.lang))
-        animated = self.beat_clock - self._beat_start
-        shortfall = needed - animated
+            needed = max(needed, beat_seconds_needed(beat.speech, self.lang))
+        beat.animated = self.beat_clock - beat.start
+        shortfall = needed - beat.animated
         if shortfall > 0 and not self.making_slides:  # on a slide the lecturer sets the pace
             # Whole frames, rounded up: a wait shorter than its frames would end the beat early. Half a
             # frame more, because a still wait makes int(run_time * fps) frames and k / fps * fps can
             # land a hair under k (k - 1 frames: a beat a frame too short for its caption).
             frames = math.ceil(shortfall * config.frame_rate - 1e-9)
             self.wait((frames + 0.5) / config.frame_rate)
-        end = self.beat_clock
+        beat.end = self.beat_clock
         if clip is None:
-            cues = split_caption(caption, self.lang)
-            times = cue_times(cues, self.lang, self._beat_start, end)
+            cues = split_caption(beat.caption, self.lang)
+            times = cue_times(cues, self.lang, beat.start, beat.end)
         else:
-            cues = split_caption(self.spoken_text(beat), self.lang)
+            cues = split_caption(beat.speech, self.lang)
             spoken_at = clip_fraction_times(clip, [visible_length(cue) for cue in cues])
-            times = speech_cue_times(cues, self.lang, self._beat_start, end, spoken_at)
+            times = speech_cue_times(cues, self.lang, beat.start, beat.end, spoken_at)
         for cue, (start, stop) in zip(cues, times):
             if stop <= start:
                 continue
             # Subcaptions are stamped at Manim's "now"; the offset places each cue inside its beat.
             self.add_subcaption(cue, duration=stop - start, offset=start - self.time)
-        self.beat_timings.append(BeatTiming(beat, self._beat_start, animated, end))
-        self._beat_start = None
-        self._beat_clip = None
+        self.beat = None
+        self.on_beat_close(beat)
+
+    def idle(self, play_cycle: Callable[[], None]) -> None:
+        """Slides only: a looping slide after the running beat, in which ``play_cycle`` plays over
+        and over while the lecturer talks (so it must end exactly where it starts). Videos skip it."""
+        self.on_idle(self.beat, play_cycle)
+
+    # -- The hooks each backend implements: the video (here), the deck (slides.py), the key frames
+    # (pipeline/key_frames.py). They see the beat; they do not time it.
+
+    def on_beat_open(self, beat: Beat) -> None:
+        """A beat has opened: on a video, a Manim section, with the beat's narration clip on the sound
+        track at its first frame."""
+        self.next_section(name=beat.name)
+        beat.clip = clip_for(self.voice, self.lang, beat.speech, self.chapter_number, beat.name)
+        if beat.clip is not None:
+            # Straight to the file writer, at the beat clock: Scene.add_sound drops a sound while
+            # the renderer still skips after an animation it took from the cache, and stamps the
+            # rest at Manim's own clock, which drifts from the frames (see play).
+            self.renderer.file_writer.add_sound(str(beat.clip.path), beat.start)
+
+    def after_animation(self, beat: Beat | None, held: bool) -> None:
+        """After every ``play`` and ``wait`` (``held``: a wait), in ``beat`` or outside any (None);
+        the hold that ends a beat comes after its ``animated`` is set."""
+
+    def on_beat_close(self, beat: Beat) -> None:
+        """A beat has been held and its subtitles recorded; ``beat.end`` is set."""
+
+    def on_idle(self, beat: Beat | None, play_cycle: Callable[[], None]) -> None:
+        """A chapter's ``idle``: videos skip it (the deck loops ``play_cycle`` on a slide of its own)."""
 
     def tear_down(self) -> None:
         try:
-            self.end_beat()
+            self.close_beat()
         except EndSceneEarlyException:
             pass  # a run of a range of animations (render.sh's chapter parts) ended before the last hold
         super().tear_down()

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from manim_slides.slide.manim import Slide
 
+from .beat import Beat
 from .lecture_scene import LectureScene
 
 __all__ = ["LectureSlide", "slides_of"]
@@ -27,15 +28,14 @@ class LectureSlide(Slide):
     # manim-slides' reversed videos only serve its own player's "previous" key; decks don't use them.
     skip_reversing: ClassVar[bool] = True
 
-    def open_beat(self, beat: str) -> None:
-        """One slide per beat, its narration (or caption) as the speaker notes."""
-        self.next_slide(name=beat, notes=self.spoken_text(beat))
+    def on_beat_open(self, beat: Beat) -> None:
+        """One slide per beat, its narration (or caption) as the speaker notes; no sound track."""
+        self.next_slide(name=beat.name, notes=beat.speech)
 
-    def idle(self, play_cycle: Callable[[], None]) -> None:
+    def on_idle(self, beat: Beat | None, play_cycle: Callable[[], None]) -> None:
         """A looping slide after the running beat, in which ``play_cycle`` plays over and over while
         the lecturer talks (so it must end exactly where it starts)."""
-        beat = self.beats[-1]
-        self.next_slide(name=f"{beat}.idle", loop=True, notes=self.spoken_text(beat))
+        self.next_slide(name=f"{beat.name}.idle", loop=True, notes=beat.speech)
         play_cycle()
 
 
