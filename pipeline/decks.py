@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from pipeline.registry import CHAPTERS
-from scenes.lib.settings import SLIDES_DIR_ENV
+from pipeline.settings import SLIDES_DIR_ENV
 from scenes.lib.slides import slides_of
 
 _folder = Path(os.environ[SLIDES_DIR_ENV])

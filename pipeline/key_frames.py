@@ -6,7 +6,7 @@ jumps to its end state and no video is encoded). A beat's key frame is the frame
 ``wait`` (the picture it holds), or its end if it never holds still: several beats clear the stage
 as they end, so they are seen before they do. Each key frame carries the beat's caption.
 
-As a command (render.py runs it in the chapter's language and theme, like Manim)::
+As a command (render.py runs it with the lecture in its environment, like Manim)::
 
     python -m pipeline.key_frames SLUG WIDTH HEIGHT MEDIA_DIR OUT_DIR
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,9 +28,10 @@ import numpy as np
 from PIL import Image
 
 from pipeline.registry import Chapter, find_chapters
-from scenes.lib.settings import LANG_ENV, THEME_ENV
+from scenes.lib.lecture import current_lecture, lecture_context
 
 if TYPE_CHECKING:
+    from scenes.lib.beat import Beat
     from scenes.lib.lecture_scene import LectureScene
 
 KEY_FRAMES_JSON = "key-frames.json"
@@ -70,42 +70,34 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
     chapter_scene = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
 
     class KeyFrames(chapter_scene):
-        """The chapter, taking each beat's key frame: after each of its waits, or as it ends when it
-        never waits; the hold that ends a beat (a wait too) is not a key frame."""
+        """The chapter, taking each beat's key frame: after each wait while the beat plays, or as it
+        ends when it never waits; the hold that ends a beat (a wait too) is not a key frame."""
 
-        ending_beat = False
         # Stills, the handout and the posters have no subtitles, and a poster must be its slide.
         keeps_caption_band = False
 
-        def play(self, *args, **kwargs) -> None:
-            super().play(*args, **kwargs)
+        def after_animation(self, beat: Beat | None, held: bool) -> None:
+            super().after_animation(beat, held)
             if after_play is not None:
                 after_play(self)
+            if held and beat is not None and beat.animated is None:
+                self.capture(beat)
 
-        def wait(self, *args, **kwargs) -> None:
-            super().wait(*args, **kwargs)
-            if self.beats and not self.ending_beat:
-                self.capture()
+        def on_beat_close(self, beat: Beat) -> None:
+            super().on_beat_close(beat)
+            if beat.name not in frames:
+                self.capture(beat)
 
-        def end_beat(self) -> None:
-            running = self.running_beat
-            self.ending_beat = True
-            super().end_beat()
-            self.ending_beat = False
-            if running is not None and running not in frames:
-                self.capture()
-
-        def capture(self) -> None:
-            beat = self.beats[-1]
+        def capture(self, beat: Beat) -> None:
             if before_capture is not None:
-                before_capture(self, beat)
+                before_capture(self, beat.name)
             # Draw every mobject afresh, as Manim's own last-frame image does (scene_finished).
             self.renderer.static_image = None
             self.renderer.update_frame(self)
-            frames[beat] = KeyFrame(beat, self.renderer.get_frame(), self.caption_text(beat), self.spoken_text(beat))
+            frames[beat.name] = KeyFrame(beat.name, self.renderer.get_frame(), beat.caption, beat.speech)
 
     KeyFrames.__name__ = KeyFrames.__qualname__ = chapter.scene  # Manim names its files after the class
-    with mock.patch.dict(os.environ, {LANG_ENV: lang, THEME_ENV: theme}), \
+    with lecture_context(current_lecture().but(language=lang, theme=theme)), \
             mock.patch.object(SceneFileWriter, "write_subcaption_file", lambda writer: None), \
             tempconfig({**_FRAME_CONFIG, "pixel_width": width, "pixel_height": height,
                         "media_dir": str(media_dir)}):
@@ -129,8 +121,8 @@ def write_key_frames(chapter: Chapter, frames: dict[str, KeyFrame], out_dir: Pat
 def main(argv: list[str]) -> int:
     slug, width, height, media_dir, out_dir = argv
     (chapter,) = find_chapters([slug])
-    frames = render_key_frames(chapter, os.environ[LANG_ENV], os.environ[THEME_ENV], Path(media_dir),
-                               int(width), int(height))
+    lecture = current_lecture()  # as render.py wrote it into this process's environment
+    frames = render_key_frames(chapter, lecture.language, lecture.theme, Path(media_dir), int(width), int(height))
     write_key_frames(chapter, frames, Path(out_dir))
     return 0
 

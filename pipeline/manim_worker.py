@@ -26,8 +26,8 @@ import av
 import numpy as np
 
 from pipeline.audio import AAC_CODER
+from pipeline.settings import PARENT_PID_ENV, X264_ENV
 from scenes.lib.manim_gate import speedup
-from scenes.lib.settings import PARENT_PID_ENV, X264_ENV
 
 _PR_SET_PDEATHSIG = 1
 StrPath = str | PathLike[str]

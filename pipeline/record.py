@@ -14,7 +14,6 @@ mono, until it is stopped. ``LECTURE_RECORDER`` names another program taking the
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -25,8 +24,9 @@ from pathlib import Path
 
 from pipeline.options import UsageError, beat_command_parser, parse_command_options
 from pipeline.registry import Chapter, find_chapters
+from pipeline.settings import RECORDER_ENV
 from scenes.lib import narration
-from scenes.lib.settings import RECORDER_ENV, ROOT, cache_root
+from scenes.lib.settings import ROOT, cache_root
 
 RECORDER = "arecord"
 RATE = 48000
@@ -48,11 +48,6 @@ def parse_record_options(argv: list[str]) -> RecordOptions:
     if takes.exists() and not takes.is_dir():
         raise UsageError(f"takes folder {args.takes!r} is a file")
     return RecordOptions(args.lang, tuple(find_chapters(args.scenes)), takes.resolve())
-
-
-def chapter_beats(chapter: Chapter) -> list[str]:
-    """The beats a chapter plays, in order, from its start_beat calls."""
-    return re.findall(r"start_beat\(\s*[\"'](\w+)[\"']", chapter.path.read_text(encoding="utf-8"))
 
 
 def scripts_to_read(chapter: Chapter, lang: str) -> dict[str, str]:
@@ -110,7 +105,7 @@ def record_take(target: Path) -> tuple[Path | None, str]:
 
 
 def record(options: RecordOptions) -> int:
-    todo = [(chapter, beat) for chapter in options.chapters for beat in chapter_beats(chapter)]
+    todo = [(chapter, beat) for chapter in options.chapters for beat in chapter.beats()]
 
     def take_of(chapter: Chapter, beat: str) -> Path:
         return narration.recorded_take(options.takes, options.lang, chapter.number, beat, chapter.stem)

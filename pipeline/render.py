@@ -50,19 +50,11 @@ from pipeline.publish import (
 )
 from pipeline.recovery import pid_alive, remove_broken_files, rendering_marker
 from pipeline.registry import CHAPTERS, Chapter, find_chapters
+from pipeline.settings import PARENT_PID_ENV, SPLIT_CORES_ENV, X264_ENV
 from pipeline.split import Part, gather_part, plan_parts
+from scenes.lib.lecture import CONFIG_ENV, THEME_ENV, VOICE_ENV, scene_env
 from scenes.lib.manim_gate import speedups_on
-from scenes.lib.settings import (
-    CONFIG_ENV,
-    PARENT_PID_ENV,
-    ROOT,
-    SPLIT_CORES_ENV,
-    THEME_ENV,
-    VOICE_ENV,
-    X264_ENV,
-    cache_root,
-    scene_env,
-)
+from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import t
 
 MANIFEST_NAME = "manifest.json"

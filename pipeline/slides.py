@@ -53,7 +53,8 @@ from pipeline.render import (
     run_staged,
     write_json_atomically,
 )
-from scenes.lib.settings import ROOT, SLIDES_DIR_ENV, cache_root
+from pipeline.settings import SLIDES_DIR_ENV
+from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
 

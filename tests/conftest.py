@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ import pytest
 
 from pipeline.key_frames import render_key_frames
 from pipeline.registry import Chapter
-from scenes.lib.settings import LANG_ENV, ROOT, THEME_ENV, cache_root
+from scenes.lib.lecture import current_lecture, lecture_context
+from scenes.lib.settings import ROOT, cache_root
 
 RENDER = str(ROOT / "render.sh")
 # The options of the session's main render (preview_render), for tests that render them again.
@@ -67,14 +69,16 @@ def manim_media_dir(worker_id):
 
 
 @pytest.fixture
-def lecture_env(monkeypatch):
-    """Set the language and theme a scene reads at construct time."""
+def lecture_env():
+    """Set the language, theme and course (``--config`` file) a scene reads at construct time: the
+    lecture context, for the rest of the test."""
+    with ExitStack() as contexts:
 
-    def apply(lang: str = "en", theme: str = "dark") -> None:
-        monkeypatch.setenv(LANG_ENV, lang)
-        monkeypatch.setenv(THEME_ENV, theme)
+        def apply(lang: str = "en", theme: str = "dark", course: Path | None = None) -> None:
+            lecture = current_lecture().but(language=lang, theme=theme, course=course)
+            contexts.enter_context(lecture_context(lecture))
 
-    return apply
+        yield apply
 
 
 def mp4_chapters(video: Path) -> list[tuple[float, float, str]]:
@@ -115,7 +119,7 @@ def run_chapter(chapter: Chapter, lang: str, theme: str, media_dir) -> ChapterRu
 
     def check_layout(scene) -> None:
         scenes[:] = [scene]
-        beat = scene.beats[-1] if scene.beats else "(before the first beat)"
+        beat = scene.beats[-1].name if scene.beats else "(before the first beat)"
         for problem in find_layout_problems(scene.mobjects):
             if problem not in problems.setdefault(beat, []):
                 problems[beat].append(problem)

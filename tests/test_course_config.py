@@ -21,7 +21,6 @@ from pipeline.options import parse_render_options
 from pipeline.publish import ChapterFiles, make_thumbnail
 from pipeline.registry import find_chapters
 from scenes.lib.course import DEFAULT_LICENCE, ConfigError, Course, load_course
-from scenes.lib.settings import CONFIG_ENV
 
 EXAMPLE = ROOT / "docs" / "example" / "course.toml"
 TITLE, SLOPE, CLOSING = find_chapters(["title", "sigmoid-slope", "closing"])
@@ -97,9 +96,9 @@ def test_the_config_changes_the_cards_that_show_it_and_no_other_chapter():
 @pytest.mark.parametrize("lang", ["en", "zh-TW", "zh-CN"])
 @pytest.mark.parametrize("chapter", [TITLE, CLOSING], ids=lambda c: c.slug)
 def test_the_cards_with_a_config_keep_a_clean_layout_and_show_the_course_and_licence(
-        chapter, lang, monkeypatch, manim_media_dir, tmp_path):
+        chapter, lang, lecture_env, manim_media_dir, tmp_path):
     config = write_config(tmp_path, EXAMPLE.read_text(encoding="utf-8").replace('"CC BY 4.0"', '"CC BY-SA 4.0"'))
-    monkeypatch.setenv(CONFIG_ENV, str(config))
+    lecture_env(course=config)
     run = run_chapter(chapter, lang, "dark", manim_media_dir)
     scene, problems = run.scene, run.problems
     assert not any(problems.values()), problems
@@ -109,8 +108,8 @@ def test_the_cards_with_a_config_keep_a_clean_layout_and_show_the_course_and_lic
         assert "MIT" in shown, "the code's licence too"
 
 
-def test_the_title_card_shows_the_course_with_a_config_and_is_unchanged_without(manim_media_dir, monkeypatch):
-    monkeypatch.setenv(CONFIG_ENV, str(EXAMPLE))
+def test_the_title_card_shows_the_course_with_a_config_and_is_unchanged_without(manim_media_dir, lecture_env):
+    lecture_env(course=EXAMPLE)
     frames = render_key_frames(TITLE, "en", "dark", manim_media_dir, 480, 270)
     reference = load_png(beat_reference_path("en", "dark", TITLE, "show_title"))
     assert not compare_frames(frames["show_title"].image, reference).acceptable, "the course card is on the title"

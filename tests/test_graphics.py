@@ -35,8 +35,8 @@ from PIL import Image
 
 from pipeline.key_frames import render_key_frames
 from pipeline.registry import CHAPTERS, Chapter
+from pipeline.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.strings import table
 
 REFERENCES = Path(__file__).resolve().parent / "reference_frames"

@@ -19,9 +19,10 @@ import srt
 from conftest import run_render
 
 from pipeline.audio import loudness
+from pipeline.settings import RECORDER_ENV
 from scenes.lib import narration, pronunciation
 from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts
-from scenes.lib.settings import CACHE_DIR_ENV, RECORDER_ENV
+from scenes.lib.settings import CACHE_DIR_ENV
 from scenes.lib.strings import languages, table
 
 # The render tests share the session's renders (conftest.py), so they run on one xdist worker.
@@ -71,11 +72,10 @@ def test_every_beat_has_a_narration_script_using_only_its_captions_values(lang):
 
 @pytest.mark.parametrize("lang", languages())
 def test_every_beat_a_chapter_plays_has_a_script(lang):
-    from pipeline.record import chapter_beats
     from pipeline.registry import CHAPTERS
 
     for chapter in CHAPTERS:
-        beats = chapter_beats(chapter)
+        beats = chapter.beats()
         assert beats, chapter.slug
         missing = [beat for beat in beats if f"{chapter.key}.{beat}" not in scripts(lang)]
         assert not missing, f"{lang} {chapter.slug}: no narration for {missing}"

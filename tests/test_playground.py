@@ -15,7 +15,8 @@ from test_slides import chromium_driver, requested_urls
 from pipeline.options import UsageError, parse_render_options
 from pipeline.playground import ACTIVATIONS, SMALL_GRID, page_html, playground_data, setting_key
 from pipeline.render import lecture_entry_files, stage_playground
-from scenes.lib.settings import CACHE_DIR_ENV, PLAYGROUND_GRID_ENV
+from pipeline.settings import PLAYGROUND_GRID_ENV
+from scenes.lib.settings import CACHE_DIR_ENV
 from scenes.lib.strings import t
 from scenes.model.playground import neuron_death, playground_gradients, playground_training
 

@@ -22,7 +22,7 @@ from PIL import Image
 
 from pipeline.registry import CHAPTERS
 from scenes.lib.experiment import SEED
-from scenes.lib.settings import scene_env
+from scenes.lib.lecture import scene_env
 
 # Real renders: one worker runs them all, one after another.
 pytestmark = pytest.mark.xdist_group("render")

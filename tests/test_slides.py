@@ -17,9 +17,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from pipeline.settings import PLAYGROUND_GRID_ENV
 from pipeline.slides import fetch_revealjs, npm_integrity
 from scenes.lib.narration import scripts
-from scenes.lib.settings import PLAYGROUND_GRID_ENV
 from scenes.lib.strings import t
 
 pytestmark = pytest.mark.xdist_group("render")

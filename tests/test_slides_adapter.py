@@ -8,9 +8,10 @@ import sys
 from manim import Scene, tempconfig
 from manim_slides.slide.manim import Slide
 
+from pipeline.settings import SLIDES_DIR_ENV
 from scenes.ch00_title import TitleCard
 from scenes.lib.lecture_scene import LectureScene
-from scenes.lib.settings import ROOT, SLIDES_DIR_ENV
+from scenes.lib.settings import ROOT
 from scenes.lib.slides import LectureSlide, slides_of
 
 

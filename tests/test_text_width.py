@@ -47,9 +47,9 @@ def test_a_layout_not_written_as_cairo_writes_text_is_not_measured_from_the_file
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
-def test_the_layout_gives_a_text_s_width(lang, monkeypatch, manim_media_dir):
+def test_the_layout_gives_a_text_s_width(lang, lecture_env, manim_media_dir):
     """Every on-screen string of chapters 3 and 4 (no placeholders), at two sizes."""
-    monkeypatch.setenv("LECTURE_LANG", lang)
+    lecture_env(lang=lang)
     strings = [value for key, value in table(lang).items()
                if key.startswith(("ch3.", "ch4.")) and "{" not in value and not key.endswith(".caption")]
     assert len(strings) >= 10

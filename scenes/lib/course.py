@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import CONFIG_ENV
+from .lecture import current_lecture
 
 __all__ = ["DEFAULT_LICENCE", "CODE_LICENCE", "KEYS", "ConfigError", "Course", "load_course", "current_course"]
 
@@ -141,8 +141,9 @@ def _cached(path: str, stamp: float) -> Course:
 
 
 def current_course() -> Course:
-    """The course of the running render (``LECTURE_CONFIG``), or the default: no course, CC BY 4.0."""
-    path = os.environ.get(CONFIG_ENV)
-    if not path:
+    """The course of the lecture being drawn (its ``--config``, lecture.py), or the default: no
+    course, CC BY 4.0."""
+    path = current_lecture().course
+    if path is None:
         return Course()
-    return _cached(path, os.stat(path).st_mtime)
+    return _cached(str(path), os.stat(path).st_mtime)

@@ -47,7 +47,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import pronunciation
-from .settings import ASSETS, VOICE_ENV, cache_root
+from .lecture import current_lecture
+from .settings import ASSETS, cache_root
 from .strings import DERIVED_LANGUAGES
 
 __all__ = [
@@ -269,8 +270,8 @@ def model_licence(model: Path) -> str:
 
 
 def current_voice() -> Voice:
-    """The voice of this Manim process (``LECTURE_VOICE``; none when unset, as in the tests' dry runs)."""
-    return parse_voice(os.environ.get(VOICE_ENV) or "none")
+    """The voice of the lecture being drawn (lecture.py; none when unset, as in the tests' dry runs)."""
+    return parse_voice(current_lecture().voice)
 
 
 # -- What is said --------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ Standard library only: the render pipeline validates ``--lang`` with it before a
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 
-from .settings import ASSETS, LANG_ENV
+from .lecture import Lecture, current_lecture
+from .settings import ASSETS
 
 __all__ = [
     "current_language",
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 STRINGS_DIR = ASSETS / "strings"
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = Lecture().language  # one default, the lecture context's (lecture.py)
 # Languages made from another language's table when needed, never kept as a file of their own.
 DERIVED_LANGUAGES = {"zh-CN": "zh-TW"}
 
@@ -37,8 +37,8 @@ def languages() -> tuple[str, ...]:
 
 
 def current_language() -> str:
-    """The active language, read from ``LECTURE_LANG`` (default English)."""
-    lang = os.environ.get(LANG_ENV, DEFAULT_LANGUAGE)
+    """The language of the lecture being drawn (lecture.py; default English)."""
+    lang = current_lecture().language
     if lang not in languages():
         raise ValueError(f"no string table for language {lang!r}; choose one of {', '.join(languages())}")
     return lang

@@ -1,16 +1,15 @@
 """One place for the lecture's look: palette by meaning, themes, font sizes and spacing.
 
-Everything is resolved at call time from the active theme (``LECTURE_THEME``), never read into
+Everything is resolved at call time from the active theme (the lecture's, see lecture.py), never read into
 default arguments at import time, so switching theme between renders always takes effect.
 Hues come from the Okabe-Ito colour-blind-safe set; where a hue is too faint on white the light
 theme uses a darker shade of the same hue, so a colour still means the same thing everywhere.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from .settings import THEME_ENV
+from .lecture import Lecture, current_lecture
 
 __all__ = [
     "AXIS_WIDTH",
@@ -44,7 +43,7 @@ __all__ = [
 ]
 
 THEME_NAMES = ("dark", "light")
-DEFAULT_THEME = "dark"
+DEFAULT_THEME = Lecture().theme  # one default, the lecture context's (lecture.py)
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,8 @@ THEMES = {theme.name: theme for theme in (DARK, LIGHT)}
 
 
 def current_theme() -> Theme:
-    """The active theme, read from ``LECTURE_THEME`` (default dark)."""
-    name = os.environ.get(THEME_ENV, DEFAULT_THEME)
+    """The theme of the lecture being drawn (lecture.py; default dark)."""
+    name = current_lecture().theme
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}; choose one of {', '.join(THEME_NAMES)}")
     return THEMES[name]
