@@ -40,8 +40,8 @@ from pipeline.options import (
 from pipeline.registry import Chapter, find_chapters
 from pipeline.settings import SPLIT_CORES_ENV
 from scenes.lib.lecture import VOICE_ENV, scene_env
-from scenes.lib.narration import DEFAULT_VOICE, Voice
 from scenes.lib.settings import CACHE_DIR_ENV, ROOT, cache_root
+from scenes.lib.voice import DEFAULT_VOICE, Voice
 
 BENCH_QUALITIES = ("preview", "1080p")
 SIMULATED_CORES = (2, 4, 8, 16)

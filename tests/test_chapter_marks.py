@@ -20,8 +20,10 @@ from pipeline.chapter_marks import (
 from pipeline.publish import write_chapter_lines
 from pipeline.registry import CHAPTERS
 from scenes.lib.captions import beat_seconds_needed
-from scenes.lib.narration import beat_seconds_with_voice, clip_for, narration_text, parse_voice
+from scenes.lib.narration import beat_seconds_with_voice, narration_text
 from scenes.lib.strings import languages, t
+from scenes.lib.synthesis import clip_for
+from scenes.lib.voice import parse_voice
 
 
 def marks_at(*starts: float) -> list[ChapterMark]:

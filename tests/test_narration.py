@@ -20,10 +20,11 @@ from conftest import run_render
 
 from pipeline.audio import loudness
 from pipeline.settings import RECORDER_ENV
-from scenes.lib import narration, pronunciation
-from scenes.lib.narration import Voice, VoiceError, parse_voice, scripts
+from scenes.lib import narration, pronunciation, synthesis
+from scenes.lib.narration import scripts
 from scenes.lib.settings import CACHE_DIR_ENV
 from scenes.lib.strings import languages, table
+from scenes.lib.voice import ESPEAK_VOICES, Voice, VoiceError, parse_voice
 
 # The render tests share the session's renders (conftest.py), so they run on one xdist worker.
 pytestmark = pytest.mark.xdist_group("render")
@@ -98,7 +99,7 @@ def test_mandarin_narration_never_switches_espeak_to_english(lang):
     for key in scripts(lang):
         for value in SAMPLE_VALUES:
             text = pronunciation.spoken_form("espeak", lang, filled(key, lang, value))
-            phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", narration.ESPEAK_VOICES[lang], text],
+            phonemes = subprocess.run(["espeak-ng", "-q", "-x", "-v", ESPEAK_VOICES[lang], text],
                                       capture_output=True, text=True, check=True).stdout
             assert "(en)" not in phonemes, f"{key} with {value!r}: {text}"
 
@@ -149,18 +150,18 @@ def test_bad_voice_options_exit_with_one_line_and_write_nothing(tmp_path):
 # -- Clips ---------------------------------------------------------------------------------------
 
 
-def check_clip(clip: narration.Clip, text: str, lang: str) -> None:
+def check_clip(clip: synthesis.Clip, text: str, lang: str) -> None:
     """The issue's checks of one clip: header, length for its text, loudness, silence at the ends and inside."""
     with wave.open(str(clip.path), "rb") as wav:
         assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
         assert wav.getframerate() in (16000, 22050, 24000, 44100, 48000)
         assert wav.getnframes() / wav.getframerate() == pytest.approx(clip.duration, abs=1e-3)
-    samples, rate = narration.read_wav(clip.path)
+    samples, rate = synthesis.read_wav(clip.path)
     chars = len(text.strip())  # characters as a reader counts them, spaces and punctuation included
     low, high = CHARS_PER_SECOND[lang]
     assert low <= chars / clip.duration <= high, f"{chars} characters in {clip.duration:.2f} s: {text}"
-    assert narration.rms_dbfs(samples) > -35, text
-    loud = narration.loud_windows(samples, rate)
+    assert synthesis.rms_dbfs(samples) > -35, text
+    loud = synthesis.loud_windows(samples, rate)
     window = 0.02
     first, last = int(np.argmax(loud)), int(np.argmax(loud[::-1]))
     assert first * window <= MAX_EDGE_SILENCE and last * window <= MAX_EDGE_SILENCE, text
@@ -175,35 +176,35 @@ def test_espeak_clips_of_every_beat(lang, clip_cache):
     voice = parse_voice("espeak")
     for key in scripts(lang):
         text = filled(key, lang, "1/4")
-        clip = narration.clip_for(voice, lang, text, int(key.split(".")[0][2:]), key.split(".")[1])
+        clip = synthesis.clip_for(voice, lang, text, int(key.split(".")[0][2:]), key.split(".")[1])
         check_clip(clip, text, lang)
 
 
 def test_a_rerun_synthesises_nothing_and_a_changed_text_one_clip(clip_cache, monkeypatch):
     voice = parse_voice("espeak")
-    first = narration.clip_for(voice, "en", "The forward pass computes each layer.", 2, "forward_pass")
+    first = synthesis.clip_for(voice, "en", "The forward pass computes each layer.", 2, "forward_pass")
     made = sorted(clip_cache.rglob("*.wav"))
 
     def refuse(*args, **kwargs):
         raise AssertionError("synthesised again")
 
-    monkeypatch.setattr(narration, "synthesize_espeak", refuse)
-    again = narration.clip_for(voice, "en", "The forward pass computes each layer.", 2, "forward_pass")
+    monkeypatch.setattr(synthesis, "synthesize_espeak", refuse)
+    again = synthesis.clip_for(voice, "en", "The forward pass computes each layer.", 2, "forward_pass")
     assert again == first and sorted(clip_cache.rglob("*.wav")) == made
     with pytest.raises(AssertionError, match="synthesised again"):
-        narration.clip_for(voice, "en", "The backward pass computes each layer.", 2, "forward_pass")
+        synthesis.clip_for(voice, "en", "The backward pass computes each layer.", 2, "forward_pass")
 
 
 def test_piper_clip_is_deterministic_and_timed_word_by_word(clip_cache):
     voice = parse_voice("piper")
     text = scripts("en")["ch1.show_sigmoid"]
-    clip = narration.clip_for(voice, "en", text, 1, "show_sigmoid")
+    clip = synthesis.clip_for(voice, "en", text, 1, "show_sigmoid")
     check_clip(clip, text, "en")
     first = clip.path.read_bytes()
     for path in clip_cache.rglob("*"):
         if path.is_file():
             path.unlink()
-    assert narration.clip_for(voice, "en", text, 1, "show_sigmoid").path.read_bytes() == first
+    assert synthesis.clip_for(voice, "en", text, 1, "show_sigmoid").path.read_bytes() == first
     assert len(clip.marks) == len(text.split()) + 1, "one mark per word boundary from Piper's alignments"
     assert parse_voice("piper").unclear_terms("en") and parse_voice("piper").notes("en")
 

@@ -19,9 +19,10 @@ import pytest
 from conftest import RENDER, ROOT
 from review_pinyin import LANGUAGES, reviewed_file, script_pinyin
 
-from scenes.lib import narration, pronunciation
-from scenes.lib.narration import parse_voice, scripts
+from scenes.lib import pronunciation, synthesis
+from scenes.lib.narration import scripts
 from scenes.lib.settings import CACHE_DIR_ENV
+from scenes.lib.voice import parse_voice
 
 # Each English term, a sentence it stands in, hibari's phonemes and espeak-ng's (as `espeak-ng -x` prints them).
 ENGLISH = {
@@ -75,7 +76,7 @@ MANDARIN = {
 
 
 def hibari_phonemes(text: str) -> str:
-    return " ".join(narration.load_hibari().phonemize(pronunciation.english_for("hibari", text)))
+    return " ".join(synthesis.load_hibari().phonemize(pronunciation.english_for("hibari", text)))
 
 
 def espeak_phonemes(text: str) -> str:
@@ -198,12 +199,12 @@ def test_hibari_speaks_with_the_network_unavailable(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     monkeypatch.setenv("HIBARI_HOME", str(tmp_path / "no-voices"))  # nothing downloaded before either
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
-    narration.load_hibari.cache_clear()
+    synthesis.load_hibari.cache_clear()
     try:
         text = "Why does ReLU fix vanishing gradients? He initialisation helps."
-        clip = narration.clip_for(parse_voice("hibari"), "en", text, 0, "show_title")
+        clip = synthesis.clip_for(parse_voice("hibari"), "en", text, 0, "show_title")
     finally:
-        narration.load_hibari.cache_clear()
+        synthesis.load_hibari.cache_clear()
     assert clip.duration > 2 and not (tmp_path / "no-voices").exists()
 
 
@@ -213,21 +214,21 @@ def test_hibari_clip_is_deterministic_and_timed_sentence_by_sentence(tmp_path, m
     text = ("The activation no longer shrinks the gradient. About half the units are off for a typical "
             "input. But a neuron with negative input passes nothing back. That zero is the seed of the next chapter.")
     voice = parse_voice("hibari")
-    clip = narration.clip_for(voice, "en", text, 3, "caveat")
+    clip = synthesis.clip_for(voice, "en", text, 3, "caveat")
     first = clip.path.read_bytes()
     for path in (tmp_path / "cache").rglob("*"):
         if path.is_file():
             path.unlink()
-    assert narration.clip_for(voice, "en", text, 3, "caveat").path.read_bytes() == first, "seed 0"
+    assert synthesis.clip_for(voice, "en", text, 3, "caveat").path.read_bytes() == first, "seed 0"
     assert len(clip.marks) >= len(text.split()), "a mark at every word"
-    samples, rate = narration.read_wav(clip.path)
-    gap = narration.HIBARI_SETTINGS["sentence_gap"]
+    samples, rate = synthesis.read_wav(clip.path)
+    gap = synthesis.HIBARI_SETTINGS["sentence_gap"]
     for sentence in ("About half", "But a neuron", "That zero"):
         start = clip.time_at(text.index(sentence) / len(text))
         before = samples[int((start - gap + 0.05) * rate): int((start - 0.02) * rate)]
         after = samples[int(start * rate): int((start + 0.1) * rate)]
-        assert narration.rms_dbfs(before) < narration.SILENCE_DBFS, f"{sentence}: speech before its start"
-        assert narration.rms_dbfs(after) > narration.SILENCE_DBFS, f"{sentence}: no speech at its start"
+        assert synthesis.rms_dbfs(before) < synthesis.SILENCE_DBFS, f"{sentence}: speech before its start"
+        assert synthesis.rms_dbfs(after) > synthesis.SILENCE_DBFS, f"{sentence}: no speech at its start"
     # Words inside a sentence follow their phonemes: the long word takes longer than the short one.
     at = [clip.time_at(text.index(word) / len(text)) for word in ("activation", "no longer", "shrinks")]
     assert at[1] - at[0] > at[2] - at[1] > 0
@@ -235,7 +236,7 @@ def test_hibari_clip_is_deterministic_and_timed_sentence_by_sentence(tmp_path, m
 
 def test_hibari_word_marks_spread_each_sentence_by_phonemes():
     text = "One two. Three initialisation four."
-    marks = narration.hibari_word_marks(text, [(0, 0.0, 1.0, "wˈʌn tˈu."), (9, 1.5, 4.0, "θɹˈi ɪnˌɪʃələzˈAʃən fˈɔɹ.")])
+    marks = synthesis.hibari_word_marks(text, [(0, 0.0, 1.0, "wˈʌn tˈu."), (9, 1.5, 4.0, "θɹˈi ɪnˌɪʃələzˈAʃən fˈɔɹ.")])
     times = dict(marks)
     assert times[0.0] == 0.0 and marks[-1] == (1.0, 4.0)
     assert times[text.index("Three") / len(text)] == 1.5, "a sentence starts exactly where its speech does"
@@ -246,7 +247,7 @@ def test_hibari_word_marks_spread_each_sentence_by_phonemes():
 def test_hibari_clauses_start_when_its_pause_at_their_comma_ends():
     text = "One two, three four: five."
     pauses = [(0.5, 0.6), (0.9, 1.3), (2.0, 2.5)]  # the two longest are the comma's and the colon's
-    marks = dict(narration.hibari_word_marks(text, [(0, 0.0, 3.0, "wˈʌn tˈu, θɹˈi fˈɔɹ: fˈIv.", pauses)]))
+    marks = dict(synthesis.hibari_word_marks(text, [(0, 0.0, 3.0, "wˈʌn tˈu, θɹˈi fˈɔɹ: fˈIv.", pauses)]))
     assert marks[text.index("three") / len(text)] == 1.3
     assert marks[text.index("five") / len(text)] == 2.5
     assert marks[(text.index("two,") + len("two,")) / len(text)] == 0.9, "a clause ends as its pause begins"
@@ -257,9 +258,9 @@ def test_the_cues_of_a_hibari_clip_start_when_their_clause_is_said(tmp_path, mon
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     text = ("Two networks, 10 layers deep, trained the same way: the ReLU network's loss falls, "
             "while the sigmoid network's stays at the level of predicting the mean. Why?")
-    clip = narration.clip_for(parse_voice("hibari"), "en", text, 0, "cold_open")
-    samples, rate = narration.read_wav(clip.path)
-    resumes = [end for _, end in narration.pauses_in(samples, rate)]
+    clip = synthesis.clip_for(parse_voice("hibari"), "en", text, 0, "cold_open")
+    samples, rate = synthesis.read_wav(clip.path)
+    resumes = [end for _, end in synthesis.pauses_in(samples, rate)]
     for clause in ("trained the same", "the ReLU network", "while the sigmoid", "Why?"):
         start = clip.time_at(text.index(clause) / len(text))
         assert min(abs(start - t) for t in resumes) <= 0.021, f"{clause!r} at {start:.2f} s; sound resumes {resumes}"
@@ -273,7 +274,7 @@ def test_hibari_clips_of_every_beat(lang, tmp_path, monkeypatch):
     voice = parse_voice("hibari")
     for key in scripts(lang):
         text = filled(key, lang, "1/4")
-        clip = narration.clip_for(voice, lang, text, int(key.split(".")[0][2:]), key.split(".")[1])
+        clip = synthesis.clip_for(voice, lang, text, int(key.split(".")[0][2:]), key.split(".")[1])
         check_clip(clip, text, lang)
         assert np.all(np.diff([t for _, t in clip.marks]) >= 0)
 

@@ -25,7 +25,7 @@ from .captions import reading_seconds
 from .narration import clip_fraction_times
 
 if TYPE_CHECKING:
-    from .narration import Clip
+    from .synthesis import Clip
 
 __all__ = ["Beat", "beat", "beat_names"]
 

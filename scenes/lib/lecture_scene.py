@@ -6,7 +6,7 @@ the beat ends when the method returns. Opening a beat starts a Manim section nam
 end records its caption from the string table as Manim subcaptions spanning the whole beat, so
 subtitles and slide notes can be built from the scenes without touching them.
 
-With a voice (``LECTURE_VOICE``, see narration.py) each beat's narration clip goes on the sound
+With a voice (the lecture's, see voice.py and synthesis.py) each beat's narration clip goes on the sound
 track at the beat's first frame, the beat lasts until it has been said, and the subtitles show what
 is said, timed by the speech.
 
@@ -32,10 +32,12 @@ from .camera import lecture_camera_class
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
 from .experiment import SEED
-from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
+from .narration import beat_seconds_with_voice, clip_fraction_times, narration_text, scripts
 from .strings import current_language, t
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 from .svg_paths import forget_svg_paths
+from .synthesis import clip_for
+from .voice import current_voice
 
 __all__ = ["Beat", "LectureScene", "beat"]
 
@@ -76,7 +78,7 @@ class LectureScene(Scene):
         self.beat: Beat | None = None  # the running one
         self._declared_beat: str | None = None  # named by @beat, not yet opened
         self.beat_clock = 0.0
-        self.voice = current_voice()  # the narration voice (LECTURE_VOICE); none in dry runs
+        self.voice = current_voice()  # the narration voice (the lecture context's); none in dry runs
         if self.keeps_caption_band:
             self.frame_above_caption_band()
 
