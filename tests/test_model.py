@@ -688,16 +688,15 @@ def test_model_docstring_examples_hold() -> None:
     assert attempted >= 10  # the examples exist and ran
 
 
-def test_model_modules_declare_their_public_names() -> None:
+def test_every_public_name_of_the_model_has_a_docstring() -> None:
     import scenes.model
     import scenes.model.activations
     import scenes.model.networks
     import scenes.model.training
 
     for module in (scenes.model, scenes.model.activations, scenes.model.networks, scenes.model.training):
-        assert module.__all__, module.__name__
+        assert module.__all__, module.__name__  # held to what each defines by test_code_style
         for name in module.__all__:
-            assert hasattr(module, name), f"{module.__name__}.{name}"
             obj = getattr(module, name)
             if callable(obj):
                 assert obj.__doc__, f"{module.__name__}.{name} has no docstring"

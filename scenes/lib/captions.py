@@ -37,6 +37,7 @@ __all__ = [
     "RULES",
     "speech_cue_times",
     "split_caption",
+    "subtitle_tokens",
     "tokens",
     "visible_length",
 ]

@@ -14,7 +14,7 @@ from manim import DecimalNumber, ImageMobject, MathTex, Mobject, SingleStringMat
 
 from .style import SAFE_MARGIN
 
-__all__ = ["find_layout_problems", "text_units", "describe"]
+__all__ = ["find_layout_problems", "text_units", "describe", "frame_problems", "is_visible", "visible_parts"]
 
 TEXT_TYPES = (Text, MathTex, SingleStringMathTex, Tex, DecimalNumber)
 OVERLAP_TOLERANCE = 0.04  # Manim units: glyph boxes may touch, not overlap

@@ -26,6 +26,7 @@ __all__ = [
     "get_wrapped_text",
     "number_tex",
     "number_text",
+    "outline_of",
     "percent_text",
     "stack",
     "SteadyNumber",
