@@ -1,0 +1,113 @@
+"""A beat is one ``@beat`` method: it opens where the method calls ``open_beat`` and closes when the
+method returns; the backends see it only through their hooks; ``Beat.mark`` times a spoken word."""
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from manim import tempconfig
+from manim.scene.scene_file_writer import SceneFileWriter
+
+from scenes.ch07_closing import ClosingCard
+from scenes.lib.beat import Beat, beat
+from scenes.lib.captions import reading_seconds
+from scenes.lib.narration import clip_fraction_times
+from scenes.lib.synthesis import Clip
+
+DRY_RUN = {"dry_run": True, "frame_rate": 15, "progress_bar": "none", "verbosity": "WARNING"}
+
+
+def run(scene_class: type) -> ClosingCard:
+    """``scene_class`` run with nothing written (a dry run writes no movie to put captions beside)."""
+    with tempconfig(DRY_RUN), mock.patch.object(SceneFileWriter, "write_subcaption_file", lambda writer: None):
+        scene = scene_class()
+        scene.render()
+    return scene
+
+
+def test_the_hooks_see_a_beat_open_then_its_animations_then_its_hold_then_its_close(lecture_env):
+    lecture_env()
+    seen: list[tuple[str, ...]] = []
+
+    class Watched(ClosingCard):
+        def on_beat_open(self, opened: Beat) -> None:
+            super().on_beat_open(opened)
+            seen.append(("open", opened.name, str(opened.start)))
+
+        def after_animation(self, running: Beat | None, held: bool) -> None:
+            super().after_animation(running, held)
+            phase = "closing" if running is not None and running.animated is not None else "playing"
+            seen.append(("animation", running.name if running else "-", phase))
+
+        def on_beat_close(self, closed: Beat) -> None:
+            super().on_beat_close(closed)
+            seen.append(("close", closed.name, str(closed.end)))
+
+    scene = run(Watched)
+    (credits,) = scene.beats
+    assert seen[0] == ("open", "show_credits", "0.0")
+    assert seen[-1] == ("close", "show_credits", str(scene.beat_clock))
+    phases = [entry[2] for entry in seen[1:-1]]
+    assert phases and phases[0] == "playing" and phases == sorted(phases, key=("playing", "closing").index)
+    assert credits.start == 0.0 and credits.animated <= credits.end == scene.beat_clock
+    assert scene.beat is None, "no beat runs after its method returned"
+
+
+def test_a_beat_method_that_never_opens_its_beat_stops_the_chapter(lecture_env):
+    lecture_env()
+
+    class Forgetful(ClosingCard):
+        def construct(self) -> None:
+            self.forgets()
+
+        @beat
+        def forgets(self) -> None:
+            pass
+
+    with pytest.raises(RuntimeError, match="never called self.open_beat"):
+        run(Forgetful)
+
+
+def test_beats_do_not_nest(lecture_env):
+    lecture_env()
+
+    class Nested(ClosingCard):
+        def construct(self) -> None:
+            self.outer()
+
+        @beat
+        def outer(self) -> None:
+            self.show_credits()
+
+    with pytest.raises(RuntimeError, match="do not nest"):
+        run(Nested)
+
+
+def test_a_subclass_keeps_its_chapter_s_beats_in_their_order():
+    class Extended(ClosingCard):
+        @beat
+        def encore(self) -> None:
+            self.open_beat()
+
+    assert Extended.beat_names() == ["show_credits", "encore"]
+    assert ClosingCard.beat_names() == ["show_credits"]
+
+
+SPEECH = "The sigmoid's slope is at most one quarter, and almost nothing in its tails."
+
+
+def test_a_word_is_marked_when_the_clip_says_it():
+    clip = Clip(path=None, duration=4.0, marks=((0.0, 0.0), (0.5, 3.0), (1.0, 4.0)))  # a slow first half
+    spoken = Beat("b", {}, "en", "caption", SPEECH, start=2.0, clip=clip)
+    at = SPEECH.index("quarter")
+    assert spoken.mark("quarter") == clip_fraction_times(clip, [at, len(SPEECH) - at])[1]
+    assert spoken.mark("quarter") == pytest.approx(3.0 * at / len(SPEECH) / 0.5)
+    assert spoken.mark("The") == 0.0
+    assert spoken.marks == {"quarter": spoken.mark("quarter"), "The": 0.0}
+
+
+def test_without_a_clip_a_word_is_marked_by_reading_time():
+    silent = Beat("b", {}, "en", "caption", SPEECH, start=2.0)
+    assert silent.mark("tails") == reading_seconds(SPEECH[:SPEECH.index("tails")], "en") > 0
+    with pytest.raises(KeyError, match="does not say"):
+        silent.mark("ReLU")
