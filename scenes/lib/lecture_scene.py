@@ -93,7 +93,8 @@ class LectureScene(Scene):
         self.camera.frame_center = np.array([0.0, (config.frame_height - self.camera.frame_height) / 2, 0.0])
 
     def play(self, *args, **kwargs) -> None:
-        """Manim's ``play`` (and ``wait``), also advancing ``beat_clock`` by the frames it makes.
+        """Manim's ``play`` (and ``wait``), also advancing ``beat_clock`` by the frames it makes, then
+        handing the running beat to the backend's ``after_animation`` hook.
 
         Beats are timed on this clock, not on ``self.time``: Manim's own clock counts the frames of
         an animation it renders but adds the bare run time for one it takes from its cache, so a
