@@ -35,7 +35,7 @@ never decide what the video is:
   (``LectureScene.play``): they change the scene Manim hashes (and a sheen direction can change
   a colour gradient), so that a caption edit re-renders one beat, not the rest of its chapter;
 - the quality's x264 settings (``manim_worker.use_x264_options``): a choice of encoding;
-- narration put on the file writer at the beat clock (``LectureScene.start_narration``);
+- narration put on the file writer at the beat clock (``LectureScene.on_beat_open``);
 - ``SteadyNumber`` (components/text.py), a component of the lecture's own whose digits are laid
   out differently from Manim's ``DecimalNumber``, and the Pillow fix of components/course_card.py,
   without which an image logo does not draw at all.
