@@ -2,15 +2,23 @@
 method returns; the backends see it only through their hooks; ``Beat.mark`` times a spoken word."""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
+from conftest import ROOT
 from manim import tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 
+from pipeline.key_frames import KEY_FRAMES_JSON
 from scenes.ch07_closing import ClosingCard
 from scenes.lib.beat import Beat, beat
 from scenes.lib.captions import reading_seconds
+from scenes.lib.lecture import Lecture
 from scenes.lib.narration import clip_fraction_times
 from scenes.lib.synthesis import Clip
 
@@ -111,3 +119,54 @@ def test_without_a_clip_a_word_is_marked_by_reading_time():
     assert silent.mark("tails") == reading_seconds(SPEECH[:SPEECH.index("tails")], "en") > 0
     with pytest.raises(KeyError, match="does not say"):
         silent.mark("ReLU")
+
+
+NEW_BEAT = '''
+    @beat
+    def say_goodbye(self) -> None:
+        self.open_beat(chapters=8)
+        self.wait(1)
+'''
+NEW_WORDS = {  # (table folder, language): key -> text, as the README's recipe says
+    ("strings", "en"): {"ch7.say_goodbye.caption": "Goodbye after {chapters} chapters."},
+    ("strings", "zh-TW"): {"ch7.say_goodbye.caption": "{chapters}章之後，再見。"},
+    ("narration", "en"): {"ch7.say_goodbye": "Goodbye after {chapters} chapters."},
+    ("narration", "zh-TW"): {"ch7.say_goodbye": "{chapters}章之後，再見。"},
+}
+PROBE = """
+import json, sys
+from pipeline.key_frames import main
+from pipeline.registry import find_chapters
+main(["closing", "160", "90", sys.argv[1], sys.argv[2]])
+print(json.dumps(find_chapters(["closing"])[0].beats()))
+"""
+
+
+def test_a_new_beat_is_one_method_plus_its_words_and_it_renders(tmp_path):
+    """The README's recipe, done to a copy of the project: a @beat method called from construct and
+    its caption and speech in each language's tables; nothing else names it, yet the chapter plays
+    it, lists it as one of its beats, and draws its key frame with its caption."""
+    project = tmp_path / "project"
+    for name in ("scenes", "assets", "pipeline"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manim.cfg", project / "manim.cfg")
+    chapter = project / "scenes" / "ch07_closing.py"
+    source = chapter.read_text(encoding="utf-8")
+    assert source.count("        self.show_credits()\n") == 1
+    chapter.write_text(source.replace("        self.show_credits()\n",
+                                      "        self.show_credits()\n        self.say_goodbye()\n") + NEW_BEAT,
+                       encoding="utf-8")
+    for (folder, lang), entries in NEW_WORDS.items():
+        table_path = project / "assets" / folder / f"{lang}.json"
+        table = json.loads(table_path.read_text(encoding="utf-8"))
+        table_path.write_text(json.dumps({**table, **entries}, ensure_ascii=False, indent=2), encoding="utf-8")
+    env = Lecture("en", "dark").environment({"PATH": os.environ["PATH"], "PYTHONPATH": str(project),
+                                             "HOME": os.environ.get("HOME", str(tmp_path))})
+    result = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "media"), str(tmp_path / "stills")],
+                            cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["show_credits", "say_goodbye"]
+    stills = json.loads((tmp_path / "stills" / KEY_FRAMES_JSON).read_text(encoding="utf-8"))
+    assert [still["beat"] for still in stills] == ["show_credits", "say_goodbye"]
+    assert stills[-1]["caption"] == "Goodbye after 8 chapters."
+    assert (tmp_path / "stills" / stills[-1]["image"]).is_file()
