@@ -7,16 +7,6 @@ Standard library only: ``render.sh`` reads it before anything is installed.
 """
 from __future__ import annotations
 
-__all__ = [
-    "PARENT_PID_ENV",
-    "PLAYGROUND_GRID_ENV",
-    "RECORDER_ENV",
-    "SLIDES_DIR_ENV",
-    "SPLIT_CORES_ENV",
-    "UPDATE_REFERENCES_ENV",
-    "X264_ENV",
-]
-
 SLIDES_DIR_ENV = "LECTURE_SLIDES_DIR"  # set for slides: where manim-slides writes the deck
 SPLIT_CORES_ENV = "LECTURE_SPLIT_CORES"  # cut chapters as if for this many cores (the benchmark)
 UPDATE_REFERENCES_ENV = "LECTURE_UPDATE_REFERENCES"  # "1": the graphics tests rewrite their references

@@ -61,34 +61,27 @@ def test_the_hooks_see_a_beat_open_then_its_animations_then_its_hold_then_its_cl
     assert scene.beat is None, "no beat runs after its method returned"
 
 
-def test_a_beat_method_that_never_opens_its_beat_stops_the_chapter(lecture_env):
+def forgets(scene: ClosingCard) -> None:
+    """A beat method that never calls open_beat."""
+
+
+def nests(scene: ClosingCard) -> None:
+    """A beat method that plays another beat inside it."""
+    scene.show_credits()
+
+
+@pytest.mark.parametrize(("body", "message"), [(forgets, "never called self.open_beat"), (nests, "do not nest")])
+def test_a_beat_method_that_never_opens_its_beat_or_nests_another_stops_the_chapter(body, message, lecture_env):
     lecture_env()
 
-    class Forgetful(ClosingCard):
+    class Broken(ClosingCard):
         def construct(self) -> None:
-            self.forgets()
+            self.broken()
 
-        @beat
-        def forgets(self) -> None:
-            pass
+        broken = beat(body)
 
-    with pytest.raises(RuntimeError, match="never called self.open_beat"):
-        run(Forgetful)
-
-
-def test_beats_do_not_nest(lecture_env):
-    lecture_env()
-
-    class Nested(ClosingCard):
-        def construct(self) -> None:
-            self.outer()
-
-        @beat
-        def outer(self) -> None:
-            self.show_credits()
-
-    with pytest.raises(RuntimeError, match="do not nest"):
-        run(Nested)
+    with pytest.raises(RuntimeError, match=message):
+        run(Broken)
 
 
 def test_a_subclass_keeps_its_chapter_s_beats_in_their_order():
