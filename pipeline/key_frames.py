@@ -15,7 +15,6 @@ beats in order: ``beat``, ``image``, ``caption``).
 """
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -67,9 +66,8 @@ def render_key_frames(chapter: Chapter, lang: str, theme: str, media_dir: Path, 
 
 
     frames: dict[str, KeyFrame] = {}
-    chapter_scene = getattr(importlib.import_module(f"scenes.{chapter.module}"), chapter.scene)
 
-    class KeyFrames(chapter_scene):
+    class KeyFrames(chapter.scene_class()):
         """The chapter, taking each beat's key frame: after each wait while the beat plays, or as it
         ends when it never waits; the hold that ends a beat (a wait too) is not a key frame."""
 
