@@ -36,23 +36,19 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
 from pipeline.jobs import ProgressRunner, run_in_parallel
-from pipeline.options import RenderOptions, slides_cache
-from pipeline.playground import GRIDS, PAGE_NAME, write_playground
-from pipeline.registry import Chapter
-from pipeline.render import (
-    MANIFEST_NAME,
+from pipeline.manim_run import (
     log_dir,
     make_key_frames,
-    manifest_header,
     manim_cache,
     manim_command,
     manim_env,
     manim_session,
     match_encoder_settings,
-    read_manifest,
-    run_staged,
-    write_json_atomically,
 )
+from pipeline.options import RenderOptions, slides_cache
+from pipeline.playground import GRIDS, PAGE_NAME, write_playground
+from pipeline.registry import Chapter
+from pipeline.staging import MANIFEST_NAME, manifest_header, read_manifest, run_staged, write_json_atomically
 from scenes.lib.settings import ROOT, SLIDES_DIR_ENV, cache_root
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
