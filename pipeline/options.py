@@ -67,48 +67,8 @@ DEFAULT_QUALITY = "1080p"
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
-COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record", "proofread")
 EXTRA_FORMATS = ("webm", "gif", "stills", "handout", "playground")
 PLAYGROUND_GRIDS = ("full", "small")  # the playground's grid of choices (pipeline/playground.py)
-
-USAGE = f"""\
-usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills,handout,playground] [--transparent] [--jobs N] [--voice V]
-                          [--config FILE]
-       ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
-                          [--config FILE]
-                            click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
-       ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
-                            present those decks in manim-slides' own player (a window)
-       ./render.sh list              chapters in lecture order
-       ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
-       ./render.sh help              this text
-       ./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V]
-                                     time plain Manim against render.sh, cold and unchanged
-       ./render.sh record [--lang L] [--scenes ...] [--takes DIR]
-                                     record your own voice, one take per beat, for --voice recorded:DIR
-       ./render.sh proofread [--lang L] [--scenes ...] [--voice V]
-                                     print each beat's speech as the engine will read it (phonemes for
-                                     English, tone-numbered pinyin for Chinese)
-
-options:
-  --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
-  --lang     {'|'.join(languages())}   (default en)
-  --theme    {'|'.join(THEME_NAMES)}   (default dark; light for slides, to sit on white lecture templates)
-  --scenes   chapter names as './render.sh list' prints them (default: all)
-  --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
-  --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
-             stills (every beat's key frame as PNG), handout (a PDF to print: key frames and captions),
-             playground (playground.html: the classroom playground, offline; slides always write it)
-  --transparent  also render each chapter with a transparent background (NN-name.mov)
-  --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
-  --voice    the narration: hibari, espeak, piper, a Piper voice file (.onnx), recorded:DIR (your takes,
-             DIR/<lang>/<NN-chapter>/<beat>.wav) or none (default {DEFAULT_VOICE}: hibari speaks English, and
-             Chinese is spoken by espeak-ng from pinyin; see the README for voices and licences)
-  --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
-             title card, the closing card and the thumbnail (see README)
-"""
-
 
 def slides_cache() -> Path:
     """manim-slides' decks, one folder per variant."""
@@ -284,23 +244,20 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     return options
 
 
+def parse_slides_options(argv: list[str]) -> RenderOptions:
+    return parse_render_options(argv, "slides")
+
+
+def parse_present_options(argv: list[str]) -> RenderOptions:
+    return parse_render_options(argv, "present")
+
+
 def playground_grid() -> str:
     """The playground's grid: ``full`` unless the tests ask for their ``small`` one (LECTURE_PLAYGROUND_GRID)."""
     name = os.environ.get(PLAYGROUND_GRID_ENV) or "full"
     if name not in PLAYGROUND_GRIDS:
         raise UsageError(f"unknown {PLAYGROUND_GRID_ENV} {name!r}; choose one of {', '.join(PLAYGROUND_GRIDS)}")
     return name
-
-
-def split_command(argv: list[str]) -> tuple[str, list[str]]:
-    """The sub-command (default ``render``) and the arguments after it."""
-    if argv and not argv[0].startswith("-"):
-        if argv[0] not in COMMANDS:
-            raise UsageError(f"unknown command {argv[0]!r}; choose one of {', '.join(COMMANDS)}")
-        return argv[0], argv[1:]
-    if argv and argv[0] in ("-h", "--help"):
-        return "help", argv[1:]
-    return "render", argv
 
 
 def fail(message: str, status: int = 2) -> None:
