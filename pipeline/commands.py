@@ -62,17 +62,22 @@ COMMANDS = {command.name: command for command in (
     Command("render", f"""\
 ./render.sh [render] {VARIANT_OPTIONS} [--out DIR]
                           [--format webm,gif,stills,handout,playground] [--transparent] [--jobs N] [--voice V]
-                          [--config FILE]""",
-            VENV, "pipeline.render:render", "pipeline.options:parse_render_options"),
+                          [--config FILE] [--scheduler local|ADDRESS]""",
+            VENV, "pipeline.render:render_variants", "pipeline.options:parse_render_variants"),
     Command("slides", f"""\
 ./render.sh slides {VARIANT_OPTIONS} [--out DIR] [--voice V]
                           [--config FILE]
                             click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)""",
-            VENV, "pipeline.slides:make_slides", "pipeline.options:parse_slides_options"),
+            VENV, "pipeline.slides:make_slides_variants", "pipeline.options:parse_slides_variants"),
     Command("present", f"""\
 ./render.sh present {VARIANT_OPTIONS}
                             present those decks in manim-slides' own player (a window)""",
             PLAYER, "pipeline.slides:present", "pipeline.options:parse_present_options"),
+    Command("worker", """\
+./render.sh worker ADDRESS [--jobs N]
+                                     lend this machine to a render farm: Dask workers for the
+                                     scheduler at ADDRESS (see docs/farm.md)""",
+            VENV, "pipeline.farm:serve", "pipeline.options:parse_worker_options"),
     Command("list", "./render.sh list              chapters in lecture order", NOTHING, "pipeline.cli:list_chapters"),
     Command("test", "./render.sh test [PYTEST...]  run the test suite (installs what is missing first)",
             TESTS, "pipeline.cli:run_tests", "pipeline.cli:pytest_arguments"),
@@ -97,6 +102,8 @@ options:
   --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
   --lang     {'|'.join(languages())}   (default en)
   --theme    {'|'.join(THEME_NAMES)}   (default dark; light for slides, to sit on white lecture templates)
+             --quality, --lang and --theme take comma-separated lists: every combination, in one
+             schedule, longest chapters first, each into its own folder
   --scenes   chapter names as './render.sh list' prints them (default: all)
   --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
   --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
@@ -109,6 +116,8 @@ options:
              Chinese is spoken by espeak-ng from pinyin; see the README for voices and licences)
   --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
              title card, the closing card and the thumbnail (see README)
+  --scheduler  send the Manim runs to Dask workers: "local" (a cluster of --jobs worker processes on
+             this machine) or a scheduler's address, tcp://HOST:8786 (see docs/farm.md)
 """
 
 

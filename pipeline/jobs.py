@@ -165,6 +165,7 @@ class ProgressRunner:
         self._live_started = False
         self.stopping = threading.Event()
         self.stopped_any = False  # a process was killed mid-render: its files may be cut short
+        self.slots: int | None = None  # units it can run at once, when not --jobs (a farm's workers)
 
     def plan(self, logs: dict[str, Path]) -> None:
         """The chapters about to run (label -> log of their last run), for the overall bar's total."""

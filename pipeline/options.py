@@ -111,6 +111,7 @@ class RenderOptions:
     voice: Voice = Voice(DEFAULT_VOICE)
     course: Course = Course()  # --config: the lecturer's course on the cards, and the licence
     playground_grid: str = "full"  # the playground's choices; the tests' "small" grid builds in seconds
+    scheduler: str | None = None  # --scheduler: a Dask scheduler's address, or "local"; None: this machine's cores
 
     @property
     def variant(self) -> str:
@@ -199,12 +200,34 @@ def writable_out(value: str) -> Path:
     return path
 
 
+def choices(kind: str, allowed: Sequence[str]) -> Callable[[str], list[str]]:
+    """An argument type for a comma-separated list of ``allowed`` values (one or more; repeats dropped)."""
+    one = choice(kind, allowed)
+
+    def check(value: str) -> list[str]:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        return list(dict.fromkeys(one(name) for name in names or [value]))
+
+    return check
+
+
 def parse_render_options(argv: list[str], command: str = "render") -> RenderOptions:
-    """Parse ``render`` (or ``slides``) options; raise UsageError with one line on anything bad."""
+    """Parse ``render`` (or ``slides``) options of one variant; raise UsageError with one line on
+    anything bad, or on several languages, themes or qualities (``parse_render_variants``)."""
+    variants = parse_render_variants(argv, command)
+    if len(variants) > 1:
+        raise UsageError(f"{command} takes one language, theme and quality here, got {len(variants)} variants")
+    return variants[0]
+
+
+def parse_render_variants(argv: list[str], command: str = "render") -> list[RenderOptions]:
+    """Parse ``render`` (or ``slides``) options: one RenderOptions per combination of the languages,
+    themes and qualities asked for (comma-separated), in that order; raise UsageError with one line
+    on anything bad."""
     parser = OptionParser(prog="render.sh", add_help=False)
-    parser.add_argument("--quality", type=choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
-    parser.add_argument("--lang", type=choice("language", languages()), default="en")
-    parser.add_argument("--theme", type=choice("theme", THEME_NAMES), default=DEFAULT_THEMES[command])
+    parser.add_argument("--quality", type=choices("quality", tuple(QUALITIES)), default=[DEFAULT_QUALITY])
+    parser.add_argument("--lang", type=choices("language", languages()), default=["en"])
+    parser.add_argument("--theme", type=choices("theme", THEME_NAMES), default=[DEFAULT_THEMES[command]])
     parser.add_argument("--scenes", type=scene_list, default=None)
     parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--format", type=format_list, action="append", default=[])
@@ -212,6 +235,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     parser.add_argument("--jobs", type=positive_int, default=DEFAULT_JOBS)
     parser.add_argument("--voice", default=None)
     parser.add_argument("--config", type=_course, default=Course())
+    parser.add_argument("--scheduler", default=None)
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
@@ -221,31 +245,55 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of {command}")
     if command == "present" and args.voice is not None:
         raise UsageError("--voice is an option of render, slides and bench, not of present")
-    options = RenderOptions(
-        quality=QUALITIES[args.quality],
-        lang=args.lang,
-        theme=args.theme,
+    if command != "render" and args.scheduler:
+        raise UsageError(f"--scheduler is an option of render, not of {command}")
+    voice = voice_option(args.voice or DEFAULT_VOICE)
+    variants = [RenderOptions(
+        quality=QUALITIES[quality],
+        lang=lang,
+        theme=theme,
         chapters=tuple(find_chapters(args.scenes)),
         out=args.out.resolve(),
         formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
         transparent=args.transparent,
         jobs=args.jobs,
-        voice=voice_option(args.voice or DEFAULT_VOICE),
+        voice=voice,
         course=args.config,
         playground_grid=playground_grid(),
-    )
+        scheduler=args.scheduler,
+    ) for lang in args.lang for theme in args.theme for quality in args.quality]
     if command == "present":
-        decks = slides_cache() / options.variant
-        missing = [c.slug for c in options.chapters if not (decks / f"{c.scene}.json").is_file()]
+        if len(variants) > 1:
+            raise UsageError("present shows one language, theme and quality at a time")
+        decks = slides_cache() / variants[0].variant
+        missing = [c.slug for c in variants[0].chapters if not (decks / f"{c.scene}.json").is_file()]
         if missing:
             asked = " ".join(argv)
-            raise UsageError(f"no {options.variant} slides of {', '.join(missing)} yet; make them first with "
+            raise UsageError(f"no {variants[0].variant} slides of {', '.join(missing)} yet; make them first with "
                              f"'./render.sh slides{' ' + asked if asked else ''}'")
-    return options
+    return variants
 
 
-def parse_slides_options(argv: list[str]) -> RenderOptions:
-    return parse_render_options(argv, "slides")
+@dataclass(frozen=True)
+class WorkerOptions:
+    """``render.sh worker ADDRESS [--jobs N]``: where the scheduler is, and how many Manim at once."""
+
+    address: str
+    jobs: int = DEFAULT_JOBS
+
+
+def parse_worker_options(argv: list[str]) -> WorkerOptions:
+    parser = OptionParser(prog="render.sh worker", add_help=False)
+    parser.add_argument("address")
+    parser.add_argument("--jobs", type=positive_int, default=DEFAULT_JOBS)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise UsageError(f"unknown argument {extra[0]!r} for worker; it takes ADDRESS and --jobs")
+    return WorkerOptions(args.address, args.jobs)
+
+
+def parse_slides_variants(argv: list[str]) -> list[RenderOptions]:
+    return parse_render_variants(argv, "slides")
 
 
 def parse_present_options(argv: list[str]) -> RenderOptions:

@@ -14,11 +14,14 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.audio import loudness, master_chapter
+from pipeline.farm import executor
 from pipeline.ffmpeg import probe_video, remux_faststart
 from pipeline.fingerprint import chapter_fingerprint, lecture_fingerprint
 from pipeline.handout import FRAME_SIZE, FRAME_THEME, HANDOUT_NAME, ChapterFrames, write_handout
@@ -51,12 +54,14 @@ from pipeline.staging import (
     manifest_header,
     move_into_place,
     read_manifest,
-    run_staged,
+    run_staged_variants,
     write_json_atomically,
 )
 from pipeline.timings import animation_ends_file, known_chapter_seconds, read_animation_ends, record_if_whole
 from scenes.lib.settings import ROOT, SPLIT_CORES_ENV
 from scenes.lib.strings import t
+
+T = TypeVar("T")
 
 
 class PartsLeft:
@@ -175,37 +180,87 @@ def lecture_entry_files(lecture: dict) -> list[str]:
 
 
 
+def changed_chapters(options: RenderOptions, previous: dict, runner: ProgressRunner,
+                     label: Callable[[int, Chapter], str]) -> list[tuple[Chapter, str, str]]:
+    """The chosen chapters that changed since ``previous`` (a manifest), each with its label and
+    fingerprint; unchanged chapters are reported and left to the previous manifest."""
+    published = {entry.get("name"): entry for entry in previous.get("chapters", [])}
+    todo = []
+    for index, chapter in enumerate(options.chapters, start=1):
+        fingerprint = chapter_fingerprint(chapter, options)
+        if is_kept(published.get(chapter.slug), fingerprint, chapter_entry_files, options.variant_dir):
+            runner.say(f"{label(index, chapter)}: unchanged, kept")
+        else:
+            todo.append((chapter, label(index, chapter), fingerprint))
+    return todo
+
+
 def render_chapters(options: RenderOptions, previous: dict, stage: Path, runner: ProgressRunner) -> list[dict]:
     """Render the chosen chapters that changed, ``options.jobs`` at a time; return their entries in
     lecture order. Unchanged chapters are reported and left to the previous manifest."""
-    published = {entry.get("name"): entry for entry in previous.get("chapters", [])}
-    total = len(options.chapters)
-    todo = []
-    for index, chapter in enumerate(options.chapters, start=1):
-        label = f"[{index}/{total}] {chapter.slug}"
-        fingerprint = chapter_fingerprint(chapter, options)
-        if is_kept(published.get(chapter.slug), fingerprint, chapter_entry_files, options.variant_dir):
-            runner.say(f"{label}: unchanged, kept")
+    return render_variant_chapters([(options, previous, stage)], runner)[0]
+
+
+def render_variant_chapters(variants: list[tuple[RenderOptions, dict, Path]],
+                            runner: ProgressRunner) -> list[list[dict]]:
+    """Render the changed chapters of every variant (its options, previous manifest and stage) in one
+    schedule, longest first across them all, ``jobs`` at a time; return each variant's entries in
+    lecture order."""
+    several = len(variants) > 1
+    total = sum(len(options.chapters) for options, _, _ in variants)
+    numbers = iter(range(1, total + 1))
+    todos = []
+    for options, previous, _ in variants:
+        def label(index: int, chapter: Chapter, options: RenderOptions = options) -> str:
+            # One variant keeps its labels short; several name theirs ("[3/16] en-dark-preview/relu").
+            if several:
+                return f"[{next(numbers)}/{total}] {options.variant}/{chapter.slug}"
+            return f"[{index}/{total}] {chapter.slug}"
+
+        todos.append(changed_chapters(options, previous, runner, label))
+    jobs_asked = runner.slots or variants[0][0].jobs
+    calls: list[tuple[float, Callable[[], tuple[int, dict | None]]]] = []
+    for number, ((options, _, stage), todo) in enumerate(zip(variants, todos)):
+        if jobs_asked > 1:  # one at a time, the order changes nothing and nothing is cut
+            own = planned_calls(todo, options, stage, runner, jobs_asked)
         else:
-            todo.append((chapter, label, fingerprint))
-    if not todo:
-        return []
-    calls = [partial(render_chapter, chapter, options, stage, label, fingerprint, runner)
-             for chapter, label, fingerprint in todo]
-    if options.jobs > 1:  # one at a time, the order changes nothing and nothing is cut
-        calls = planned_calls(todo, options, stage, runner, options.jobs)
-    jobs = min(options.jobs, len(calls))
-    runner.say(f"Rendering {len(todo)} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
-               f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
-    runner.plan({label: chapter_log(chapter, options) for chapter, label, _ in todo})
-    return [entry for entry in run_in_parallel(runner, calls, jobs) if entry is not None]
+            own = [(0.0, partial(render_chapter, chapter, options, stage, label, fingerprint, runner))
+                   for chapter, label, fingerprint in todo]
+        calls += [(seconds, partial(tagged, number, call)) for seconds, call in own]
+    if not calls:
+        return [[] for _ in variants]
+    # Never-timed chapters first (math.inf: they may be long), then longest first, so that on a few
+    # cores the last to finish is a short one, not a long one started late (measured: leaky-prelu,
+    # 177 s at 1080p60, started last but one in lecture order and ran alone for its last 36 s).
+    # sorted keeps ties in lecture order (and in the variants' order).
+    ordered = [call for _, call in sorted(calls, key=lambda item: -item[0])]
+    jobs = min(jobs_asked, len(ordered))
+    chapters = sum(len(todo) for todo in todos)
+    if several:
+        runner.say(f"Rendering {chapters} chapter(s) of {len(variants)} variants "
+                   f"({', '.join(options.variant for options, _, _ in variants)}), {jobs} at a time; "
+                   f"Manim's output: {log_dir()}/<variant>/")
+    else:
+        options = variants[0][0]
+        runner.say(f"Rendering {chapters} chapter(s), {jobs} at a time ({options.lang}, {options.theme}, "
+                   f"{options.quality.name}); Manim's output: {log_dir() / options.variant}/")
+    runner.plan({label: chapter_log(chapter, options) for (options, _, _), todo in zip(variants, todos)
+                 for chapter, label, _ in todo})
+    done = run_in_parallel(runner, ordered, jobs)
+    return [[entry for owner, entry in done if owner == number and entry is not None]
+            for number in range(len(variants))]
+
+
+def tagged(number: int, call: Callable[[], T]) -> tuple[int, T]:
+    """``call``'s result with the number of the variant it belongs to."""
+    return number, call()
 
 
 def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, stage: Path, runner: ProgressRunner,
-                  jobs: int) -> list[Callable[[], dict | None]]:
-    """The chapters' renders in the order to start them, longest first by their last times, with
-    any chapter too long for the cores at hand cut into parts (``cut_plan``); a chapter's parts are
-    ranked by their share of its time, and the last one to finish joins them."""
+                  jobs: int) -> list[tuple[float, Callable[[], dict | None]]]:
+    """The chapters' renders, each with the seconds to rank it by (longest first, by their last
+    times), with any chapter too long for the cores at hand cut into parts (``cut_plan``); a
+    chapter's parts are ranked by their share of its time, and the last one to finish joins them."""
     seconds = known_chapter_seconds(options.variant, [chapter.slug for chapter, _, _ in todo])
     cores = int(os.environ.get(SPLIT_CORES_ENV) or jobs)
     plan = cut_plan([chapter for chapter, _, _ in todo], options, cores)
@@ -223,11 +278,7 @@ def planned_calls(todo: list[tuple[Chapter, str, str]], options: RenderOptions, 
         join = partial(whole, joining=True)
         share = seconds.get(chapter.slug, math.inf) / len(parts)
         calls += [(share, partial(render_part, chapter, part, options, runner, label, left, join)) for part in parts]
-    # Never-timed chapters first (math.inf: they may be long), then longest first, so that on a few
-    # cores the last to finish is a short one, not a long one started late (measured: leaky-prelu,
-    # 177 s at 1080p60, started last but one in lecture order and ran alone for its last 36 s).
-    # sorted keeps ties in lecture order.
-    return [call for _, call in sorted(calls, key=lambda item: -item[0])]
+    return calls
 
 
 def has_cached_animations(chapter: Chapter, options: RenderOptions) -> bool:
@@ -355,24 +406,41 @@ def publish(stage: Path, entries: list[dict], options: RenderOptions, previous: 
 
 
 
-def render_and_publish(options: RenderOptions, stage: Path, runner: ProgressRunner) -> bool:
-    """Everything that touches Manim's cache and the output folder, under the lock; return whether
-    anything was published."""
-    with manim_session(options, runner, media_root(options)):
-        previous = read_manifest(options.variant_dir / MANIFEST_NAME)
-        entries = render_chapters(options, previous, stage, runner)
-        return publish(stage, entries, options, previous, runner)
-
-
+def render_and_publish(variants: list[RenderOptions], stages: list[Path], runner: ProgressRunner) -> list[bool]:
+    """Everything that touches Manim's cache and the output folders, under the locks of every
+    language and theme asked for; each variant is published on its own, all or nothing. Return
+    whether each published anything."""
+    with ExitStack() as sessions:
+        for lang_theme in dict.fromkeys((options.lang, options.theme) for options in variants):
+            options = next(options for options in variants if (options.lang, options.theme) == lang_theme)
+            sessions.enter_context(manim_session(options, runner, media_root(options)))
+        previous = [read_manifest(options.variant_dir / MANIFEST_NAME) for options in variants]
+        entries = render_variant_chapters(list(zip(variants, previous, stages)), runner)
+        return [publish(stage, own, options, old, runner)
+                for options, stage, own, old in zip(variants, stages, entries, previous)]
 
 
 def render(options: RenderOptions) -> int:
     """Render the chosen chapters; on any failure leave the output folder as it was."""
+    return render_variants([options])
+
+
+def render_variants(variants: list[RenderOptions]) -> int:
+    """Render the chosen chapters of every variant in one schedule; on any failure leave the
+    output folder as it was (a variant already published stays)."""
     started = time.monotonic()
-    published = run_staged(options, lambda stage, runner: render_and_publish(options, stage, runner))
+    with executor(variants[0]) as runner:
+        published = run_staged_variants(variants, partial(render_and_publish, variants), runner)
+    for options, fresh in zip(variants, published):
+        report(options, fresh, time.monotonic() - started)
+    return 0
+
+
+def report(options: RenderOptions, published: bool, seconds: float) -> None:
+    """What a variant's folder holds now."""
     manifest = read_manifest(options.variant_dir / MANIFEST_NAME)
     verb = "Rendered" if published else "Nothing changed; kept"
-    print(f"\n{verb} {options.variant_dir} in {time.monotonic() - started:.1f} s:")
+    print(f"\n{verb} {options.variant_dir} in {seconds:.1f} s:")
     for entry in manifest.get("chapters", []):
         print(f"  {options.variant_dir / entry['video']}  ({entry['duration']:.1f} s)")
     print(f"  {options.variant_dir / 'lecture.mp4'}  (the whole lecture)")
@@ -383,4 +451,3 @@ def render(options: RenderOptions) -> int:
                     if level else "")
         print(f"Narration: {narration['engine']}{measured}; licence: {narration['licence']}")
     print(f"Manifest: {options.variant_dir / MANIFEST_NAME}")
-    return 0

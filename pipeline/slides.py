@@ -320,6 +320,13 @@ def make_slides(options: RenderOptions) -> int:
     return 0
 
 
+def make_slides_variants(variants: list[RenderOptions]) -> int:
+    """``render.sh slides`` for every language, theme and quality asked for, one after another."""
+    for options in variants:
+        make_slides(options)
+    return 0
+
+
 def present(options: RenderOptions) -> int:
     """Hand the chosen chapters' decks to manim-slides' own player (it replaces this process)."""
     command = [sys.executable, "-m", "manim_slides", "present", "--folder", str(slides_cache() / options.variant),

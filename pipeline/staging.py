@@ -96,33 +96,47 @@ def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T]) -> T:
+def run_staged(options: RenderOptions, work: Callable[[Path, ProgressRunner], T],
+               runner: ProgressRunner | None = None) -> T:
     """Run ``work(stage, runner)`` with a fresh staging folder inside the output folder; on any
     failure or interruption remove the stage and exit with one line, leaving the output as it was."""
+    return run_staged_variants([options], lambda stages, runner: work(stages[0], runner), runner)
+
+
+def run_staged_variants(variants: list[RenderOptions], work: Callable[[list[Path], ProgressRunner], T],
+                        runner: ProgressRunner | None = None) -> T:
+    """``run_staged`` for several variants of one output folder: ``work(stages, runner)`` gets one
+    fresh staging folder per variant; each variant is then published all or nothing."""
     signal.signal(signal.SIGTERM, _raise_interrupt)  # a polite kill cleans up like Ctrl-C
-    missing = missing_requirement(options.lang) or voice_problem(options)
-    if missing:
-        fail(missing, status=1)
-    for note in options.voice.notes(options.lang):
-        print(f"Narration: {note}", flush=True)
+    for options in variants:
+        missing = missing_requirement(options.lang) or voice_problem(options)
+        if missing:
+            fail(missing, status=1)
+    for lang in dict.fromkeys(options.lang for options in variants):
+        for note in variants[0].voice.notes(lang):
+            print(f"Narration: {note}", flush=True)
     speedups_on()  # with another Manim than the speed-ups were written for, says so once
-    out_existed = options.out.exists()
+    out = variants[0].out
+    out_existed = out.exists()
+    stages: list[Path] = []
     try:
-        options.out.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_stages(options.out)
-        stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=options.out))
+        out.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_stages(out)
+        stages = [Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out)) for _ in variants]
     except OSError as error:
-        fail(f"cannot write to output folder {options.out}: {error.strerror}")
+        fail(f"cannot write to output folder {out}: {error.strerror}")
     try:
-        return work(stage, ProgressRunner())
+        return work(stages, runner or ProgressRunner())
     except (Exception, KeyboardInterrupt) as error:
-        shutil.rmtree(stage, ignore_errors=True)
-        if not out_existed and not any(options.out.iterdir()):
-            options.out.rmdir()
+        for stage in stages:
+            shutil.rmtree(stage, ignore_errors=True)
+        if not out_existed and not any(out.iterdir()):
+            out.rmdir()
         if isinstance(error, ManimFailed):
             print(f"Last lines of {error.log}:\n{error.tail()}", file=sys.stderr)
         interrupted = isinstance(error, KeyboardInterrupt)
         reason = "interrupted" if interrupted else f"{error}" or type(error).__name__
-        fail(f"{reason}; nothing was written to {options.out}", status=130 if interrupted else 1)
+        fail(f"{reason}; nothing was written to {out}", status=130 if interrupted else 1)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        for stage in stages:
+            shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,316 @@
+"""The render farm on Dask distributed: the same schedule as a local render, its Manim runs sent to
+Dask workers on this machine (``--scheduler local``: a LocalCluster of ``--jobs`` single-threaded
+worker processes, each in a folder of its own) or on many (``--scheduler ADDRESS``, workers started
+with ``./render.sh worker ADDRESS``).
+
+Dask distributed (BSD-3, pure Python) was chosen over a scheduler of our own: futures, retries of
+the tasks of a worker that died, worker resources and a dashboard, on one machine or many.
+
+No file system is shared. The client keeps Manim's cache and the stage as a local render does; each
+Manim run becomes one task that carries the unit's cached partial movies to the worker, runs Manim
+there in a fresh media folder (so no two runs ever share one; LaTeX and text caches stay per
+worker) and brings back what it made, which the client files into its cache as if Manim had run
+here. A worker's toolchain (toolchain.py) must equal the client's before it is given any work.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.jobs import ManimFailed, ProgressRunner, Stopped, Timings, animations_played
+from pipeline.options import RenderOptions, WorkerOptions, fail
+from pipeline.toolchain import difference, toolchain
+from scenes.lib.settings import CACHE_DIR_ENV, PARENT_PID_ENV, ROOT, SLIDES_DIR_ENV, cache_root
+
+LOCAL = "local"  # --scheduler local: a LocalCluster on this machine
+SHIPPED = ("partial_movie_files",)  # the cached pieces that travel with a unit
+STAMP_NAME = "x264-settings.txt"  # manim_run.ENCODER_STAMP: travels with them
+POLL_SECONDS = 0.5  # how often a waiting unit looks for its result, for a stop, or for new workers
+WORKER_CACHES = ("Tex", "texts")  # Manim's LaTeX and text caches inside a media folder
+STOP_EVENT = "render-stop-"  # + the run's id: set on Ctrl-C, each task stops its own Manim
+
+
+class SchedulerLost(RuntimeError):
+    """The Dask scheduler went away mid-render."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One Manim run as a task: the command and the variables the pipeline set, with the client's
+    paths; the files to carry (relative to ``media``); the folders to bring back."""
+
+    label: str
+    command: list[str]
+    env: dict[str, str]
+    root: str  # the client's checkout, rewritten to the worker's
+    python: str  # the client's interpreter, rewritten to the worker's
+    media: str | None  # the client's media folder (--media_dir, or key frames' LaTeX and text caches)
+    bring_media: bool  # whether what the run makes there comes back (a video's; not key frames')
+    carried: dict[str, bytes]
+    returned: tuple[str, ...]  # client folders whose whole content comes back (key frames, decks)
+    stop: str  # the name of the run's stop Event
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    log: str
+    media: dict[str, bytes]  # new files under the media folder, relative to it
+    returned: dict[str, dict[str, bytes]]  # client folder -> its files
+    worker: str
+    seconds: float
+
+
+def read_tree(folder: Path, only: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file below ``folder`` (relative path -> bytes); with ``only``, just those whose path
+    passes through one of these folder names, and encoder stamps."""
+    files = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        relative = path.relative_to(folder)
+        if path.is_file() and (not only or path.name == STAMP_NAME or set(relative.parts) & set(only)):
+            files[str(relative)] = path.read_bytes()
+    return files
+
+
+def write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    for relative, data in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
+
+def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> Unit:
+    """The task for one Manim run of the pipeline: its media folder's cached partial movies carried,
+    the folders it writes for the client (key frames' and decks') brought back."""
+    media = command[command.index("--media_dir") + 1] if "--media_dir" in command else None
+    returned, bring_media = [], True
+    if "pipeline.key_frames" in command:  # its media folder holds LaTeX and text caches only
+        media, returned, bring_media = command[-2], [command[-1]], False
+    if SLIDES_DIR_ENV in env:
+        returned.append(env[SLIDES_DIR_ENV])
+    changed = {key: value for key, value in env.items() if os.environ.get(key) != value}
+    changed.pop(PARENT_PID_ENV, None)
+    carried = read_tree(Path(media), SHIPPED) if media and bring_media else {}
+    return Unit(label, command, changed, str(ROOT), sys.executable, media, bring_media, carried, tuple(returned),
+                stop)
+
+
+def run_unit(unit: Unit) -> Result:
+    """On a worker: run ``unit``'s Manim in a fresh folder of this worker's, stop it if the run is
+    stopped, and return its log and what it made."""
+    from distributed import Event, get_worker
+
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix="unit-", dir=cache_root()))
+    try:
+        places = {unit.python: sys.executable, unit.root: str(ROOT)}
+        if unit.media:
+            places[unit.media] = str(work / "media")
+            write_tree(work / "media", unit.carried)
+            # Manim's LaTeX and text caches, named by content, stay with this worker between tasks
+            # (it runs one at a time), never with another.
+            for name in WORKER_CACHES:
+                kept = Path(get_worker().local_directory) / "manim-caches" / name
+                kept.mkdir(parents=True, exist_ok=True)
+                (work / "media").mkdir(exist_ok=True)
+                (work / "media" / name).symlink_to(kept, target_is_directory=True)
+        for number, folder in enumerate(unit.returned):
+            places[folder] = str(work / f"out{number}")
+            (work / f"out{number}").mkdir()
+
+        def here(text: str) -> str:
+            for theirs, ours in sorted(places.items(), key=lambda item: -len(item[0])):
+                text = text.replace(theirs, ours)
+            return text
+
+        env = {**os.environ, **{key: here(value) for key, value in unit.env.items()}}
+        env[PARENT_PID_ENV] = str(os.getpid())  # Manim dies with this worker
+        command = [here(arg) for arg in unit.command]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors="replace", start_new_session=True)
+        stop = Event(unit.stop)
+        stopped = threading.Event()
+
+        def watch() -> None:  # Dask does not interrupt a running task: it stops its own Manim
+            while process.poll() is None:
+                try:
+                    if stop.wait(timeout=1.0):
+                        stopped.set()
+                        os.killpg(process.pid, 15)
+                        return
+                except (OSError, TimeoutError):
+                    pass
+                except Exception:  # the client is gone: nothing will collect this result
+                    os.killpg(process.pid, 15)
+                    return
+
+        threading.Thread(target=watch, daemon=True).start()
+        log = process.stdout.read()
+        code = process.wait()
+        media = {}
+        if unit.media and unit.bring_media:
+            media = {name: data for name, data in read_tree(work / "media" / "videos").items()}
+            media = {f"videos/{name}": data for name, data in media.items() if f"videos/{name}" not in unit.carried}
+        returned = {folder: read_tree(work / f"out{number}") for number, folder in enumerate(unit.returned)}
+        return Result(-15 if stopped.is_set() else code, log, media, returned, get_worker().address,
+                      time.monotonic() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class FarmRunner(ProgressRunner):
+    """A ProgressRunner whose Manim runs are Dask tasks: the client's threads wait on them, file
+    what comes back into the cache and stage, and show their progress as a local run does."""
+
+    def __init__(self, client, reference: dict[str, str]) -> None:
+        super().__init__()
+        self.client = client
+        self.reference = reference
+        self.accepted: set[str] = set()
+        self.refused: set[str] = set()
+        self._workers_lock = threading.Lock()
+        self.stop_name = STOP_EVENT + uuid.uuid4().hex
+        self.transfer_seconds = 0.0  # client-side: packing, sending and filing, besides Manim
+        self.check_workers()
+
+    def check_workers(self) -> set[str]:
+        """Fingerprint workers not seen yet; refuse, with one line each, those that differ."""
+        with self._workers_lock:
+            try:
+                workers = set(self.client.scheduler_info(n_workers=-1)["workers"])
+            except Exception as error:
+                raise SchedulerLost(f"lost the Dask scheduler ({type(error).__name__})") from None
+            new = workers - self.accepted - self.refused
+            if new:
+                found = self.client.run(toolchain, workers=sorted(new))
+                for worker, record in found.items():
+                    differs = difference(self.reference, record)
+                    if differs:
+                        self.refused.add(worker)
+                        self.say(f"Refused worker {worker}: its toolchain differs ({differs})")
+                    else:
+                        self.accepted.add(worker)
+            self.accepted &= workers
+            return set(self.accepted)
+
+    def run(self, label: str, command: list[str], env: dict[str, str], cwd: Path, log: Path,
+            phase: str = "") -> Timings:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        if self.stopping.is_set():
+            raise Stopped(label)
+        packing = time.monotonic()
+        unit = unit_for(label, command, env, self.stop_name)
+        workers = self.check_workers()
+        if not workers:
+            raise RuntimeError("no Dask worker with this machine's toolchain is connected")
+        future = self.client.submit(run_unit, unit, key=f"{label}-{uuid.uuid4().hex[:8]}", pure=False,
+                                    workers=sorted(workers), allow_other_workers=False)
+        self.transfer_seconds += time.monotonic() - packing
+        self.begin(label, phase, animations_played(log))
+        try:
+            result = self._wait(future)
+        finally:
+            if self.stopping.is_set():
+                future.cancel()
+        filing = time.monotonic()
+        log.write_text(result.log, encoding="utf-8")
+        for line in result.log.splitlines():
+            self.line(label, line)
+        timings = self.end(label)
+        if unit.bring_media and unit.media:
+            write_tree(Path(unit.media), result.media)
+        for folder, files in result.returned.items():
+            write_tree(Path(folder), files)
+        self.transfer_seconds += time.monotonic() - filing
+        if self.stopping.is_set():
+            raise Stopped(label)
+        if result.code != 0:  # an error in Manim is reported with its log, never retried blindly
+            raise ManimFailed(label.split("] ", 1)[-1], result.code, log)
+        return timings
+
+    def _wait(self, future):
+        while True:
+            if self.stopping.is_set():
+                raise Stopped(future.key)
+            try:
+                return future.result(timeout=POLL_SECONDS)
+            except TimeoutError:
+                pass
+            if self.client.status not in ("running", "connecting"):
+                raise SchedulerLost("lost the Dask scheduler; nothing was published, finished pieces stay cached")
+            self.check_workers()
+
+    def stop(self) -> None:
+        """Stop the work everywhere: set the run's stop Event, which every task watches."""
+        already = self.stopping.is_set()
+        self.stopping.set()
+        if not already:  # what comes back is filed whole or not at all, so nothing is left cut short
+            try:
+                from distributed import Event
+
+                Event(self.stop_name, client=self.client).set()
+            except Exception:
+                pass
+
+
+@contextmanager
+def local_cluster(jobs: int) -> Iterator[str]:
+    """A LocalCluster of ``jobs`` single-threaded worker processes, each with its own folder; yields
+    its address."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        yield cluster.scheduler_address
+
+
+@contextmanager
+def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
+    """The runner of a render: None (a ProgressRunner on this machine's cores) without
+    ``--scheduler``; with it, a FarmRunner on that scheduler's workers, or on a local cluster."""
+    if not options.scheduler:
+        yield None
+        return
+    from distributed import Client
+
+    with local_cluster(options.jobs) if options.scheduler == LOCAL else nullcontext(options.scheduler) as address:
+        try:
+            client = Client(address, timeout="20s", set_as_default=False)
+        except OSError as error:
+            fail(f"cannot reach the Dask scheduler at {address}: {error}", status=1)
+        with client:
+            runner = FarmRunner(client, toolchain())
+            slots = sum(info["nthreads"] for worker, info in client.scheduler_info(n_workers=-1)["workers"].items()
+                        if worker in runner.accepted)
+            runner.slots = max(slots, 1)
+            print(f"Dask scheduler {address}: {len(runner.accepted)} worker(s), {slots} slot(s)", flush=True)
+            yield runner
+
+
+@contextmanager
+def nullcontext(value):
+    yield value
+
+
+def serve(options: WorkerOptions) -> int:
+    """``./render.sh worker ADDRESS``: Dask worker processes for the scheduler at ``address``, one
+    Manim at a time each (``--jobs`` of them), working in this checkout's own cache."""
+    cache_root().mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault(CACHE_DIR_ENV, str(cache_root()))
+    command = [sys.executable, "-m", "distributed.cli.dask_worker", options.address, "--nthreads", "1",
+               "--nworkers", str(options.jobs), "--local-directory", str(cache_root() / "dask-worker"),
+               "--no-dashboard"]
+    print(f"Dask worker for {options.address}: {options.jobs} process(es), working in {cache_root()}", flush=True)
+    os.execv(command[0], command)
