@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -140,31 +141,29 @@ def run_unit(unit: Unit) -> Result:
         command = [here(arg) for arg in unit.command]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors="replace", start_new_session=True)
-        stop = Event(unit.stop)
-        stopped = threading.Event()
-
-        def watch() -> None:  # Dask does not interrupt a running task: it stops its own Manim
-            while process.poll() is None:
-                try:
-                    if stop.wait(timeout=1.0):
-                        stopped.set()
-                        os.killpg(process.pid, 15)
-                        return
-                except (OSError, TimeoutError):
-                    pass
-                except Exception:  # the client is gone: nothing will collect this result
-                    os.killpg(process.pid, 15)
-                    return
-
-        threading.Thread(target=watch, daemon=True).start()
-        log = process.stdout.read()
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+        reader.start()
+        # Dask does not interrupt a running task: this one stops its own Manim when the run is stopped
+        # (the Event is only usable from the task's own thread).
+        stop, stopped = Event(unit.stop), False
+        while process.poll() is None:
+            try:
+                if stop.wait(timeout=1.0):
+                    stopped = True
+                    os.killpg(process.pid, signal.SIGTERM)
+                    break
+            except (OSError, TimeoutError):
+                pass
+        reader.join()
+        log = "".join(lines)
         code = process.wait()
         media = {}
         if unit.media and unit.bring_media:
             media = {name: data for name, data in read_tree(work / "media" / "videos").items()}
             media = {f"videos/{name}": data for name, data in media.items() if f"videos/{name}" not in unit.carried}
         returned = {folder: read_tree(work / f"out{number}") for number, folder in enumerate(unit.returned)}
-        return Result(-15 if stopped.is_set() else code, log, media, returned, get_worker().address,
+        return Result(-signal.SIGTERM if stopped else code, log, media, returned, get_worker().address,
                       time.monotonic() - started)
     finally:
         shutil.rmtree(work, ignore_errors=True)
