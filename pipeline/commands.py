@@ -83,8 +83,10 @@ COMMANDS = {command.name: command for command in (
             TESTS, "pipeline.cli:run_tests", "pipeline.cli:pytest_arguments"),
     Command("help", "./render.sh help              this text", NOTHING, "pipeline.commands:print_usage"),
     Command("bench", """\
-./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V]
-                                     time plain Manim against render.sh, cold and unchanged""",
+./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V] [--variants]
+                                     time plain Manim against render.sh, cold and unchanged; then
+                                     en,zh-TW x dark,light as separate commands, as one, and on Dask
+                                     workers in their own folders (--variants: only those)""",
             VENV, "pipeline.bench:bench", "pipeline.bench:parse_bench_options"),
     Command("record", """\
 ./render.sh record [--lang L] [--scenes ...] [--takes DIR]

@@ -14,6 +14,7 @@ here. A worker's toolchain (toolchain.py) must equal the client's before it is g
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -36,6 +37,7 @@ from scenes.lib.settings import CACHE_DIR_ENV, PARENT_PID_ENV, ROOT, SLIDES_DIR_
 LOCAL = "local"  # --scheduler local: a LocalCluster on this machine
 SHIPPED = ("partial_movie_files",)  # the cached pieces that travel with a unit
 STAMP_NAME = "x264-settings.txt"  # manim_run.ENCODER_STAMP: travels with them
+STARTUP_SECONDS = 120  # for a scheduler or worker process to come up
 POLL_SECONDS = 0.5  # how often a waiting unit looks for its result, for a stop, or for new workers
 WORKER_CACHES = ("Tex", "texts")  # Manim's LaTeX and text caches inside a media folder
 STOP_EVENT = "render-stop-"  # + the run's id: set on Ctrl-C, each task stops its own Manim
@@ -182,6 +184,7 @@ class FarmRunner(ProgressRunner):
         self._workers_lock = threading.Lock()
         self.stop_name = STOP_EVENT + uuid.uuid4().hex
         self.transfer_seconds = 0.0  # client-side: packing, sending and filing, besides Manim
+        self.units = 0
         self.check_workers()
 
     def check_workers(self) -> set[str]:
@@ -233,6 +236,7 @@ class FarmRunner(ProgressRunner):
         for folder, files in result.returned.items():
             write_tree(Path(folder), files)
         self.transfer_seconds += time.monotonic() - filing
+        self.units += 1
         if self.stopping.is_set():
             raise Stopped(label)
         if result.code != 0:  # an error in Manim is reported with its log, never retried blindly
@@ -296,6 +300,9 @@ def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
             runner.slots = max(slots, 1)
             print(f"Dask scheduler {address}: {len(runner.accepted)} worker(s), {slots} slot(s)", flush=True)
             yield runner
+            if runner.units:
+                print(f"Farm: {runner.units} unit(s); packing and filing their files took "
+                      f"{runner.transfer_seconds / runner.units:.2f} s per unit on this machine", flush=True)
 
 
 @contextmanager
@@ -313,3 +320,48 @@ def serve(options: WorkerOptions) -> int:
                "--no-dashboard"]
     print(f"Dask worker for {options.address}: {options.jobs} process(es), working in {cache_root()}", flush=True)
     os.execv(command[0], command)
+
+
+def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:
+    """A Dask scheduler in a process of its own (its log and address file in ``folder``); return
+    it and its address, once it listens."""
+    address_file = folder / "scheduler.json"
+    address_file.unlink(missing_ok=True)
+    with open(folder / "scheduler.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                    "--port", "0", "--no-dashboard", "--scheduler-file", str(address_file)],
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not address_file.is_file() or not address_file.read_text().strip():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Dask scheduler did not start; see {folder / 'scheduler.log'}")
+        time.sleep(0.2)
+    return process, json.loads(address_file.read_text())["address"]
+
+
+def start_worker(address: str, checkout: Path, cache: Path, jobs: int, log: Path) -> subprocess.Popen:
+    """``checkout/render.sh worker ADDRESS --jobs N`` with its own cache: the shape of a second machine."""
+    with open(log, "w") as output:
+        return subprocess.Popen([str(checkout / "render.sh"), "worker", address, "--jobs", str(jobs)], cwd=checkout,
+                                env={**os.environ, CACHE_DIR_ENV: str(cache)}, stdout=output,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for_workers(address: str, count: int) -> None:
+    from distributed import Client
+
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        client.wait_for_workers(count, timeout=STARTUP_SECONDS)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM a process group we started, SIGKILL it if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=10)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
