@@ -15,86 +15,43 @@ here. A worker's toolchain (toolchain.py) must equal the client's before it is g
 from __future__ import annotations
 
 import json
+import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+import cloudpickle
+
+from pipeline import farm_task
+from pipeline.farm_task import read_tree, run_unit, worker_toolchain, write_tree
 from pipeline.jobs import ManimFailed, ProgressRunner, Stopped, Timings, animations_played
 from pipeline.options import RenderOptions, WorkerOptions, fail
 from pipeline.toolchain import difference, toolchain
 from scenes.lib.settings import CACHE_DIR_ENV, PARENT_PID_ENV, ROOT, SLIDES_DIR_ENV, cache_root
 
 LOCAL = "local"  # --scheduler local: a LocalCluster on this machine
-SHIPPED = ("partial_movie_files",)  # the cached pieces that travel with a unit
-STAMP_NAME = "x264-settings.txt"  # manim_run.ENCODER_STAMP: travels with them
+SHIPPED = ("partial_movie_files",)  # the cached pieces that travel with a unit (and their stamps)
 STARTUP_SECONDS = 120  # for a scheduler or worker process to come up
 POLL_SECONDS = 0.5  # how often a waiting unit looks for its result, for a stop, or for new workers
-WORKER_CACHES = ("Tex", "texts")  # Manim's LaTeX and text caches inside a media folder
 STOP_EVENT = "render-stop-"  # + the run's id: set on Ctrl-C, each task stops its own Manim
+
+
+LOST = "lost the Dask scheduler; every finished piece stays in the cache for the next run"
 
 
 class SchedulerLost(RuntimeError):
     """The Dask scheduler went away mid-render."""
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One Manim run as a task: the command and the variables the pipeline set, with the client's
-    paths; the files to carry (relative to ``media``); the folders to bring back."""
-
-    label: str
-    command: list[str]
-    env: dict[str, str]
-    root: str  # the client's checkout, rewritten to the worker's
-    python: str  # the client's interpreter, rewritten to the worker's
-    media: str | None  # the client's media folder (--media_dir, or key frames' LaTeX and text caches)
-    bring_media: bool  # whether what the run makes there comes back (a video's; not key frames')
-    carried: dict[str, bytes]
-    returned: tuple[str, ...]  # client folders whose whole content comes back (key frames, decks)
-    stop: str  # the name of the run's stop Event
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    log: str
-    media: dict[str, bytes]  # new files under the media folder, relative to it
-    returned: dict[str, dict[str, bytes]]  # client folder -> its files
-    worker: str
-    seconds: float
-
-
-def read_tree(folder: Path, only: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """Every file below ``folder`` (relative path -> bytes); with ``only``, just those whose path
-    passes through one of these folder names, and encoder stamps."""
-    files = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        relative = path.relative_to(folder)
-        if path.is_file() and (not only or path.name == STAMP_NAME or set(relative.parts) & set(only)):
-            files[str(relative)] = path.read_bytes()
-    return files
-
-
-def write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    for relative, data in files.items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.part")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-
-
-def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> Unit:
+def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> dict:
     """The task for one Manim run of the pipeline: its media folder's cached partial movies carried,
     the folders it writes for the client (key frames' and decks') brought back."""
     media = command[command.index("--media_dir") + 1] if "--media_dir" in command else None
@@ -106,69 +63,17 @@ def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> 
     changed = {key: value for key, value in env.items() if os.environ.get(key) != value}
     changed.pop(PARENT_PID_ENV, None)
     carried = read_tree(Path(media), SHIPPED) if media and bring_media else {}
-    return Unit(label, command, changed, str(ROOT), sys.executable, media, bring_media, carried, tuple(returned),
-                stop)
+    return {"label": label, "command": command, "env": changed, "root": str(ROOT), "python": sys.executable,
+            "media": media, "bring_media": bring_media, "carried": carried, "returned": returned, "stop": stop}
 
 
-def run_unit(unit: Unit) -> Result:
-    """On a worker: run ``unit``'s Manim in a fresh folder of this worker's, stop it if the run is
-    stopped, and return its log and what it made."""
-    from distributed import Event, get_worker
-
-    started = time.monotonic()
-    work = Path(tempfile.mkdtemp(prefix="unit-", dir=cache_root()))
-    try:
-        places = {unit.python: sys.executable, unit.root: str(ROOT)}
-        if unit.media:
-            places[unit.media] = str(work / "media")
-            write_tree(work / "media", unit.carried)
-            # Manim's LaTeX and text caches, named by content, stay with this worker between tasks
-            # (it runs one at a time), never with another.
-            for name in WORKER_CACHES:
-                kept = Path(get_worker().local_directory) / "manim-caches" / name
-                kept.mkdir(parents=True, exist_ok=True)
-                (work / "media").mkdir(exist_ok=True)
-                (work / "media" / name).symlink_to(kept, target_is_directory=True)
-        for number, folder in enumerate(unit.returned):
-            places[folder] = str(work / f"out{number}")
-            (work / f"out{number}").mkdir()
-
-        def here(text: str) -> str:
-            for theirs, ours in sorted(places.items(), key=lambda item: -len(item[0])):
-                text = text.replace(theirs, ours)
-            return text
-
-        env = {**os.environ, **{key: here(value) for key, value in unit.env.items()}}
-        env[PARENT_PID_ENV] = str(os.getpid())  # Manim dies with this worker
-        command = [here(arg) for arg in unit.command]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, errors="replace", start_new_session=True)
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
-        reader.start()
-        # Dask does not interrupt a running task: this one stops its own Manim when the run is stopped
-        # (the Event is only usable from the task's own thread).
-        stop, stopped = Event(unit.stop), False
-        while process.poll() is None:
-            try:
-                if stop.wait(timeout=1.0):
-                    stopped = True
-                    os.killpg(process.pid, signal.SIGTERM)
-                    break
-            except (OSError, TimeoutError):
-                pass
-        reader.join()
-        log = "".join(lines)
-        code = process.wait()
-        media = {}
-        if unit.media and unit.bring_media:
-            media = {name: data for name, data in read_tree(work / "media" / "videos").items()}
-            media = {f"videos/{name}": data for name, data in media.items() if f"videos/{name}" not in unit.carried}
-        returned = {folder: read_tree(work / f"out{number}") for number, folder in enumerate(unit.returned)}
-        return Result(-signal.SIGTERM if stopped else code, log, media, returned, get_worker().address,
-                      time.monotonic() - started)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+def by_value(function):
+    """``function`` wrapped so that Dask sends it by value: distributed tries the standard pickle
+    first, which names a module function by reference, and the scheduler would have to import this
+    project to read it. A lambda never pickles by reference, and what it calls from farm_task
+    travels with it (``register_pickle_by_value``)."""
+    cloudpickle.register_pickle_by_value(farm_task)
+    return lambda *args: function(*args)
 
 
 class FarmRunner(ProgressRunner):
@@ -193,10 +98,10 @@ class FarmRunner(ProgressRunner):
             try:
                 workers = set(self.client.scheduler_info(n_workers=-1)["workers"])
             except Exception as error:
-                raise SchedulerLost(f"lost the Dask scheduler ({type(error).__name__})") from None
+                raise SchedulerLost(f"{LOST} ({type(error).__name__})") from None
             new = workers - self.accepted - self.refused
             if new:
-                found = self.client.run(toolchain, workers=sorted(new))
+                found = self.client.run(by_value(worker_toolchain), workers=sorted(new))
                 for worker, record in found.items():
                     differs = difference(self.reference, record)
                     if differs:
@@ -217,7 +122,7 @@ class FarmRunner(ProgressRunner):
         workers = self.check_workers()
         if not workers:
             raise RuntimeError("no Dask worker with this machine's toolchain is connected")
-        future = self.client.submit(run_unit, unit, key=f"{label}-{uuid.uuid4().hex[:8]}", pure=False,
+        future = self.client.submit(by_value(run_unit), unit, key=f"{label}-{uuid.uuid4().hex[:8]}", pure=False,
                                     workers=sorted(workers), allow_other_workers=False)
         self.transfer_seconds += time.monotonic() - packing
         self.begin(label, phase, animations_played(log))
@@ -227,20 +132,20 @@ class FarmRunner(ProgressRunner):
             if self.stopping.is_set():
                 future.cancel()
         filing = time.monotonic()
-        log.write_text(result.log, encoding="utf-8")
-        for line in result.log.splitlines():
+        log.write_text(result["log"], encoding="utf-8")
+        for line in result["log"].splitlines():
             self.line(label, line)
         timings = self.end(label)
-        if unit.bring_media and unit.media:
-            write_tree(Path(unit.media), result.media)
-        for folder, files in result.returned.items():
+        if unit["bring_media"] and unit["media"]:
+            write_tree(Path(unit["media"]), result["media"])
+        for folder, files in result["returned"].items():
             write_tree(Path(folder), files)
         self.transfer_seconds += time.monotonic() - filing
         self.units += 1
         if self.stopping.is_set():
             raise Stopped(label)
-        if result.code != 0:  # an error in Manim is reported with its log, never retried blindly
-            raise ManimFailed(label.split("] ", 1)[-1], result.code, log)
+        if result["code"] != 0:  # an error in Manim is reported with its log, never retried blindly
+            raise ManimFailed(label.split("] ", 1)[-1], result["code"], log)
         return timings
 
     def _wait(self, future):
@@ -251,8 +156,12 @@ class FarmRunner(ProgressRunner):
                 return future.result(timeout=POLL_SECONDS)
             except TimeoutError:
                 pass
+            except CancelledError:  # distributed cancels every future when the scheduler is gone
+                if self.stopping.is_set():
+                    raise Stopped(future.key) from None
+                raise SchedulerLost(LOST) from None
             if self.client.status not in ("running", "connecting"):
-                raise SchedulerLost("lost the Dask scheduler; nothing was published, finished pieces stay cached")
+                raise SchedulerLost(LOST)
             self.check_workers()
 
     def stop(self) -> None:
@@ -288,6 +197,9 @@ def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
         return
     from distributed import Client
 
+    # The client's own log lines (reconnecting, closing) would break the one line a failure prints.
+    for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     with local_cluster(options.jobs) if options.scheduler == LOCAL else nullcontext(options.scheduler) as address:
         try:
             client = Client(address, timeout="20s", set_as_default=False)
@@ -323,13 +235,16 @@ def serve(options: WorkerOptions) -> int:
 
 
 def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:
-    """A Dask scheduler in a process of its own (its log and address file in ``folder``); return
-    it and its address, once it listens."""
+    """A plain Dask scheduler in a process of its own, working in ``folder`` (its log and address
+    file there; this project not on its path, as on a machine that only has Dask); return it and
+    its address, once it listens."""
     address_file = folder / "scheduler.json"
     address_file.unlink(missing_ok=True)
     with open(folder / "scheduler.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
                                     "--port", "0", "--no-dashboard", "--scheduler-file", str(address_file)],
+                                   cwd=folder, env={key: value for key, value in os.environ.items()
+                                                    if key != "PYTHONPATH"},
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + STARTUP_SECONDS
     while not address_file.is_file() or not address_file.read_text().strip():

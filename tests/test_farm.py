@@ -18,7 +18,7 @@ import pytest
 from conftest import PREVIEW_ARGS, ROOT, run_render
 from test_render_sh import without_exports
 
-from pipeline.farm import FarmRunner
+from pipeline.farm import FarmRunner, start_scheduler, start_worker, stop_process_group, wait_for_workers
 from pipeline.jobs import ManimFailed
 from pipeline.toolchain import difference, toolchain
 from scenes.lib.settings import CACHE_DIR_ENV
@@ -26,7 +26,7 @@ from scenes.lib.settings import CACHE_DIR_ENV
 # Two of them read the session's render (conftest.py) to compare with.
 pytestmark = pytest.mark.xdist_group("render")
 CHECKOUT = ("scenes", "assets", "pipeline", "render.sh", "manim.cfg", "requirements.txt")
-STARTUP_SECONDS = 120
+STARTUP_SECONDS = 120  # for a worker to take its chapter
 
 
 def checkout_copy(folder: Path) -> Path:
@@ -42,50 +42,31 @@ def checkout_copy(folder: Path) -> Path:
 
 
 class Farm:
-    """A Dask scheduler and workers, each a process group of its own in a folder of its own."""
+    """A plain Dask scheduler (not even this project on its path) and workers, each a process group
+    of its own in a folder of its own."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.processes: dict[str, subprocess.Popen] = {}
-        scheduler_file = folder / "scheduler.json"
-        self.start("scheduler", [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                 "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)], ROOT, {})
-        self.address = json.loads(self.wait_for(scheduler_file).read_text())["address"]
-
-    def start(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
-        log = open(self.folder / f"{name}.log", "w")
-        self.processes[name] = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=log,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
+        scheduler, self.address = start_scheduler(folder)
+        self.processes: dict[str, subprocess.Popen] = {"scheduler": scheduler}
 
     def add_worker(self, name: str) -> Path:
         """``./render.sh worker ADDRESS`` from a checkout of its own; returns its cache folder."""
         checkout = checkout_copy(self.folder / name)
-        cache = checkout / ".cache"
-        self.start(name, [str(checkout / "render.sh"), "worker", self.address, "--jobs", "1"], checkout,
-                   {CACHE_DIR_ENV: str(cache)})
-        return cache
-
-    def wait_for(self, path: Path) -> Path:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not path.exists():
-            assert time.monotonic() < deadline, f"{path.name} never appeared"
-            time.sleep(0.2)
-        return path
+        self.processes[name] = start_worker(self.address, checkout, checkout / ".cache", 1,
+                                            self.folder / f"{name}.log")
+        return checkout / ".cache"
 
     def wait_for_workers(self, count: int) -> None:
-        from distributed import Client
-
-        with Client(self.address, timeout="30s") as client:
-            client.wait_for_workers(count, timeout=STARTUP_SECONDS)
+        wait_for_workers(self.address, count)
 
     def kill(self, name: str) -> None:
         os.killpg(self.processes[name].pid, signal.SIGKILL)
         self.processes[name].wait()
 
     def close(self) -> None:
-        for name in reversed(list(self.processes)):
-            if self.processes[name].poll() is None:
-                self.kill(name)
+        for process in reversed(list(self.processes.values())):
+            stop_process_group(process)
 
 
 @pytest.fixture
@@ -187,3 +168,23 @@ def test_several_variants_in_one_command_are_each_what_they_are_alone(preview_re
     compare_chapters(out / "en-dark-preview", preview_render, {"00-title.mp4", "00-title.srt", "00-title.vtt"},
                      only=True)
     compare_chapters(out / chinese_render.name, chinese_render, {"00-title.mp4", "lecture.mp4", "chapters.txt"})
+
+
+def test_a_lost_scheduler_stops_the_render_with_one_line_and_publishes_nothing(farm, tmp_path):
+    cache = farm.add_worker("worker-a")
+    farm.wait_for_workers(1)
+    out = tmp_path / "out"
+    render = subprocess.Popen([str(ROOT / "render.sh"), "--quality", "preview", "--scenes", "title",
+                               "--scheduler", farm.address, "--out", str(out)], cwd=ROOT, text=True,
+                              env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "client-cache")},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not any(cache.glob("unit-*")):  # the worker has taken the chapter
+        assert time.monotonic() < deadline and render.poll() is None, "the worker never started the chapter"
+        time.sleep(0.1)
+    farm.kill("scheduler")
+    _, stderr = render.communicate(timeout=300)
+    assert render.returncode == 1
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "lost the Dask scheduler" in lines[0], stderr
+    assert not out.exists()
