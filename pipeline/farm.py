@@ -124,7 +124,7 @@ class FarmRunner(ProgressRunner):
             raise RuntimeError("no Dask worker with this machine's toolchain is connected")
         future = self.client.submit(by_value(run_unit), unit, key=f"{label}-{uuid.uuid4().hex[:8]}", pure=False,
                                     workers=sorted(workers), allow_other_workers=False)
-        self.transfer_seconds += time.monotonic() - packing
+        packed = time.monotonic() - packing
         self.begin(label, phase, animations_played(log))
         try:
             result = self._wait(future)
@@ -140,8 +140,9 @@ class FarmRunner(ProgressRunner):
             write_tree(Path(unit["media"]), result["media"])
         for folder, files in result["returned"].items():
             write_tree(Path(folder), files)
-        self.transfer_seconds += time.monotonic() - filing
-        self.units += 1
+        with self._workers_lock:  # units finish in several threads at once
+            self.transfer_seconds += packed + time.monotonic() - filing
+            self.units += 1
         if self.stopping.is_set():
             raise Stopped(label)
         if result["code"] != 0:  # an error in Manim is reported with its log, never retried blindly

@@ -23,8 +23,8 @@ from pipeline.jobs import ManimFailed
 from pipeline.toolchain import difference, toolchain
 from scenes.lib.settings import CACHE_DIR_ENV
 
-# Two of them read the session's render (conftest.py) to compare with.
-pytestmark = pytest.mark.xdist_group("render")
+# The tests that compare with the session's renders (conftest.py) share their xdist worker.
+SESSION_RENDERS = pytest.mark.xdist_group("render")
 CHECKOUT = ("scenes", "assets", "pipeline", "render.sh", "manim.cfg", "requirements.txt")
 STARTUP_SECONDS = 120  # for a worker to take its chapter
 
@@ -86,6 +86,7 @@ def compare_chapters(rendered: Path, reference: Path, names: set[str], only: boo
         assert path.read_bytes() == (reference / path.name).read_bytes(), path.name
 
 
+@SESSION_RENDERS
 def test_two_workers_in_their_own_folders_render_what_a_local_render_does(preview_render, farm, tmp_path):
     caches = [farm.add_worker("worker-a"), farm.add_worker("worker-b")]
     farm.wait_for_workers(2)
@@ -102,6 +103,7 @@ def test_two_workers_in_their_own_folders_render_what_a_local_render_does(previe
     assert all(cache.is_dir() and not list(cache.glob("unit-*")) for cache in caches)
 
 
+@SESSION_RENDERS
 def test_a_worker_killed_mid_chapter_costs_time_never_a_byte(preview_render, farm, tmp_path):
     caches = {"worker-a": farm.add_worker("worker-a"), "worker-b": farm.add_worker("worker-b")}
     farm.wait_for_workers(2)
@@ -157,6 +159,7 @@ def test_a_unit_that_fails_is_reported_with_its_log_and_run_once(tmp_path):
     assert runs.read_text() == "ran\n"  # an error is not a lost worker: never retried
 
 
+@SESSION_RENDERS
 def test_several_variants_in_one_command_are_each_what_they_are_alone(preview_render, chinese_render, tmp_path):
     out = tmp_path / "out"
     result = run_render("--quality", "preview", "--scenes", "title", "--lang", "en,zh-TW", "--theme", "dark,light",
@@ -170,6 +173,7 @@ def test_several_variants_in_one_command_are_each_what_they_are_alone(preview_re
     compare_chapters(out / chinese_render.name, chinese_render, {"00-title.mp4", "lecture.mp4", "chapters.txt"})
 
 
+@pytest.mark.xdist_group("farm")
 def test_a_lost_scheduler_stops_the_render_with_one_line_and_publishes_nothing(farm, tmp_path):
     cache = farm.add_worker("worker-a")
     farm.wait_for_workers(1)
