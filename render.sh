@@ -1,14 +1,9 @@
 #!/usr/bin/env bash
 # The one entry point of the lecture: installs what is missing, renders, tests.
 #   ./render.sh            render every chapter at 1080p60, English, dark theme
-#   ./render.sh list|help  what there is and how to ask for it
-#   ./render.sh slides     the lecture as click-through decks (HTML that works offline, PowerPoint)
-#   ./render.sh present    those decks in manim-slides' own player
-#   ./render.sh test       run the test suite
-#   ./render.sh bench      time render.sh against plain Manim (on an idle machine)
-#   ./render.sh record     record your own narration, one take per beat (--voice recorded:takes)
-#   ./render.sh proofread  print what each beat will say, as phonemes (English) or pinyin (Chinese)
-# Options are validated (by pipeline/options.py) before anything is installed or written.
+#   ./render.sh help       every command and option (the table in pipeline/commands.py)
+# The command line is validated (by pipeline/cli.py check) before anything is installed or written;
+# the check also says what to set up for the command, so this script keeps no list of commands.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -96,26 +91,22 @@ bootstrap() {
 }
 
 ensure_python
-command=$(python3 -m pipeline.cli check "$@") || exit $?
-case "$command" in
-  help|list) exec python3 -m pipeline.cli "$@" ;;
-  test)
-    shift
+checked=$(python3 -m pipeline.cli check "$@") || exit $?
+case "${checked#* }" in  # "COMMAND SETUP": what the command needs first
+  none) exec python3 -m pipeline.cli "$@" ;;
+  tests)
     bootstrap "${TEST_PACKAGES[@]}"
-    exec "$VENV/bin/python" -m pytest "$@"
-    ;;
-  render|slides)
-    bootstrap
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
-  present)
+  player)
     bootstrap
     "$VENV/bin/python" -c 'import PySide6' 2>/dev/null ||
       { say "installing $QT_BINDING for manim-slides' player"; "$VENV/bin/python" -m pip install --quiet "$QT_BINDING"; }
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
-  bench|record|proofread)
+  venv)
     bootstrap
     exec "$VENV/bin/python" -m pipeline.cli "$@"
     ;;
+  *) say "unknown setup in '$checked'"; exit 1 ;;
 esac

@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pipeline.publish import ffmpeg
+from pipeline.ffmpeg import ffmpeg
 
 TARGET_LUFS = -14.0
 SAMPLE_RATE = 48000

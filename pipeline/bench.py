@@ -60,6 +60,7 @@ class BenchOptions:
     chapters: tuple[Chapter, ...]
     out: Path
     voice: Voice = Voice(DEFAULT_VOICE)
+    variants_only: bool = False  # --variants: only the variant runs (separate, one command, farm)
 
 
 def parse_bench_options(argv: list[str]) -> BenchOptions:
@@ -69,10 +70,11 @@ def parse_bench_options(argv: list[str]) -> BenchOptions:
     parser.add_argument("--scenes", type=scene_list, default=None)
     parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--voice", default=DEFAULT_VOICE)
-    args = parse_command_options(parser, argv, "bench", "--quality, --scenes, --out and --voice")
+    parser.add_argument("--variants", action="store_true")
+    args = parse_command_options(parser, argv, "bench", "--quality, --scenes, --out, --voice and --variants")
     qualities = (args.quality,) if args.quality else BENCH_QUALITIES
     return BenchOptions(tuple(QUALITIES[name] for name in qualities), tuple(find_chapters(args.scenes)),
-                        args.out.resolve(), voice_option(args.voice))
+                        args.out.resolve(), voice_option(args.voice), args.variants)
 
 
 def machine() -> str:
@@ -258,6 +260,67 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     return rows, works
 
 
+VARIANT_LANGS = ("en", "zh-TW")
+VARIANT_THEMES = ("dark", "light")
+VARIANT_QUALITY = "preview"
+FARM_WORKERS = 2  # the farm run's workers: each a process with one Manim at a time, in its own folder
+FARM_DONE = re.compile(r"Farm: (\d+) unit\(s\); packing and filing their files took ([\d.]+) s per unit")
+
+
+def bench_variants(chapters: tuple[Chapter, ...], folder: Path, voice: Voice) -> list[tuple[str, float, str]]:
+    """The variant set VARIANT_LANGS x VARIANT_THEMES at VARIANT_QUALITY, cold: as separate commands,
+    as one command, and as one command on a Dask scheduler whose workers are processes of their own,
+    each with its own checkout and cache (the shape of a second machine). Rows: run, wall seconds, note."""
+    from pipeline.farm import start_scheduler, start_worker, stop_process_group, wait_for_workers
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log = folder / "bench.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    scenes = ",".join(c.slug for c in chapters)
+    base = [str(ROOT / "render.sh"), "render", "--quality", VARIANT_QUALITY, "--scenes", scenes, "--voice", voice.spec]
+    variants = [(lang, theme) for lang in VARIANT_LANGS for theme in VARIANT_THEMES]
+    rows = []
+    print(f"variants: {len(variants)} separate commands...", flush=True)
+    separate = sum(timed([*base, "--lang", lang, "--theme", theme, "--out", str(folder / "out-separate")],
+                         {**env, CACHE_DIR_ENV: str(folder / "cache-separate")}, log) for lang, theme in variants)
+    rows.append((f"{len(variants)} separate commands", separate, ""))
+    together = [*base, "--lang", ",".join(VARIANT_LANGS), "--theme", ",".join(VARIANT_THEMES)]
+    print("variants: one command...", flush=True)
+    one = timed([*together, "--out", str(folder / "out-one")], {**env, CACHE_DIR_ENV: str(folder / "cache-one")}, log)
+    rows.append(("one command", one, ""))
+    print(f"variants: one command on a Dask scheduler with {FARM_WORKERS} worker processes...", flush=True)
+    scheduler, address = start_scheduler(folder)
+    workers = []
+    try:
+        for number in range(FARM_WORKERS):
+            checkout = copy_project(folder / f"worker-{number}")
+            workers.append(start_worker(address, checkout, checkout / ".cache", 1, folder / f"worker-{number}.log"))
+        wait_for_workers(address, FARM_WORKERS)
+        before = log.stat().st_size
+        farm = timed([*together, "--scheduler", address, "--out", str(folder / "out-farm")],
+                     {**env, CACHE_DIR_ENV: str(folder / "cache-farm")}, log)
+    finally:
+        for process in [*workers, scheduler]:
+            stop_process_group(process)
+    found = FARM_DONE.findall(read_from(log, before))
+    units, per_unit = (int(found[-1][0]), float(found[-1][1])) if found else (0, 0.0)
+    chapters_rendered = len(variants) * len(chapters)
+    rows.append((f"one command, Dask scheduler, {FARM_WORKERS} workers in their own folders", farm,
+                 f"{(farm - one) / chapters_rendered:+.1f} s per chapter against the local one command; "
+                 f"{units} units, {per_unit:.2f} s of packing and filing per unit"))
+    return rows
+
+
+def variants_table(rows: list[tuple[str, float, str]], chapters: tuple[Chapter, ...]) -> str:
+    lines = [f"Variants {','.join(VARIANT_LANGS)} x {','.join(VARIANT_THEMES)} at {VARIANT_QUALITY}, "
+             f"{len(chapters)} chapter(s) each, cold:", "",
+             "| run | wall time | vs separate commands | note |", "|---|---|---|---|"]
+    separate = rows[0][1]
+    lines += [f"| {run} | {seconds:.1f} s | {seconds / separate:.0%} | {note} |" for run, seconds, note in rows]
+    return "\n".join(lines) + "\n"
+
+
 def narration_cost(rows: list[tuple[str, float, float]]) -> float | None:
     """How much longer the narrated cold run took than the silent one (0.09 for 9 %), or None
     without a silent run (a silent bench)."""
@@ -313,15 +376,17 @@ def bench(options: BenchOptions) -> int:
     heading = (f"Machine: {machine()}\nChapters: {', '.join(c.slug for c in options.chapters)} (en, dark), "
                f"voice {options.voice.spec}\n")
     print(heading, flush=True)
-    results, works = {}, {}
+    results, works, variants = {}, {}, []
     try:
-        for quality in options.qualities:
+        for quality in options.qualities if not options.variants_only else ():
             results[quality.name], works[quality.name] = bench_quality(
                 quality, options.chapters, cache_root() / "bench" / quality.name, options.voice)
+        variants = bench_variants(options.chapters, cache_root() / "bench" / "variants", options.voice)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1
-    tables = f"{table(results)}\n{simulation_table(results, works)}"
+    tables = f"{table(results)}\n{simulation_table(results, works)}\n" if results else ""
+    tables += variants_table(variants, options.chapters)
     costs = [(quality, narration_cost(rows)) for quality, rows in results.items()]
     tables += "".join(f"\nNarration ({options.voice.spec}) at {quality}: the cold run took {cost:+.0%} against "
                       "the silent one.\n" for quality, cost in costs if cost is not None)

@@ -1,21 +1,35 @@
 """Entry point behind ``render.sh``: ``python -m pipeline.cli COMMAND [OPTIONS]``.
 
-``check`` validates a whole command line with the standard library only (render.sh calls it before
-installing anything); ``list`` and ``help`` need nothing installed; ``render`` needs the venv.
+Every command comes from the one table in commands.py. ``check`` validates a whole command line
+with the standard library only and prints the command and what render.sh must set up before running
+it (render.sh calls it before installing anything); ``list`` and ``help`` need nothing installed.
 """
 from __future__ import annotations
 
+import os
 import sys
 
-from pipeline.options import USAGE, BrokenInput, UsageError, fail, parse_render_options, split_command
+from pipeline.commands import split_command
+from pipeline.options import BrokenInput, UsageError, fail
 from pipeline.registry import CHAPTERS
 from scenes.lib.strings import t
 
 
-def list_chapters() -> None:
+def list_chapters(_: object = None) -> int:
     width = max(len(chapter.slug) for chapter in CHAPTERS)
     for chapter in CHAPTERS:
         print(f"{chapter.number:>2}  {chapter.slug:<{width}}  {t(f'{chapter.key}.summary', lang='en')}")
+    return 0
+
+
+def pytest_arguments(argv: list[str]) -> list[str]:
+    """``test``'s arguments go to pytest as they are."""
+    return argv
+
+
+def run_tests(arguments: list[str]) -> int:
+    """The test suite, in this process's place (render.sh has installed what it needs)."""
+    os.execv(sys.executable, [sys.executable, "-m", "pytest", *arguments])
 
 
 def main(argv: list[str]) -> int:
@@ -24,60 +38,15 @@ def main(argv: list[str]) -> int:
         argv = argv[1:]
     try:
         command, rest = split_command(argv)
-        if command in ("render", "slides", "present"):
-            options = parse_render_options(rest, command)
-        elif command == "bench":
-            from pipeline.bench import parse_bench_options
-
-            options = parse_bench_options(rest)
-        elif command == "record":
-            from pipeline.record import parse_record_options
-
-            options = parse_record_options(rest)
-        elif command == "proofread":
-            from pipeline.proofread import parse_proofread_options
-
-            options = parse_proofread_options(rest)
-        elif command in ("list", "help") and rest:
-            raise UsageError(f"'{command}' takes no arguments, got {rest[0]!r}")
+        options = command.parse_arguments(rest)
     except UsageError as error:
         fail(str(error))
     except BrokenInput as error:
         fail(str(error), status=1)
     if check_only:
-        print(command)
+        print(command.name, command.setup)
         return 0
-    if command == "help":
-        print(USAGE, end="")
-    elif command == "list":
-        list_chapters()
-    elif command == "render":
-        from pipeline.render import render  # needs the venv (manim, PyAV)
-
-        return render(options)
-    elif command == "slides":
-        from pipeline.slides import make_slides  # needs the venv (manim-slides)
-
-        return make_slides(options)
-    elif command == "present":
-        from pipeline.slides import present  # needs the venv (manim-slides, a Qt binding)
-
-        return present(options)
-    elif command == "bench":
-        from pipeline.bench import bench  # needs the venv (manim, PyAV)
-
-        return bench(options)
-    elif command == "record":
-        from pipeline.record import record  # needs the venv (numpy)
-
-        return record(options)
-    elif command == "proofread":
-        from pipeline.proofread import proofread  # needs the venv (hibari, pypinyin, Manim for the values)
-
-        return proofread(options)
-    else:
-        fail(f"'{command}' is handled by render.sh itself")
-    return 0
+    return command.runner()(options) or 0
 
 
 if __name__ == "__main__":

@@ -82,36 +82,54 @@ class _Task:
     animation: int = 0  # animations finished so far
     total: int | None = None
     shown: int = 0  # the animation count last printed
-    started: float = field(default_factory=time.monotonic)
-    last_line: float = field(default_factory=time.monotonic)
+    started: float = 0.0  # on the runner's clock
+    last_line: float = 0.0
     ends: list[float] = field(default_factory=list)  # when each animation was logged done, from the start
     cached: int = 0  # animations taken from Manim's cache
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The overall bar: animations done of every planned unit's last-run total (None while a unit
+    has never run), units finished of those planned, and the time left rich estimates (on a terminal)."""
+
+    animations: int
+    total: int | None
+    finished: int
+    planned: int
+    seconds_left: float | None = None
+
+
+def planned_total(planned: dict[str, int | None]) -> int | None:
+    """The animations of every planned unit's last run; unknown (None) if any never ran, so no ETA."""
+    known = [total for total in planned.values() if total]
+    return sum(known) if len(known) == len(planned) else None
 
 
 class _LiveDisplay:
     """The terminal display: one bar per running chapter, and an overall bar (animations of every
     planned chapter, from their last runs) whose time left rich estimates from the pace so far."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, clock: Callable[[], float]) -> None:
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[note]}"), TimeRemainingColumn(compact=True, elapsed_when_finished=True),
-            console=console, transient=True, refresh_per_second=4)
+            console=console, transient=True, refresh_per_second=4, get_time=clock)
         self.overall: TaskID | None = None
         self.bars: dict[str, TaskID] = {}
 
     def start(self, planned: dict[str, int | None]) -> None:
-        known = [total for total in planned.values() if total]
-        # Unknown totals (a chapter's first run) leave the overall bar without an end, so no ETA.
-        total = sum(known) if len(known) == len(planned) else None
-        self.overall = self.progress.add_task("all chapters", total=total, note=f"0/{len(planned)} chapters")
+        self.overall = self.progress.add_task("all chapters", total=planned_total(planned),
+                                              note=f"0/{len(planned)} chapters")
         self.progress.start()
+
+    def seconds_left(self) -> float | None:
+        return self.progress.tasks[self.overall].time_remaining if self.overall is not None else None
 
     def stop(self) -> None:
         self.progress.stop()
 
-    def update(self, tasks: list[_Task], first_passes: list[_Task], done_animations: int, done_chapters: int,
-               planned: int) -> None:
+    def update(self, tasks: list[_Task], overall: Overall) -> None:
         for task in tasks:
             if task.label not in self.bars:
                 self.bars[task.label] = self.progress.add_task(task.label, total=task.total, note=task.phase)
@@ -121,8 +139,8 @@ class _LiveDisplay:
         running = {task.label for task in tasks}
         for label in [label for label in self.bars if label not in running]:
             self.progress.remove_task(self.bars.pop(label))
-        completed = done_animations + sum(task.animation for task in first_passes)
-        self.progress.update(self.overall, completed=completed, note=f"{done_chapters}/{planned} chapters")
+        self.progress.update(self.overall, completed=overall.animations,
+                             note=f"{overall.finished}/{overall.planned} chapters")
 
 
 class ProgressRunner:
@@ -133,7 +151,8 @@ class ProgressRunner:
     a terminal, and plain lines are printed otherwise.
     """
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock  # the tests' own clock makes progress testable without waiting
         self._lock = threading.Lock()
         self._processes: set[subprocess.Popen] = set()
         self._tasks: dict[str, _Task] = {}
@@ -142,10 +161,11 @@ class ProgressRunner:
         self._finished: set[str] = set()
         if console is None and sys.stdout.isatty():
             console = Console()
-        self._live = _LiveDisplay(console) if console is not None else None
+        self._live = _LiveDisplay(console, clock) if console is not None else None
         self._live_started = False
         self.stopping = threading.Event()
         self.stopped_any = False  # a process was killed mid-render: its files may be cut short
+        self.slots: int | None = None  # units it can run at once, when not --jobs (a farm's workers)
 
     def plan(self, logs: dict[str, Path]) -> None:
         """The chapters about to run (label -> log of their last run), for the overall bar's total."""
@@ -169,12 +189,41 @@ class ProgressRunner:
             self._live.stop()
             self._live_started = False
 
+    def begin(self, label: str, phase: str = "", total: int | None = None) -> None:
+        """A unit starts (in a process of ours, or on a worker elsewhere): ``total`` animations
+        expected, from its last run."""
+        now = self.clock()
+        with self._lock:
+            self._tasks[label] = _Task(label, phase, total=total, started=now, last_line=now)
+
+    def line(self, label: str, line: str) -> None:
+        """One line of a running unit's Manim log: an animation done moves its bar."""
+        found = ANIMATION_LINE.search(line)
+        if not found:
+            return
+        with self._lock:
+            task = self._tasks[label]
+            task.animation = max(task.animation, int(found[1]) + 1)
+            task.ends.append(round(self.clock() - task.started, 2))
+            task.cached += bool(CACHED_LINE.search(line))
+
+    def end(self, label: str) -> Timings:
+        """A unit has ended; return when each of its animations was done."""
+        with self._lock:
+            task = self._tasks.pop(label)
+            # A chapter's transparent pass comes after it; a part of a chapter is not in the
+            # plan (its chapter's own run counts the chapter's animations, cached by then).
+            if label not in self._finished and (label in self._planned or not self._planned):
+                self._finished.add(label)
+                self._done_animations += task.animation
+        return Timings(task.ends, task.cached)
+
     def run(self, label: str, command: list[str], env: dict[str, str], cwd: Path, log: Path,
             phase: str = "") -> Timings:
         """Run ``command`` with its output in ``log``; raise ManimFailed if it fails. Return when
         each animation it logged was done, and how many came from Manim's cache."""
         log.parent.mkdir(parents=True, exist_ok=True)
-        task = _Task(label, phase, total=animations_played(log))
+        total = animations_played(log)
         with open(log, "w", encoding="utf-8") as log_file:
             with self._lock:  # so that stop() either sees this process or keeps it from starting
                 if self.stopping.is_set():
@@ -183,41 +232,41 @@ class ProgressRunner:
                                            stderr=subprocess.STDOUT, text=True, errors="replace",
                                            start_new_session=True)
                 self._processes.add(process)
-                self._tasks[label] = task
+            self.begin(label, phase, total)
             try:
                 for line in process.stdout:
                     log_file.write(line)
-                    found = ANIMATION_LINE.search(line)
-                    if found:
-                        task.animation = max(task.animation, int(found[1]) + 1)
-                        task.ends.append(round(time.monotonic() - task.started, 2))
-                        task.cached += bool(CACHED_LINE.search(line))
+                    self.line(label, line)
                 code = process.wait()
             finally:
                 with self._lock:
                     self._processes.discard(process)
-                    self._tasks.pop(label, None)
-                    # A chapter's transparent pass comes after it; a part of a chapter is not in the
-                    # plan (its chapter's own run counts the chapter's animations, cached by then).
-                    if label not in self._finished and (label in self._planned or not self._planned):
-                        self._finished.add(label)
-                        self._done_animations += task.animation
+                timings = self.end(label)
         if self.stopping.is_set():
             raise Stopped(label)
         if code != 0:
             raise ManimFailed(label.split("] ", 1)[-1], code, log)
-        return Timings(task.ends, task.cached)
+        return timings
+
+    def overall(self) -> Overall:
+        """Where the overall bar stands."""
+        with self._lock:
+            return self._overall()
+
+    def _overall(self) -> Overall:
+        first_passes = [task for task in self._tasks.values()
+                        if task.label not in self._finished and task.label in self._planned]
+        left = self._live.seconds_left() if self._live_started else None
+        return Overall(self._done_animations + sum(task.animation for task in first_passes),
+                       planned_total(self._planned), len(self._finished), len(self._planned), left)
 
     def tick(self) -> None:
         """Show what moved since the last tick: redraw the live display, or print plain lines
         within their rate limits."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             if self._live_started:
-                first_passes = [task for task in self._tasks.values()
-                                if task.label not in self._finished and task.label in self._planned]
-                self._live.update(list(self._tasks.values()), first_passes, self._done_animations,
-                                  len(self._finished), len(self._planned))
+                self._live.update(list(self._tasks.values()), self._overall())
                 return
             for task in self._tasks.values():
                 quiet = now - task.last_line

@@ -68,48 +68,8 @@ DEFAULT_QUALITY = "1080p"
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
-COMMANDS = ("render", "slides", "present", "list", "test", "help", "bench", "record", "proofread")
 EXTRA_FORMATS = ("webm", "gif", "stills", "handout", "playground")
 PLAYGROUND_GRIDS = ("full", "small")  # the playground's grid of choices (pipeline/playground.py)
-
-USAGE = f"""\
-usage: ./render.sh [render] [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR]
-                          [--format webm,gif,stills,handout,playground] [--transparent] [--jobs N] [--voice V]
-                          [--config FILE]
-       ./render.sh slides [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]] [--out DIR] [--voice V]
-                          [--config FILE]
-                            click-through decks: OUT/<variant>/slides/ (HTML that works offline, .pptx)
-       ./render.sh present [--quality Q] [--lang L] [--theme T] [--scenes NAME[,NAME...]]
-                            present those decks in manim-slides' own player (a window)
-       ./render.sh list              chapters in lecture order
-       ./render.sh test [PYTEST...]  run the test suite (installs what is missing first)
-       ./render.sh help              this text
-       ./render.sh bench [--quality Q] [--scenes ...] [--out DIR] [--voice V]
-                                     time plain Manim against render.sh, cold and unchanged
-       ./render.sh record [--lang L] [--scenes ...] [--takes DIR]
-                                     record your own voice, one take per beat, for --voice recorded:DIR
-       ./render.sh proofread [--lang L] [--scenes ...] [--voice V]
-                                     print each beat's speech as the engine will read it (phonemes for
-                                     English, tone-numbered pinyin for Chinese)
-
-options:
-  --quality  {'|'.join(QUALITIES)}   (default {DEFAULT_QUALITY}: 1080p60)
-  --lang     {'|'.join(languages())}   (default en)
-  --theme    {'|'.join(THEME_NAMES)}   (default dark; light for slides, to sit on white lecture templates)
-  --scenes   chapter names as './render.sh list' prints them (default: all)
-  --out      output folder (default {DEFAULT_OUT}/); files go to OUT/<lang>-<theme>-<quality>/
-  --format   extra exports, comma-separated: webm (the lecture in VP9), gif (chapters up to 30 s),
-             stills (every beat's key frame as PNG), handout (a PDF to print: key frames and captions),
-             playground (playground.html: the classroom playground, offline; slides always write it)
-  --transparent  also render each chapter with a transparent background (NN-name.mov)
-  --jobs     chapters rendered at once, each in its own Manim process (default: {DEFAULT_JOBS}, the CPU cores)
-  --voice    the narration: hibari, espeak, piper, a Piper voice file (.onnx), recorded:DIR (your takes,
-             DIR/<lang>/<NN-chapter>/<beat>.wav) or none (default {DEFAULT_VOICE}: hibari speaks English, and
-             Chinese is spoken by espeak-ng from pinyin; see the README for voices and licences)
-  --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
-             title card, the closing card and the thumbnail (see README)
-"""
-
 
 def slides_cache() -> Path:
     """manim-slides' decks, one folder per variant."""
@@ -152,6 +112,7 @@ class RenderOptions:
     voice: Voice = Voice(DEFAULT_VOICE)
     course: Course = Course()  # --config: the lecturer's course on the cards, and the licence
     playground_grid: str = "full"  # the playground's choices; the tests' "small" grid builds in seconds
+    scheduler: str | None = None  # --scheduler: a Dask scheduler's address, or "local"; None: this machine's cores
 
     @property
     def variant(self) -> str:
@@ -240,12 +201,34 @@ def writable_out(value: str) -> Path:
     return path
 
 
+def choices(kind: str, allowed: Sequence[str]) -> Callable[[str], list[str]]:
+    """An argument type for a comma-separated list of ``allowed`` values (one or more; repeats dropped)."""
+    one = choice(kind, allowed)
+
+    def check(value: str) -> list[str]:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        return list(dict.fromkeys(one(name) for name in names or [value]))
+
+    return check
+
+
 def parse_render_options(argv: list[str], command: str = "render") -> RenderOptions:
-    """Parse ``render`` (or ``slides``) options; raise UsageError with one line on anything bad."""
+    """Parse ``render`` (or ``slides``) options of one variant; raise UsageError with one line on
+    anything bad, or on several languages, themes or qualities (``parse_render_variants``)."""
+    variants = parse_render_variants(argv, command)
+    if len(variants) > 1:
+        raise UsageError(f"{command} takes one language, theme and quality here, got {len(variants)} variants")
+    return variants[0]
+
+
+def parse_render_variants(argv: list[str], command: str = "render") -> list[RenderOptions]:
+    """Parse ``render`` (or ``slides``) options: one RenderOptions per combination of the languages,
+    themes and qualities asked for (comma-separated), in that order; raise UsageError with one line
+    on anything bad."""
     parser = OptionParser(prog="render.sh", add_help=False)
-    parser.add_argument("--quality", type=choice("quality", tuple(QUALITIES)), default=DEFAULT_QUALITY)
-    parser.add_argument("--lang", type=choice("language", languages()), default="en")
-    parser.add_argument("--theme", type=choice("theme", THEME_NAMES), default=DEFAULT_THEMES[command])
+    parser.add_argument("--quality", type=choices("quality", tuple(QUALITIES)), default=[DEFAULT_QUALITY])
+    parser.add_argument("--lang", type=choices("language", languages()), default=["en"])
+    parser.add_argument("--theme", type=choices("theme", THEME_NAMES), default=[DEFAULT_THEMES[command]])
     parser.add_argument("--scenes", type=scene_list, default=None)
     parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--format", type=format_list, action="append", default=[])
@@ -253,6 +236,7 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
     parser.add_argument("--jobs", type=positive_int, default=DEFAULT_JOBS)
     parser.add_argument("--voice", default=None)
     parser.add_argument("--config", type=_course, default=Course())
+    parser.add_argument("--scheduler", default=None)
     args, extra = parser.parse_known_args(argv)
     if extra:
         raise UsageError(f"unknown argument {extra[0]!r}; run './render.sh help' for the options")
@@ -262,27 +246,59 @@ def parse_render_options(argv: list[str], command: str = "render") -> RenderOpti
         raise UsageError(f"{'--format' if args.format else '--transparent'} is an option of render, not of {command}")
     if command == "present" and args.voice is not None:
         raise UsageError("--voice is an option of render, slides and bench, not of present")
-    options = RenderOptions(
-        quality=QUALITIES[args.quality],
-        lang=args.lang,
-        theme=args.theme,
+    if command != "render" and args.scheduler:
+        raise UsageError(f"--scheduler is an option of render, not of {command}")
+    voice = voice_option(args.voice or DEFAULT_VOICE)
+    variants = [RenderOptions(
+        quality=QUALITIES[quality],
+        lang=lang,
+        theme=theme,
         chapters=tuple(find_chapters(args.scenes)),
         out=args.out.resolve(),
         formats=tuple(dict.fromkeys(name for names in args.format for name in names)),
         transparent=args.transparent,
         jobs=args.jobs,
-        voice=voice_option(args.voice or DEFAULT_VOICE),
+        voice=voice,
         course=args.config,
         playground_grid=playground_grid(),
-    )
+        scheduler=args.scheduler,
+    ) for lang in args.lang for theme in args.theme for quality in args.quality]
     if command == "present":
-        decks = slides_cache() / options.variant
-        missing = [c.slug for c in options.chapters if not (decks / f"{c.scene}.json").is_file()]
+        if len(variants) > 1:
+            raise UsageError("present shows one language, theme and quality at a time")
+        decks = slides_cache() / variants[0].variant
+        missing = [c.slug for c in variants[0].chapters if not (decks / f"{c.scene}.json").is_file()]
         if missing:
             asked = " ".join(argv)
-            raise UsageError(f"no {options.variant} slides of {', '.join(missing)} yet; make them first with "
+            raise UsageError(f"no {variants[0].variant} slides of {', '.join(missing)} yet; make them first with "
                              f"'./render.sh slides{' ' + asked if asked else ''}'")
-    return options
+    return variants
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """``render.sh worker ADDRESS [--jobs N]``: where the scheduler is, and how many Manim at once."""
+
+    address: str
+    jobs: int = DEFAULT_JOBS
+
+
+def parse_worker_options(argv: list[str]) -> WorkerOptions:
+    parser = OptionParser(prog="render.sh worker", add_help=False)
+    parser.add_argument("address")
+    parser.add_argument("--jobs", type=positive_int, default=DEFAULT_JOBS)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise UsageError(f"unknown argument {extra[0]!r} for worker; it takes ADDRESS and --jobs")
+    return WorkerOptions(args.address, args.jobs)
+
+
+def parse_slides_variants(argv: list[str]) -> list[RenderOptions]:
+    return parse_render_variants(argv, "slides")
+
+
+def parse_present_options(argv: list[str]) -> RenderOptions:
+    return parse_render_options(argv, "present")
 
 
 def playground_grid() -> str:
@@ -291,17 +307,6 @@ def playground_grid() -> str:
     if name not in PLAYGROUND_GRIDS:
         raise UsageError(f"unknown {PLAYGROUND_GRID_ENV} {name!r}; choose one of {', '.join(PLAYGROUND_GRIDS)}")
     return name
-
-
-def split_command(argv: list[str]) -> tuple[str, list[str]]:
-    """The sub-command (default ``render``) and the arguments after it."""
-    if argv and not argv[0].startswith("-"):
-        if argv[0] not in COMMANDS:
-            raise UsageError(f"unknown command {argv[0]!r}; choose one of {', '.join(COMMANDS)}")
-        return argv[0], argv[1:]
-    if argv and argv[0] in ("-h", "--help"):
-        return "help", argv[1:]
-    return "render", argv
 
 
 def fail(message: str, status: int = 2) -> None:

@@ -16,6 +16,7 @@ import av
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.audio import has_audio, loudness, master_lecture
 from pipeline.chapter_marks import (
     YOUTUBE_MIN_CHAPTERS,
     YOUTUBE_MIN_SECONDS,
@@ -24,6 +25,7 @@ from pipeline.chapter_marks import (
     ffmetadata,
     youtube_chapters,
 )
+from pipeline.ffmpeg import ffmpeg
 from scenes.lib.captions import break_lines, tokens
 from scenes.lib.course import Course
 from scenes.lib.strings import font, t
@@ -50,23 +52,6 @@ class ChapterFiles:
     video: Path
     captions: Path | None
     offset: float
-
-
-def ffmpeg(*args: str) -> None:
-    """Run ffmpeg quietly; a failure becomes a RuntimeError with ffmpeg's own last words."""
-    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except FileNotFoundError:
-        raise RuntimeError("ffmpeg is not installed (render.sh installs it; run ./render.sh once)") from None
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"ffmpeg failed ({last})")
-
-
-def remux_faststart(source: Path, target: Path) -> None:
-    """Copy a video with its index (moov) moved to the front, as browsers and YouTube prefer."""
-    ffmpeg("-i", str(source), "-c", "copy", "-movflags", "+faststart", str(target))
 
 
 def join_videos(videos: list[Path], target: Path, audio: bool = True) -> None:
@@ -255,8 +240,6 @@ def publish_lecture(chapters: list[ChapterFiles], stage: Path, lang: str, format
                     course: Course = Course(), metadata: Callable[[str], dict] | None = None) -> dict:
     """Write the lecture-wide files into ``stage``; return their manifest entry. ``metadata(chapter
     lines)`` writes the YouTube description and upload file and returns their entries."""
-    from pipeline.audio import has_audio, loudness, master_lecture
-
     lecture = stage / "lecture.mp4"
     voiced = [has_audio(c.video) for c in chapters]
     if any(voiced):

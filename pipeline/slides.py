@@ -36,24 +36,20 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
 from pipeline.jobs import ProgressRunner, run_in_parallel
-from pipeline.options import RenderOptions, slides_cache
-from pipeline.playground import GRIDS, PAGE_NAME, write_playground
-from pipeline.registry import Chapter
-from pipeline.render import (
-    MANIFEST_NAME,
+from pipeline.manim_run import (
     log_dir,
     make_key_frames,
-    manifest_header,
     manim_cache,
     manim_command,
     manim_env,
     manim_session,
     match_encoder_settings,
-    read_manifest,
-    run_staged,
-    write_json_atomically,
 )
+from pipeline.options import RenderOptions, slides_cache
+from pipeline.playground import GRIDS, PAGE_NAME, write_playground
+from pipeline.registry import Chapter
 from pipeline.settings import SLIDES_DIR_ENV
+from pipeline.staging import MANIFEST_NAME, manifest_header, read_manifest, run_staged, write_json_atomically
 from scenes.lib.settings import ROOT, cache_root
 from scenes.lib.strings import t
 from scenes.lib.style import THEMES
@@ -322,6 +318,13 @@ def make_slides(options: RenderOptions) -> int:
     for entry in entries:
         print(f"  {options.variant_dir / entry['pptx']}")
     print(f"Manifest: {manifest_path}")
+    return 0
+
+
+def make_slides_variants(variants: list[RenderOptions]) -> int:
+    """``render.sh slides`` for every language, theme and quality asked for, one after another."""
+    for options in variants:
+        make_slides(options)
     return 0
 
 

@@ -118,7 +118,7 @@ def test_failed_render_into_a_new_folder_leaves_no_folder(failing_manim, tmp_pat
 
 
 def test_abandoned_staging_folders_of_dead_runs_are_removed(tmp_path):
-    from pipeline.render import remove_abandoned_stages
+    from pipeline.staging import remove_abandoned_stages
 
     dead = tmp_path / ".staging-999999999-abc"  # no such process
     alive = tmp_path / f".staging-{os.getpid()}-def"  # a run still going

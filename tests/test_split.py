@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import PREVIEW_ARGS
 
-from pipeline import render, split
+from pipeline import manim_run, render, split, timings
 from pipeline.jobs import ProgressRunner, animations_played
 from pipeline.options import parse_render_options
 from pipeline.registry import find_chapters
@@ -67,7 +67,7 @@ def lecture_options(tmp_path, monkeypatch):
     this variant's last whole runs (each chapter's last animation done at its time)."""
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     options = parse_render_options(["--quality", "1080p", "--jobs", "8", "--out", str(tmp_path / "out")])
-    render.record_chapter_seconds(options.variant, LECTURE_1080P,
+    timings.record_chapter_seconds(options.variant, LECTURE_1080P,
                                   {slug: even_ends(40, seconds) for slug, seconds in LECTURE_1080P.items()})
     return options
 
@@ -75,19 +75,19 @@ def lecture_options(tmp_path, monkeypatch):
 def test_a_chapter_with_animations_in_the_cache_is_not_cut(lecture_options):
     relu = find_chapters(["relu"])[0]
     assert "relu" in render.cut_plan(list(find_chapters(None)), lecture_options, 8)
-    videos = render.chapter_media(relu, lecture_options) / "videos" / render.video_folder(relu, lecture_options)
+    videos = manim_run.chapter_media(relu, lecture_options) / "videos" / manim_run.video_folder(relu, lecture_options)
     (videos / "partial_movie_files" / relu.scene).mkdir(parents=True)
     (videos / "partial_movie_files" / relu.scene / "1_2_3.mp4").write_bytes(b"cached")
-    (videos / render.ENCODER_STAMP).write_text(lecture_options.quality.x264, encoding="utf-8")
+    (videos / manim_run.ENCODER_STAMP).write_text(lecture_options.quality.x264, encoding="utf-8")
     assert "relu" not in render.cut_plan(list(find_chapters(None)), lecture_options, 8)  # a caption edit
-    (videos / render.ENCODER_STAMP).write_text("preset=other", encoding="utf-8")  # about to be dropped
+    (videos / manim_run.ENCODER_STAMP).write_text("preset=other", encoding="utf-8")  # about to be dropped
     assert "relu" in render.cut_plan(list(find_chapters(None)), lecture_options, 8)
 
 
 def test_only_this_variant_s_own_drawing_times_cut(lecture_options):
     preview = parse_render_options(["--quality", "preview", "--jobs", "8", "--out", str(lecture_options.out)])
     assert render.cut_plan(list(find_chapters(None)), preview, 8) == {}  # the 1080p times are not preview's
-    render.record_chapter_seconds(lecture_options.variant, {"relu": 175.0}, {"relu": even_ends(40, 30.0)})
+    timings.record_chapter_seconds(lecture_options.variant, {"relu": 175.0}, {"relu": even_ends(40, 30.0)})
     assert "relu" not in render.cut_plan(list(find_chapters(None)), lecture_options, 8)  # 30 s of drawing
 
 
@@ -118,13 +118,13 @@ def test_a_chapter_rendered_in_parts_is_the_same_video(preview_render, tmp_path,
     args = list(PREVIEW_ARGS[:PREVIEW_ARGS.index("--scenes")])
     options = parse_render_options([*args, "--scenes", "title", "--jobs", "2", "--out", str(tmp_path / "out")])
     title = find_chapters(["title"])[0]
-    render.record_chapter_seconds(options.variant, {"title": 100.0}, {"title": even_ends(8, 100.0)})
+    timings.record_chapter_seconds(options.variant, {"title": 100.0}, {"title": even_ends(8, 100.0)})
     runner = ProgressRunner()
-    with render.manim_session(options, runner, render.media_root(options)):
+    with manim_run.manim_session(options, runner, manim_run.media_root(options)):
         entries = render.render_chapters(options, {}, tmp_path, runner)
     assert [entry["name"] for entry in entries] == ["title"]
     assert (tmp_path / entries[0]["video"]).read_bytes() == (preview_render / entries[0]["video"]).read_bytes()
-    joined = render.chapter_log(title, options).read_text(encoding="utf-8")
-    assert joined.count("Using cached data") == animations_played(render.chapter_log(title, options)) >= 7
+    joined = manim_run.chapter_log(title, options).read_text(encoding="utf-8")
+    assert joined.count("Using cached data") == animations_played(manim_run.chapter_log(title, options)) >= 7
     assert "Partial movie file written" not in joined
-    assert not (render.chapter_media(title, options) / "parts").exists()
+    assert not (manim_run.chapter_media(title, options) / "parts").exists()
