@@ -54,8 +54,8 @@ from scenes.model.networks import XAVIER_GAIN
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
-REAL_CHART_WIDTH = 5.4  # narrower than the chain's chart: the panel beside it explains more
-REAL_CHART_HEIGHT = 4.2  # the chain has left the stage: the real network's chart takes its height
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame: the legend beside it needs the rest
+REAL_CHART_HEIGHT = 4.6  # the chain has left the stage: the real network's chart takes its height
 EXPLODE_WIDTH = 11.0
 STEP_TIME = 0.7  # seconds per layer as the gradient pulse travels back
 
@@ -180,9 +180,15 @@ class SmallSlopesCompound(LectureScene):
         self.start_beat("first_layer_inputs", ratio=number_text(ratio), **values)
         width = panel_width(self.chart)
         jump = get_wrapped_text("ch2.first_layer_jump", width, size=SMALL_SIZE, **values)
+        # Why, as formulas (the sentences are spoken): the gradient sums input times signal over the batch,
+        # which adds up on the sigmoid's positive outputs and cancels on the zero-centred inputs.
+        why = stack(get_math(r"\frac{\partial L}{\partial W} = h^\top \frac{\partial L}{\partial z}", size=LABEL_SIZE),
+                    get_math(rf"\bar h \approx {values['later_mean']},\quad \bar x = {values['input_mean']}",
+                             size=LABEL_SIZE),
+                    buff=ITEM_BUFF)
         ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
-        explanation = stack(jump, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
+        explanation = stack(jump, why, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
         explanation.align_to(self.legend, LEFT)
         self.play(FadeIn(self.weight_row), FadeOut(self.description), FadeOut(self.shrink))
         self.play(LaggedStart(*(
@@ -190,6 +196,7 @@ class SmallSlopesCompound(LectureScene):
             for layer, norm in enumerate(weights)
         ), lag_ratio=0.2, run_time=3))
         self.play(FadeIn(jump))
+        self.play(Write(why))
         self.play(Write(ratio_math))
         self.wait(BEAT_PAUSE * 2)
         self.explanation = explanation

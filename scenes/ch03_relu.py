@@ -64,7 +64,8 @@ CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
 CAVEAT_WIDTH = 10.5
-LOSS_WIDTH = 5.4  # leaves room for the curves' end labels and the panel beside them
+LOSS_WIDTH = 6.0  # leaves room for the curves' end labels and the panel beside them
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame: the legend and notes beside it need the rest
 LOSS_HEIGHT = 3.4
 NAMES = ("sigmoid", "relu")
 
@@ -165,7 +166,7 @@ class ReluPassesTheGradient(LectureScene):
         # "More than n orders", n measured and never rounded up.
         orders = orders_of_magnitude_exceeded(float(sigmoid.max() / sigmoid.min()))
         self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread), orders=orders)
-        chart = get_layer_chart([*sigmoid, *relu], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, "ch3.layer",
+        chart = get_layer_chart([*sigmoid, *relu], DEPTH, REAL_CHART_WIDTH, CHART_HEIGHT + 1.8, "ch3.layer",
                                 "ch3.weight_gradient", series=2)
         width = panel_width(chart)
         self.legend = self.get_legend()
@@ -228,7 +229,7 @@ class ReluPassesTheGradient(LectureScene):
         moves = {name: self.runs[name].weight_change for name in NAMES}
         values = {f"{name}_move": number_text(moves[name][0]) for name in NAMES}
         self.start_beat("layer_movement", **values)
-        chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4,
+        chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, REAL_CHART_WIDTH, CHART_HEIGHT + 1.8,
                                 "ch3.layer", "ch3.weight_change", series=2)
         note = get_wrapped_text("ch3.first_layer_moved", panel_width(chart), size=LABEL_SIZE, **values)
         legend_place = self.legend.copy()
@@ -247,11 +248,18 @@ class ReluPassesTheGradient(LectureScene):
         relu = layer_gradients("relu", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         values = {"active": f"{relu.active_fraction * 100:.0f}", "gain": f"{HE_GAIN:g}"}
         self.start_beat("caveat", **values)
+        # Formulas and one line; the sentences (the activation no longer shrinks the gradient, half the units
+        # off halve its squared norm, the network turns sparse) are spoken.
+        he_init = get_math(rf"\mathrm{{Var}}(w) = \frac{{{values['gain']}}}{{n}}", size=BODY_SIZE * 1.3,
+                           color=self.theme.relu)
         caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE, **values)
+        passes_nothing = get_math(r"z < 0:\quad \mathrm{ReLU}'(z) = 0", size=BODY_SIZE * 1.3, color=self.theme.dead)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
-        VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=0.8)
+        VGroup(he_init, caveat, passes_nothing, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN,
+                                                                                                  buff=0.8)
         self.play(FadeOut(self.panel), FadeOut(self.chart.with_bars()))
-        self.play(FadeIn(caveat), run_time=1.5)
+        self.play(Write(he_init), FadeIn(caveat), run_time=1.5)
+        self.play(Write(passes_nothing))
         self.wait(BEAT_PAUSE)
         self.play(FadeIn(seed, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)
