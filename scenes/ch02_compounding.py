@@ -18,7 +18,7 @@ from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
 from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch
 from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
-from scenes.lib.components.panel import panel_width, place_in_panel
+from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
@@ -54,7 +54,7 @@ from scenes.model.networks import XAVIER_GAIN
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
-REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame: the legend beside it needs the rest
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame, unless the legend beside it needs more
 REAL_CHART_HEIGHT = 4.6  # the chain has left the stage: the real network's chart takes its height
 EXPLODE_WIDTH = 11.0
 STEP_TIME = 0.7  # seconds per layer as the gradient pulse travels back
@@ -146,13 +146,14 @@ class SmallSlopesCompound(LectureScene):
         self.start_beat("real_network", depth=DEPTH, xavier_gain=f"{XAVIER_GAIN:g}", he_gain=f"{HE_GAIN:g}",
                         **assumed, **values)
         old_chart = self.chart.with_bars()
-        self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
-                                     REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
-        width = panel_width(self.chart)
         self.signal_row = LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE)
         self.weight_row = LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE,
                                     swatch=get_series_swatch(self.theme.sigmoid, series_index=1))
         self.legend = Legend(self.signal_row, self.weight_row)
+        self.chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*signals, *self.real.weight_norms], DEPTH, chart_width, REAL_CHART_HEIGHT, "ch2.layer",
+            "ch2.gradient_norm", series=2), REAL_CHART_WIDTH, self.legend.width)
+        width = panel_width(self.chart)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH, **assumed)
         shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)

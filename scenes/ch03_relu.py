@@ -24,7 +24,7 @@ from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, p
 from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch, place_at_ends
 from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.log_curves import LogCurveChart
-from scenes.lib.components.panel import panel_width, place_in_panel
+from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
@@ -64,8 +64,8 @@ CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
 CAVEAT_WIDTH = 10.5
-LOSS_WIDTH = 6.0  # leaves room for the curves' end labels and the panel beside them
-REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame: the legend and notes beside it need the rest
+LOSS_WIDTH = 5.4  # leaves room for the curves' end labels and the panel beside them
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame, unless the legend beside it needs more
 LOSS_HEIGHT = 3.4
 NAMES = ("sigmoid", "relu")
 
@@ -166,10 +166,11 @@ class ReluPassesTheGradient(LectureScene):
         # "More than n orders", n measured and never rounded up.
         orders = orders_of_magnitude_exceeded(float(sigmoid.max() / sigmoid.min()))
         self.start_beat("real_networks", depth=DEPTH, spread=number_text(relu_spread), orders=orders)
-        chart = get_layer_chart([*sigmoid, *relu], DEPTH, REAL_CHART_WIDTH, CHART_HEIGHT + 1.8, "ch3.layer",
-                                "ch3.weight_gradient", series=2)
-        width = panel_width(chart)
         self.legend = self.get_legend()
+        chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*sigmoid, *relu], DEPTH, chart_width, CHART_HEIGHT + 1.8, "ch3.layer", "ch3.weight_gradient", series=2),
+            REAL_CHART_WIDTH, self.legend.width)
+        width = panel_width(chart)
         relu_note = get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread))
         sigmoid_note = get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=orders)
         summary = stack(relu_note, sigmoid_note, buff=ITEM_BUFF * 1.5)
@@ -229,8 +230,9 @@ class ReluPassesTheGradient(LectureScene):
         moves = {name: self.runs[name].weight_change for name in NAMES}
         values = {f"{name}_move": number_text(moves[name][0]) for name in NAMES}
         self.start_beat("layer_movement", **values)
-        chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, REAL_CHART_WIDTH, CHART_HEIGHT + 1.8,
-                                "ch3.layer", "ch3.weight_change", series=2)
+        chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*moves["sigmoid"], *moves["relu"]], DEPTH, chart_width, CHART_HEIGHT + 1.8, "ch3.layer",
+            "ch3.weight_change", series=2), REAL_CHART_WIDTH, self.legend.width)
         note = get_wrapped_text("ch3.first_layer_moved", panel_width(chart), size=LABEL_SIZE, **values)
         legend_place = self.legend.copy()
         place_in_panel(stack(legend_place, note, buff=ITEM_BUFF * 3), chart)
