@@ -353,7 +353,8 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
     if "stills" in options.formats:
         entry["stills"] = stage_stills(chapter, options, stage, runner, label)
     runner.say(f"{label}: words and frame share on screen")  # per beat (pipeline/screen_measure.py)
-    entry["screen"] = measure_in_render(chapter, manim_env(options), chapter_media(chapter, options), stage,
+    entry["screen"] = measure_in_render(chapter, manim_env(options), (options.quality.width, options.quality.height),
+                                        chapter_media(chapter, options), stage,
                                         log_dir() / options.variant / f"{chapter.stem}-screen.log", runner, label)
     if options.transparent:
         runner.say(f"{label}: rendering with a transparent background")

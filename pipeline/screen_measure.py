@@ -1,13 +1,14 @@
 """Each beat's words of prose on screen and the share of the frame its picture fills
 (scenes/lib/screen_text.py), for the manifest and for a report of the lecture's totals.
 
-A chapter is run as its key frames are made (pipeline/key_frames.py: animations skipped, frames
-tiny, since only the measure's numbers are kept), with the measure's hooks after every animation
-and at every key frame.
+A chapter is run as its key frames are made (pipeline/key_frames.py: animations skipped), with
+the measure's hooks after every animation and at every key frame. It draws at the render's size:
+Manim lays text out on a canvas of the frame's pixels and keeps the result in the media folder
+by content, so a run at another size in the same folder would leave texts cut for the next render.
 
 As a command::
 
-    python -m pipeline.screen_measure SLUG MEDIA_DIR OUT_JSON      # one chapter, as render.py runs it
+    python -m pipeline.screen_measure SLUG WIDTH HEIGHT MEDIA_DIR OUT_JSON   # as render.py runs it
     python -m pipeline.screen_measure --report [--lang L] [--theme T] [--scenes a,b]
 
 The report prints, per beat, the most words of prose and of the takeaway on screen at once and the
@@ -31,26 +32,27 @@ if TYPE_CHECKING:
     from pipeline.jobs import ProgressRunner
     from scenes.lib.screen_text import BeatScreen
 
-MEASURE_SIZE = (64, 36)  # pixels: the frames are drawn, then dropped
+REPORT_SIZE = (854, 480)  # pixels of the report's runs (a preview's), in a media folder of their own
 
 
-def measure_chapter(chapter: Chapter, lang: str, theme: str, media_dir: Path) -> list[BeatScreen]:
+def measure_chapter(chapter: Chapter, lang: str, theme: str, media_dir: Path,
+                    size: tuple[int, int] = REPORT_SIZE) -> list[BeatScreen]:
     """Run ``chapter`` (animations skipped) and return each beat's measure, in the order played."""
     from scenes.lib.screen_text import ScreenMeasure  # Manim, only when measuring
 
     measure = ScreenMeasure()
-    render_key_frames(chapter, lang, theme, media_dir, *MEASURE_SIZE,
+    render_key_frames(chapter, lang, theme, media_dir, *size,
                       before_capture=measure.before_capture, after_play=measure.after_play)
     return measure.beats()
 
 
-def measure_in_render(chapter: Chapter, env: dict[str, str], media_dir: Path, out_dir: Path, log: Path,
-                      runner: ProgressRunner, label: str) -> list[dict]:
+def measure_in_render(chapter: Chapter, env: dict[str, str], size: tuple[int, int], media_dir: Path, out_dir: Path,
+                      log: Path, runner: ProgressRunner, label: str) -> list[dict]:
     """The chapter's measure as the manifest records it (a list of beats), run by ``runner`` in the
-    render's environment (``env``: language, theme) like the key frames."""
+    render's environment (``env``: language, theme) and size, like the key frames."""
     out = out_dir / f".screen-{chapter.stem}.json"
-    runner.run(label, [sys.executable, "-m", "pipeline.screen_measure", chapter.slug, str(media_dir), str(out)],
-               env, ROOT, log, phase="screen measure ")
+    command = [sys.executable, "-m", "pipeline.screen_measure", chapter.slug, *map(str, size), str(media_dir), str(out)]
+    runner.run(label, command, env, ROOT, log, phase="screen measure ")
     beats = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
     return beats
@@ -60,7 +62,7 @@ def report(chapters: list[Chapter], lang: str, theme: str, detail: bool = False)
     """The lecture's totals, beat by beat, as text (``detail``: with the prose counted)."""
     from scenes.lib.screen_text import PROSE_MAX_WORDS, TAKEAWAY_MAX_WORDS
 
-    media_dir = cache_root() / "screen-measure" / f"{lang}-{theme}"
+    media_dir = cache_root() / "screen-measure" / f"{lang}-{theme}-{REPORT_SIZE[1]}p"
     lines = [f"Words on screen (Chinese: a character is half a word) and frame share, {lang} {theme}",
              f"{'beat':<34}{'prose':>7}{'card':>7}{'frame':>8}{'width':>8}"]
     beats: list[BeatScreen] = []
@@ -97,9 +99,10 @@ def main(argv: list[str]) -> int:
         chapters = find_chapters([s for s in args.scenes.split(",") if s] or None)
         print(report(chapters, args.lang, args.theme, args.detail))
         return 0
-    slug, media_dir, out = argv
+    slug, width, height, media_dir, out = argv
     (chapter,) = find_chapters([slug])
-    beats = measure_chapter(chapter, os.environ[LANG_ENV], os.environ[THEME_ENV], Path(media_dir))
+    beats = measure_chapter(chapter, os.environ[LANG_ENV], os.environ[THEME_ENV], Path(media_dir),
+                            (int(width), int(height)))
     Path(out).write_text(json.dumps([beat.as_dict() for beat in beats], ensure_ascii=False, indent=2),
                          encoding="utf-8")
     return 0
