@@ -156,7 +156,9 @@ class SmallSlopesCompound(LectureScene):
         width = panel_width(self.chart)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH, **assumed)
-        shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)
+        # How much the signal shrinks crossing each layer, as a formula (the sentence is spoken).
+        shrink = get_math(rf"\frac{{\|\partial L / \partial z_{{k+1}}\|}}{{\|\partial L / \partial z_k\|}}"
+                          rf"\in [{values['low']},\ {values['high']}]", size=MATH_SIZE, color=self.theme.gradient)
         self.real_panel = stack(self.legend, description, shrink, buff=ITEM_BUFF * 2)
         place_in_panel(self.real_panel, self.chart)
         # The panel says more than the chart is tall: it starts under the title instead.
