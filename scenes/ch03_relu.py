@@ -254,7 +254,7 @@ class ReluPassesTheGradient(LectureScene):
         # off halve its squared norm, the network turns sparse) are spoken.
         he_init = get_math(rf"\mathrm{{Var}}(w) = \frac{{{values['gain']}}}{{n}}", size=BODY_SIZE * 1.3,
                            color=self.theme.relu)
-        caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE, **values)
+        caveat = get_text("ch3.caveat", size=BODY_SIZE, **values)  # one line: a balanced wrap split "He init"
         passes_nothing = get_math(r"z < 0:\quad \mathrm{ReLU}'(z) = 0", size=BODY_SIZE * 1.3, color=self.theme.dead)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
         VGroup(he_init, caveat, passes_nothing, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN,
