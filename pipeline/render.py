@@ -47,6 +47,7 @@ from pipeline.playground import GRIDS, write_playground
 from pipeline.playground import PAGE_NAME as PLAYGROUND_PAGE
 from pipeline.publish import GIF_MAX_SECONDS, ChapterFiles, make_gif, publish_lecture, read_cues, write_srt, write_vtt
 from pipeline.registry import CHAPTERS, Chapter, find_chapters
+from pipeline.screen_measure import measure_in_render
 from pipeline.settings import SPLIT_CORES_ENV
 from pipeline.split import Part, gather_part, plan_parts
 from pipeline.staging import (
@@ -152,6 +153,10 @@ def render_chapter(chapter: Chapter, options: RenderOptions, stage: Path, label:
         make_gif(stage / entry["video"], stage / entry["gif"])
     if "stills" in options.formats:
         entry["stills"] = stage_stills(chapter, options, stage, runner, label)
+    runner.say(f"{label}: words and frame share on screen")  # per beat (pipeline/screen_measure.py)
+    entry["screen"] = measure_in_render(chapter, manim_env(options), (options.quality.width, options.quality.height),
+                                        chapter_media(chapter, options), stage,
+                                        log_dir() / options.variant / f"{chapter.stem}-screen.log", runner, label)
     if options.transparent:
         runner.say(f"{label}: rendering with a transparent background")
         entry["transparent"] = f"{chapter.stem}.mov"

@@ -29,11 +29,11 @@ from scenes.lib.components.text import (
     get_chapter_title,
     get_math,
     get_wrapped_text,
-    number_text,
+    number_tex,
     stack,
 )
 from scenes.lib.lecture_scene import LectureScene, beat
-from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
+from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
 from scenes.model import activation, sigmoid_slope_max
 
 X_MAX = 6  # the storyboard's axes: x in [-6, 6]
@@ -208,8 +208,10 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
         # The definition has done its work: the derivative takes its place, making room for tanh's note.
         derivative_place = self.derivative.copy().move_to(self.definition, aligned_edge=LEFT + UP)
         card.next_to(derivative_place, DOWN, buff=GROUP_GAP, aligned_edge=LEFT)
-        tanh_note = get_wrapped_text("ch1.tanh", panel_width(self.plot), size=SMALL_SIZE, color=self.theme.muted,
-                                     tail=number_text(float(tanh.df(TAIL_X))), tail_x=TAIL_X, **values)
+        # tanh's two slopes as a formula beside the card: the sentences about them are spoken.
+        tanh_note = get_math(rf"\tanh'(0) = {number_tex(float(tanh.df(0.0)))},\quad "
+                             rf"\tanh'({TAIL_X}) = {number_tex(float(tanh.df(TAIL_X)), digits=2)}",
+                             size=READOUT_SIZE, color=self.theme.muted)
         self.play(FadeOut(self.tail_group), FadeOut(self.readouts), FadeOut(self.definition),
                   self.derivative.animate.move_to(derivative_place),
                   self.bound_row.animate.next_to(card, DOWN, buff=GROUP_GAP, aligned_edge=LEFT))

@@ -18,7 +18,7 @@ from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.chain import ChainNetwork, get_compounding_counter
 from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch
 from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
-from scenes.lib.components.panel import panel_width, place_in_panel
+from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
@@ -54,8 +54,8 @@ from scenes.model.networks import XAVIER_GAIN
 CHAIN_WIDTH = 12.2
 CHART_WIDTH = 6.6
 CHART_HEIGHT = 2.2
-REAL_CHART_WIDTH = 5.4  # narrower than the chain's chart: the panel beside it explains more
-REAL_CHART_HEIGHT = 4.2  # the chain has left the stage: the real network's chart takes its height
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame, unless the legend beside it needs more
+REAL_CHART_HEIGHT = 4.6  # the chain has left the stage: the real network's chart takes its height
 EXPLODE_WIDTH = 11.0
 STEP_TIME = 0.7  # seconds per layer as the gradient pulse travels back
 
@@ -151,16 +151,19 @@ class SmallSlopesCompound(LectureScene):
         self.open_beat(depth=DEPTH, xavier_gain=f"{XAVIER_GAIN:g}", he_gain=f"{HE_GAIN:g}",
                        **assumed, **values)
         old_chart = self.chart.with_bars()
-        self.chart = get_layer_chart([*signals, *self.real.weight_norms], DEPTH, REAL_CHART_WIDTH,
-                                     REAL_CHART_HEIGHT, "ch2.layer", "ch2.gradient_norm", series=2)
-        width = panel_width(self.chart)
         self.signal_row = LegendRow("ch2.signal", self.theme.gradient, size=SMALL_SIZE)
         self.weight_row = LegendRow("ch2.weight_gradient", self.theme.sigmoid, size=SMALL_SIZE,
                                     swatch=get_series_swatch(self.theme.sigmoid, series_index=1))
         self.legend = Legend(self.signal_row, self.weight_row)
+        self.chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*signals, *self.real.weight_norms], DEPTH, chart_width, REAL_CHART_HEIGHT, "ch2.layer",
+            "ch2.gradient_norm", series=2), REAL_CHART_WIDTH, self.legend.width)
+        width = panel_width(self.chart)
         description = get_wrapped_text("ch2.real_network", width, size=LABEL_SIZE, color=self.theme.muted,
                                        depth=DEPTH, width=WIDTH, batch=BATCH, **assumed)
-        shrink = get_wrapped_text("ch2.signal_steps", width, size=LABEL_SIZE, color=self.theme.gradient, **values)
+        # How much the signal shrinks crossing each layer, as a formula (the sentence is spoken).
+        shrink = get_math(rf"\frac{{\|\partial L / \partial z_{{k+1}}\|}}{{\|\partial L / \partial z_k\|}}"
+                          rf"\in [{values['low']},\ {values['high']}]", size=MATH_SIZE, color=self.theme.gradient)
         self.real_panel = stack(self.legend, description, shrink, buff=ITEM_BUFF * 2)
         place_in_panel(self.real_panel, self.chart)
         # The panel says more than the chart is tall: it starts under the title instead.
@@ -186,9 +189,15 @@ class SmallSlopesCompound(LectureScene):
         self.open_beat(ratio=number_text(ratio), **values)
         width = panel_width(self.chart)
         jump = get_wrapped_text("ch2.first_layer_jump", width, size=SMALL_SIZE, **values)
+        # Why, as formulas (the sentences are spoken): the gradient sums input times signal over the batch,
+        # which adds up on the sigmoid's positive outputs and cancels on the zero-centred inputs.
+        why = stack(get_math(r"\frac{\partial L}{\partial W} = h^\top \frac{\partial L}{\partial z}", size=LABEL_SIZE),
+                    get_math(rf"\bar h \approx {values['later_mean']},\quad \bar x = {values['input_mean']}",
+                             size=LABEL_SIZE),
+                    buff=ITEM_BUFF)
         ratio_math = get_math(rf"\frac{{\|\partial L / \partial W_1\|}}{{\|\partial L / \partial W_{{{DEPTH}}}\|}}"
                               rf"= {number_tex(ratio, digits=2)}", size=MATH_SIZE, color=self.theme.sigmoid)
-        explanation = stack(jump, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
+        explanation = stack(jump, why, ratio_math, buff=ITEM_BUFF * 2).next_to(self.legend, DOWN, buff=ITEM_BUFF * 2)
         explanation.align_to(self.legend, LEFT)
         self.play(FadeIn(self.weight_row), FadeOut(self.description), FadeOut(self.shrink))
         self.play(LaggedStart(*(
@@ -196,6 +205,7 @@ class SmallSlopesCompound(LectureScene):
             for layer, norm in enumerate(weights)
         ), lag_ratio=0.2, run_time=3))
         self.play(FadeIn(jump))
+        self.play(Write(why))
         self.play(Write(ratio_math))
         self.wait(BEAT_PAUSE * 2)
         self.explanation = explanation

@@ -24,7 +24,7 @@ from scenes.lib.components.chain import ChainNetwork, get_compounding_counter, p
 from scenes.lib.components.legend import Legend, LegendRow, get_series_swatch, place_at_ends
 from scenes.lib.components.log_bars import LogBarChart, get_layer_chart
 from scenes.lib.components.log_curves import LogCurveChart
-from scenes.lib.components.panel import panel_width, place_in_panel
+from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
     get_chapter_title,
@@ -65,6 +65,7 @@ CHART_HEIGHT = 2.2
 STEP_TIME = 0.6
 CAVEAT_WIDTH = 10.5
 LOSS_WIDTH = 5.4  # leaves room for the curves' end labels and the panel beside them
+REAL_CHART_WIDTH = 6.4  # with its tick labels about half the frame, unless the legend beside it needs more
 LOSS_HEIGHT = 3.4
 NAMES = ("sigmoid", "relu")
 
@@ -169,10 +170,11 @@ class ReluPassesTheGradient(LectureScene):
         # "More than n orders", n measured and never rounded up.
         orders = orders_of_magnitude_exceeded(float(sigmoid.max() / sigmoid.min()))
         self.open_beat(depth=DEPTH, spread=number_text(relu_spread), orders=orders)
-        chart = get_layer_chart([*sigmoid, *relu], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4, "ch3.layer",
-                                "ch3.weight_gradient", series=2)
-        width = panel_width(chart)
         self.legend = self.get_legend()
+        chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*sigmoid, *relu], DEPTH, chart_width, CHART_HEIGHT + 1.8, "ch3.layer", "ch3.weight_gradient", series=2),
+            REAL_CHART_WIDTH, self.legend.width)
+        width = panel_width(chart)
         relu_note = get_wrapped_text("ch3.relu_spread", width, size=LABEL_SIZE, spread=number_text(relu_spread))
         sigmoid_note = get_wrapped_text("ch3.sigmoid_spread", width, size=LABEL_SIZE, orders=orders)
         summary = stack(relu_note, sigmoid_note, buff=ITEM_BUFF * 1.5)
@@ -234,8 +236,9 @@ class ReluPassesTheGradient(LectureScene):
         moves = {name: self.runs[name].weight_change for name in NAMES}
         values = {f"{name}_move": number_text(moves[name][0]) for name in NAMES}
         self.open_beat(**values)
-        chart = get_layer_chart([*moves["sigmoid"], *moves["relu"]], DEPTH, CHART_WIDTH - 1.0, CHART_HEIGHT + 1.4,
-                                "ch3.layer", "ch3.weight_change", series=2)
+        chart = fit_beside(lambda chart_width: get_layer_chart(
+            [*moves["sigmoid"], *moves["relu"]], DEPTH, chart_width, CHART_HEIGHT + 1.8, "ch3.layer",
+            "ch3.weight_change", series=2), REAL_CHART_WIDTH, self.legend.width)
         note = get_wrapped_text("ch3.first_layer_moved", panel_width(chart), size=LABEL_SIZE, **values)
         legend_place = self.legend.copy()
         place_in_panel(stack(legend_place, note, buff=ITEM_BUFF * 3), chart)
@@ -254,11 +257,18 @@ class ReluPassesTheGradient(LectureScene):
         relu = layer_gradients("relu", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         values = {"active": f"{relu.active_fraction * 100:.0f}", "gain": f"{HE_GAIN:g}"}
         self.open_beat(**values)
-        caveat = get_wrapped_text("ch3.caveat", CAVEAT_WIDTH, size=BODY_SIZE, **values)
+        # Formulas and one line; the sentences (the activation no longer shrinks the gradient, half the units
+        # off halve its squared norm, the network turns sparse) are spoken.
+        he_init = get_math(rf"\mathrm{{Var}}(w) = \frac{{{values['gain']}}}{{n}}", size=BODY_SIZE * 1.3,
+                           color=self.theme.relu)
+        caveat = get_text("ch3.caveat", size=BODY_SIZE, **values)  # one line: a balanced wrap split "He init"
+        passes_nothing = get_math(r"z < 0:\quad \mathrm{ReLU}'(z) = 0", size=BODY_SIZE * 1.3, color=self.theme.dead)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)
-        VGroup(caveat, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN, buff=0.8)
+        VGroup(he_init, caveat, passes_nothing, seed).arrange(DOWN, buff=ITEM_BUFF * 3).next_to(self.title, DOWN,
+                                                                                                  buff=0.8)
         self.play(FadeOut(self.panel), FadeOut(self.chart.with_bars()))
-        self.play(FadeIn(caveat), run_time=1.5)
+        self.play(Write(he_init), FadeIn(caveat), run_time=1.5)
+        self.play(Write(passes_nothing))
         self.wait(BEAT_PAUSE)
         self.play(FadeIn(seed, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)

@@ -92,6 +92,7 @@ FINDING_ROWS = (
 )
 UNDERLAY_WIDTH = CURVE_WIDTH + 4  # PReLU's line, widened under the dashed Leaky 0.25 that lies on it
 FINDING_WIDTH = 10.5
+TABLE_SIZE = BODY_SIZE  # the finding's table is the beat's whole picture: body text, not small print
 
 
 class LeakySlopesRestoreTheFlow(LectureScene):
@@ -257,15 +258,13 @@ class LeakySlopesRestoreTheFlow(LectureScene):
                   "diverged": len(prelu_small.diverged),
                   "xu_divisor": f"{VERY_LEAKY_DIVISOR:g}", "xu_slope": f"{1 / VERY_LEAKY_DIVISOR:.2f}"}
         self.open_beat(**values)
+        # The table alone, centred under the title: what it shows is spoken, and the takeaway card follows.
         table = self.get_finding_table(spreads)
-        finding = get_wrapped_text("ch5.fair_finding", FINDING_WIDTH, size=BODY_SIZE, seeds=DEAD_RUN_SEEDS)
-        group = VGroup(table, finding).arrange(DOWN, buff=ITEM_BUFF * 3)
-        group.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
+        table.next_to(self.title, DOWN, buff=ITEM_BUFF * 4).set_x(0)
         self.play(FadeOut(self.plot_group))
         self.play(FadeIn(table), run_time=1.5)
-        self.play(FadeIn(finding))
         self.wait(BEAT_PAUSE * 2)
-        self.finding = group
+        self.finding = table
 
     @beat
     def takeaway(self) -> None:
@@ -280,20 +279,20 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         stayed finite, with how many diverged where any did (never counted as 0 % inactive)."""
         runs = [dead_unit_curve(name, **params) for _, name, params in FINDING_ROWS]  # the chart's seed
         muted = self.theme.muted
-        cells = [get_text("ch5.final_inactive", size=SMALL_SIZE, color=muted, steps=runs[0].steps),
-                 get_text("ch5.column_seed", size=SMALL_SIZE, color=muted, seed=runs[0].seed),
-                 get_text("ch5.column_seeds", size=SMALL_SIZE, color=muted, seeds=len(spreads[0].seeds))]
+        cells = [get_text("ch5.final_inactive", size=TABLE_SIZE, color=muted, steps=runs[0].steps),
+                 get_text("ch5.column_seed", size=TABLE_SIZE, color=muted, seed=runs[0].seed),
+                 get_text("ch5.column_seeds", size=TABLE_SIZE, color=muted, seeds=len(spreads[0].seeds))]
         for (key, name, params), run, spread in zip(FINDING_ROWS, runs, spreads):
-            label = get_text(key, size=SMALL_SIZE, color=self.theme.activation_color(name),
+            label = get_text(key, size=TABLE_SIZE, color=self.theme.activation_color(name),
                              slope=f"{params.get('slope', 0):g}", alpha=f"{params.get('alpha', 0):g}")
-            seed_value = get_text("curves.percent", size=SMALL_SIZE, value=f"{run.dead_fraction[-1] * 100:.0f}")
+            seed_value = get_text("curves.percent", size=TABLE_SIZE, value=f"{run.dead_fraction[-1] * 100:.0f}")
             low, high = percent_text(spread.final.min()), percent_text(spread.final.max())
-            spread_value = (get_text("curves.percent", size=SMALL_SIZE, value=low) if low == high else
-                            get_text("ch5.percent_range", size=SMALL_SIZE, low=low, high=high))
+            spread_value = (get_text("curves.percent", size=TABLE_SIZE, value=low) if low == high else
+                            get_text("ch5.percent_range", size=TABLE_SIZE, low=low, high=high))
             if spread.diverged:
-                note = get_text("ch5.diverged", size=SMALL_SIZE, color=self.theme.text,
+                note = get_text("ch5.diverged", size=TABLE_SIZE, color=self.theme.text,
                                 diverged=len(spread.diverged), seeds=len(spread.seeds))
-                spread_value = VGroup(spread_value, note).arrange(RIGHT, buff=ITEM_BUFF)
+                spread_value = VGroup(spread_value, note).arrange(DOWN, buff=ITEM_BUFF * 0.5, aligned_edge=LEFT)
             cells += [label, seed_value, spread_value]
         return VGroup(*cells).arrange_in_grid(rows=len(cells) // 3, cols=3, col_alignments="lrl",
                                               buff=(PANEL_GAP, ITEM_BUFF))

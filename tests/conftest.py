@@ -96,12 +96,14 @@ KEY_FRAME_SIZE = (480, 270)
 @dataclass(frozen=True)
 class ChapterRun:
     """One chapter run with its animations skipped, in one language and theme: each beat's key frame
-    (RGBA), the scene as it ended (beats, captions, cues) and the layout problems found after every
-    animation, keyed by the beat that was running."""
+    (RGBA), the scene as it ended (beats, captions, cues), the layout problems found after every
+    animation, keyed by the beat that was running, and each beat's words and frame share on screen
+    (scenes/lib/screen_text.py)."""
 
     frames: dict[str, np.ndarray]
     scene: Any
     problems: dict[str, list[str]]
+    screen: tuple[Any, ...] = ()
 
 
 def chapter_group(lang: str, theme: str, chapter: Chapter) -> pytest.MarkDecorator:
@@ -113,9 +115,11 @@ def run_chapter(chapter: Chapter, lang: str, theme: str, media_dir) -> ChapterRu
     """Run ``chapter`` as the stills are made (pipeline/key_frames.py), checking its layout after
     every animation."""
     from scenes.lib.layout import find_layout_problems
+    from scenes.lib.screen_text import ScreenMeasure
 
     problems: dict[str, list[str]] = {}
     scenes: list[Any] = []
+    measure = ScreenMeasure()
 
     def check_layout(scene) -> None:
         scenes[:] = [scene]
@@ -123,9 +127,12 @@ def run_chapter(chapter: Chapter, lang: str, theme: str, media_dir) -> ChapterRu
         for problem in find_layout_problems(scene.mobjects):
             if problem not in problems.setdefault(beat, []):
                 problems[beat].append(problem)
+        measure.after_play(scene)
 
-    frames = render_key_frames(chapter, lang, theme, media_dir, *KEY_FRAME_SIZE, after_play=check_layout)
-    return ChapterRun({beat: frame.image for beat, frame in frames.items()}, scenes[0], problems)
+    frames = render_key_frames(chapter, lang, theme, media_dir, *KEY_FRAME_SIZE, after_play=check_layout,
+                               before_capture=measure.before_capture)
+    return ChapterRun({beat: frame.image for beat, frame in frames.items()}, scenes[0], problems,
+                      tuple(measure.beats()))
 
 
 @pytest.fixture(scope="session")

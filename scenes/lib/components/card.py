@@ -10,6 +10,7 @@ from typing import Any
 
 from manim import SurroundingRectangle, VGroup
 
+from ..screen_text import TAKEAWAY, mark_role
 from ..style import BODY_SIZE, CARD_CORNER_RADIUS, CARD_PADDING, current_theme
 from .text import get_wrapped_text
 
@@ -45,6 +46,8 @@ class TakeawayCard(VGroup):
     def __init__(self, key: str, width: float, size: float = BODY_SIZE, color: str | None = None,
                  values: Mapping[str, object] | None = None, **kwargs: Any) -> None:
         color = color or current_theme().gradient
-        self.text = get_wrapped_text(key, width - 2 * CARD_PADDING, size=size, color=color, **(values or {}))
+        self.text = get_wrapped_text(key, width - 2 * CARD_PADDING, size=size, color=color, role=TAKEAWAY,
+                                     **(values or {}))
         self.box = SurroundingRectangle(self.text, color=color, buff=CARD_PADDING, corner_radius=CARD_CORNER_RADIUS)
         super().__init__(self.box, self.text, **kwargs)
+        mark_role(self, TAKEAWAY, self.text.screen_text)  # the box is the card's, not part of the picture

@@ -4,11 +4,13 @@ Chapters 1, 2, 3 and 5 put their explanations there; one gap and one width rule 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from manim import RIGHT, UP, Mobject, config
 
 from scenes.lib.style import EDGE_BUFF
 
-__all__ = ["PANEL_GAP", "panel_width", "place_in_panel"]
+__all__ = ["PANEL_GAP", "fit_beside", "panel_width", "place_in_panel"]
 
 PANEL_GAP = 0.7  # between the plot (or chart) and the panel beside it
 
@@ -35,3 +37,21 @@ def place_in_panel(group: Mobject, beside: Mobject) -> Mobject:
         The plot or chart it stands beside.
     """
     return group.next_to(beside, RIGHT, buff=PANEL_GAP).align_to(beside, UP)
+
+
+def fit_beside(build: Callable[[float], Mobject], width: float, needs: float) -> Mobject:
+    """``build(width)``, a chart drawn as wide as it may be: narrowed, if need be, so the panel right
+    of it is ``needs`` wide (a legend's row does not wrap, and its width differs by language).
+
+    Parameters
+    ----------
+    build
+        Makes the chart, in place, given the width of its plotting area.
+    width
+        The widest plotting area wanted.
+    needs
+        The width the panel beside it must keep.
+    """
+    chart = build(width)
+    shortfall = needs - panel_width(chart)
+    return build(width - shortfall) if shortfall > 0 else chart

@@ -13,6 +13,7 @@ from manim.constants import RendererType
 from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
 
 from ..captions import break_lines, subtitle_tokens
+from ..screen_text import LABEL, PROSE, mark_role
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
 
@@ -34,8 +35,10 @@ __all__ = [
 ]
 
 
-def get_text(key: str, size: float = BODY_SIZE, color: str | None = None, **values: object) -> Text:
-    """The string ``key`` of the active language as a Text in the language's font.
+def get_text(key: str, size: float = BODY_SIZE, color: str | None = None, role: str | None = None,
+             **values: object) -> Text:
+    """The string ``key`` of the active language as a Text in the language's font: a label unless
+    ``role`` says otherwise (screen_text.py: prose is what the lecture counts and keeps short).
 
     Parameters
     ----------
@@ -45,15 +48,22 @@ def get_text(key: str, size: float = BODY_SIZE, color: str | None = None, **valu
         The font size.
     color
         The text's colour; the theme's text colour when None.
+    role
+        What the words are on screen: ``LABEL`` (a name, a title), ``PROSE`` (a sentence) or
+        ``TAKEAWAY`` (screen_text.py). None: the component's own (a label here, prose for wrapped
+        text); a label of more than a few words then counts as prose, one declared does not.
     values
         Values for the string's ``{placeholders}``.
     """
-    return get_plain_text(t(key, **values), size=size, color=color)
+    return get_plain_text(t(key, **values), size=size, color=color, role=role)
 
 
-def get_plain_text(content: str, size: float = BODY_SIZE, color: str | None = None) -> Text:
-    """``content`` (already looked up or computed) as a Text in the active language's font."""
-    return Text(content, font=font(), font_size=size, color=color or current_theme().text)
+def get_plain_text(content: str, size: float = BODY_SIZE, color: str | None = None,
+                   role: str | None = None) -> Text:
+    """``content`` (already looked up or computed) as a Text in the active language's font, marked
+    with its ``role`` on screen (a label unless told otherwise)."""
+    text = Text(content, font=font(), font_size=size, color=color or current_theme().text)
+    return mark_role(text, role, content, default=LABEL)
 
 
 def get_math(*tex: str, size: float = MATH_SIZE, color: str | None = None) -> MathTex:
@@ -73,7 +83,7 @@ def get_math(*tex: str, size: float = MATH_SIZE, color: str | None = None) -> Ma
 
 def get_chapter_title(chapter_key: str, size: float = TITLE_SIZE * 0.8) -> Text:
     """The chapter's title, placed at the top edge of the frame."""
-    return get_text(f"{chapter_key}.title", size=size).to_edge(UP, buff=EDGE_BUFF)
+    return get_text(f"{chapter_key}.title", size=size, role=LABEL).to_edge(UP, buff=EDGE_BUFF)
 
 
 def stack(*mobjects, buff: float = ITEM_BUFF, aligned_edge=LEFT) -> VGroup:
@@ -85,12 +95,13 @@ SHORT_LAST_LINE = 0.35  # of the width: a last line shorter than this is evened 
 
 
 def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color: str | None = None,
-                     **values: object) -> VGroup:
-    """The string ``key`` broken into left-aligned lines no wider than ``max_width``.
+                     role: str | None = None, **values: object) -> VGroup:
+    """The string ``key`` broken into left-aligned lines no wider than ``max_width``: prose on
+    screen unless ``role`` says otherwise (screen_text.py counts it).
 
     Parameters
     ----------
-    key, size, color, values
+    key, size, color, role, values
         As for :func:`get_text`.
     max_width
         The widest a line may be, in Manim units. Lines break between words (Chinese ones found
@@ -102,7 +113,8 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
     VGroup
         One Text per line.
     """
-    pieces = subtitle_tokens(t(key, **values))  # words (Chinese ones by jieba), a number with its unit
+    content = t(key, **values)
+    pieces = subtitle_tokens(content)  # words (Chinese ones by jieba), a number with its unit
     widths: dict[str, float] = {}
 
     def measure(line: str) -> float:
@@ -119,7 +131,9 @@ def get_wrapped_text(key: str, max_width: float, size: float = BODY_SIZE, color:
             if len(even) == len(lines):
                 lines = even
                 break
-    return stack(*(get_plain_text(line, size=size, color=color) for line in lines), buff=ITEM_BUFF * 0.6)
+    role = PROSE if role is None else role
+    lines = stack(*(get_plain_text(line, size=size, color=color, role=role) for line in lines), buff=ITEM_BUFF * 0.6)
+    return mark_role(lines, role, content)
 
 
 class _PangoLayout(Text):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, Text, VGroup
 
+from ..screen_text import LABEL
 from ..style import BODY_SIZE, ITEM_BUFF, current_theme
 from .text import get_plain_text, get_text
 
@@ -27,6 +28,6 @@ def get_table_of_contents(active: int | None = None, size: float = BODY_SIZE) ->
         lit = active is None or active == index
         color = theme.text if lit else theme.muted
         number: Text = get_plain_text(f"{index + 1}.", size=size, color=theme.gradient if lit else theme.muted)
-        row = VGroup(number, get_text(key, size=size, color=color)).arrange(RIGHT, buff=0.25)
+        row = VGroup(number, get_text(key, size=size, color=color, role=LABEL)).arrange(RIGHT, buff=0.25)
         rows.add(row)
     return rows.arrange(DOWN, buff=ITEM_BUFF * 1.4, aligned_edge=LEFT)
