@@ -60,6 +60,8 @@ def module_names(name: str) -> ModuleNames:
                     exported = tuple(ast.literal_eval(node.value))
                 elif isinstance(target, ast.Name):
                     defined.add(target.id)
+                elif isinstance(target, ast.Tuple):  # A, B = ...
+                    defined.update(element.id for element in target.elts if isinstance(element, ast.Name))
         elif isinstance(node, ast.ImportFrom):
             source = importlib.util.resolve_name("." * node.level + (node.module or ""), package) if node.level \
                 else node.module

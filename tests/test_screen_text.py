@@ -17,13 +17,13 @@ from test_chapters import RUN_VARIANTS
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.text import get_plain_text, get_text, get_wrapped_text
 from scenes.lib.screen_text import (
-    LABEL,
     LABEL_MAX_WORDS,
     PROSE_MAX_WORDS,
     TAKEAWAY_MAX_WORDS,
     snapshot,
     word_count,
 )
+from scenes.lib.text_roles import LABEL
 
 # Beat ("chN.beat") -> language -> words of prose at once, measured on main on 2026-12-07
 # (python -m pipeline.screen_measure --report --lang L). Delete an entry when its beat is fixed.

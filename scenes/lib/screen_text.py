@@ -1,12 +1,8 @@
 """How much a beat writes on screen and how much of the frame its picture fills (issue 27: show
 more, write less).
 
-Every string a chapter puts on screen has a role, given where it is made (components/text.py and
-card.py mark what they build):
-
-- **prose**: a sentence (``get_wrapped_text``, or ``role=PROSE``); what the measure counts;
-- **label**: a name next to what it names, a title, a heading (``get_text``, ``get_plain_text``);
-- **takeaway**: the one line a beat ends on (``TakeawayCard``); counted apart, with its own limit.
+Every string a chapter puts on screen has a role (prose, label or takeaway), given where it is
+made: components/text.py and card.py mark what they build (text_roles.py).
 
 Formulas, numbers and axis ticks (MathTex, DecimalNumber, and any text not made by the components)
 are labels too. A label is short by nature: one longer than ``LABEL_MAX_WORDS`` is counted as prose
@@ -31,52 +27,29 @@ import numpy as np
 from manim import ImageMobject, Mobject, Text, VMobject, config
 
 from .layout import TEXT_TYPES, is_visible
+from .text_roles import LABEL, PROSE, TAKEAWAY, role_of
 
 if TYPE_CHECKING:
     from .lecture_scene import LectureScene
 
 __all__ = [
     "BeatScreen",
-    "LABEL",
     "LABEL_MAX_WORDS",
-    "mark_role",
-    "PROSE",
     "PROSE_MAX_WORDS",
-    "ROLES",
     "ScreenMeasure",
     "ScreenSnapshot",
     "snapshot",
-    "TAKEAWAY",
     "TAKEAWAY_MAX_WORDS",
     "word_count",
 ]
 
-PROSE, LABEL, TAKEAWAY = "prose", "label", "takeaway"
-ROLES = (PROSE, LABEL, TAKEAWAY)
 PROSE_MAX_WORDS = 15  # at once on screen, outside the takeaway card (issue 27)
 TAKEAWAY_MAX_WORDS = 20
 LABEL_MAX_WORDS = 6  # longer than this, a "label" is a sentence and counted as prose
 CJK_CHARACTER_WORDS = 0.5  # a Chinese character says about half what an English word says
 
-# Where the role and the words sit on a marked mobject (copies keep them: Manim deep-copies).
-_ROLE = "screen_role"
-_TEXT = "screen_text"
-_DECLARED = "screen_role_declared"
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*")  # "don't", "0.25", "back-propagation": one word each
-
-
-def mark_role(mob: Mobject, role: str | None, text: str, default: str = LABEL) -> Mobject:
-    """Mark ``mob`` as showing ``text`` in ``role`` (one of ``ROLES``), or in the ``default`` role
-    of the component that made it when ``role`` is None; return it. A role given is a claim the
-    measure believes: a long label counts as prose only when no one said it is a label."""
-    chosen = default if role is None else role
-    if chosen not in ROLES:
-        raise ValueError(f"unknown role {chosen!r}; choose from {', '.join(ROLES)}")
-    setattr(mob, _ROLE, chosen)
-    setattr(mob, _TEXT, text)
-    setattr(mob, _DECLARED, role is not None)
-    return mob
 
 
 def word_count(text: str) -> float:
@@ -138,21 +111,22 @@ def snapshot(mobjects: list[Mobject]) -> ScreenSnapshot:
         if id(mob) in seen:
             return
         seen.add(id(mob))
-        role = getattr(mob, _ROLE, None)
+        role, marked_text, declared = role_of(mob)
         if role is not None or isinstance(mob, TEXT_TYPES):
             if not _shows(mob):
                 return
-            count = word_count(getattr(mob, _TEXT, None) or getattr(mob, "original_text", "") or "")
+            shown_text = marked_text or getattr(mob, "original_text", "") or ""
+            count = word_count(shown_text)
             if role is None:
                 role = LABEL  # a formula, a number, or a text no component made (an axis's)
                 count = count if isinstance(mob, Text) else 0.0  # only a Text has words
-            if role == LABEL and not getattr(mob, _DECLARED, False):
+            if role == LABEL and not declared:
                 longest_label = max(longest_label, count)
                 role = PROSE if count > LABEL_MAX_WORDS else LABEL
             if role in words:
                 words[role] += count
             if role == PROSE:
-                prose.append(getattr(mob, _TEXT, None) or getattr(mob, "original_text", ""))
+                prose.append(shown_text)
             return  # a card's box belongs to its words, not to the picture
         if mob.has_points() and _draws(mob):
             drawn.append(mob.points[:, :2] if isinstance(mob, VMobject) else mob.get_all_points()[:, :2])
