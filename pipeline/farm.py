@@ -91,7 +91,20 @@ class FarmRunner(ProgressRunner):
         self.stop_name = STOP_EVENT + uuid.uuid4().hex
         self.transfer_seconds = 0.0  # client-side: packing, sending and filing, besides Manim
         self.units = 0
+        self.streamed: dict[str, int] = {}  # label -> lines of its log already shown, as they came
+        self._stream_lock = threading.Lock()  # never held while waiting on the client's event loop
+        client.subscribe_topic(self.stop_name, self._show_lines)
         self.check_workers()
+
+    def _show_lines(self, event: tuple[float, dict]) -> None:
+        """A running unit's new log lines (on the client's event loop)."""
+        message = event[1]
+        with self._stream_lock:
+            if message["label"] not in self.streamed:
+                return  # a unit already ended
+            self.streamed[message["label"]] += len(message["lines"])
+            for line in message["lines"]:
+                self.line(message["label"], line)
 
     def check_workers(self) -> set[str]:
         """Fingerprint workers not seen yet; refuse, with one line each, those that differ."""
@@ -127,6 +140,8 @@ class FarmRunner(ProgressRunner):
                                     workers=sorted(workers), allow_other_workers=False)
         packed = time.monotonic() - packing
         self.begin(label, phase, animations_played(log))
+        with self._stream_lock:
+            self.streamed[label] = 0
         try:
             result = self._wait(future)
         finally:
@@ -134,7 +149,10 @@ class FarmRunner(ProgressRunner):
                 future.cancel()
         filing = time.monotonic()
         log.write_text(result["log"], encoding="utf-8")
-        for line in result["log"].splitlines():
+        with self._stream_lock:
+            # Whatever did not arrive while it ran (a rescheduled unit's, the last second's).
+            shown = self.streamed.pop(label)
+        for line in result["log"].splitlines(keepends=True)[shown:]:
             self.line(label, line)
         timings = self.end(label)
         if unit["bring_media"] and unit["media"]:
@@ -185,7 +203,7 @@ def local_cluster(jobs: int) -> Iterator[str]:
     its address."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as cluster:
         yield cluster.scheduler_address
 

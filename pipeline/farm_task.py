@@ -10,7 +10,7 @@ A unit: ``label``, ``command`` and ``env`` (the variables the pipeline set) with
 ``root`` and ``python`` (the client's checkout and interpreter); ``media`` (the client's media
 folder), ``bring_media`` (whether what Manim makes there comes back), ``carried`` (its cached
 partial movies, relative path -> bytes), ``returned`` (client folders whose whole content comes
-back) and ``stop`` (the name of the run's stop Event).
+back) and ``stop`` (the name of the run's stop Event, and of the topic its log lines go out on).
 """
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def run_unit(unit: dict) -> dict:
         reader.start()
         # Dask does not interrupt a running task: this one stops its own Manim when the run is
         # stopped (a distributed Event is only usable from the task's own thread).
-        stop, stopped = Event(unit["stop"]), False
+        stop, stopped, sent = Event(unit["stop"]), False, 0
+        worker = get_worker()
         while process.poll() is None:
             try:
                 if stop.wait(timeout=STOP_POLL_SECONDS):
@@ -101,6 +102,11 @@ def run_unit(unit: dict) -> dict:
                     break
             except (OSError, TimeoutError):
                 pass
+            # The lines so far go to the client as an event, so its bar for this unit moves.
+            fresh = lines[sent:]
+            if fresh:
+                worker.log_event(unit["stop"], {"label": unit["label"], "lines": fresh})
+                sent += len(fresh)
         reader.join()
         code = process.wait()
         media = {}

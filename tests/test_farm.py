@@ -57,6 +57,21 @@ class Farm:
                                             self.folder / f"{name}.log")
         return checkout / ".cache"
 
+    def render_title(self, out: Path, cache: Path) -> subprocess.Popen:
+        """The title chapter at preview, rendered on this farm in the background."""
+        return subprocess.Popen([str(ROOT / "render.sh"), "--quality", "preview", "--scenes", "title",
+                                 "--scheduler", self.address, "--out", str(out)], cwd=ROOT, text=True,
+                                env={**os.environ, CACHE_DIR_ENV: str(cache)},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def wait_until(self, render: subprocess.Popen, found):
+        """What ``found()`` finds (polled while ``render`` runs), or a failure if it never does."""
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not (result := found()):
+            assert time.monotonic() < deadline and render.poll() is None, "no worker started the chapter"
+            time.sleep(0.1)
+        return result
+
     def wait_for_workers(self, count: int) -> None:
         wait_for_workers(self.address, count)
 
@@ -108,20 +123,11 @@ def test_a_worker_killed_mid_chapter_costs_time_never_a_byte(preview_render, far
     caches = {"worker-a": farm.add_worker("worker-a"), "worker-b": farm.add_worker("worker-b")}
     farm.wait_for_workers(2)
     out = tmp_path / "out"
-    render = subprocess.Popen([str(ROOT / "render.sh"), "--quality", "preview", "--scenes", "title",
-                               "--scheduler", farm.address, "--out", str(out)], cwd=ROOT, text=True,
-                              env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "client-cache")},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    killed = None
-    while killed is None:  # the worker that took the chapter, once it has drawn an animation
-        assert time.monotonic() < deadline and render.poll() is None, "no worker started the chapter"
-        for name, cache in caches.items():
-            if any(cache.glob("unit-*/media/videos/**/partial_movie_files/**/*.mp4")):
-                farm.kill(name)
-                killed = name
-                break
-        time.sleep(0.1)
+    render = farm.render_title(out, tmp_path / "client-cache")
+    # The worker that took the chapter, once it has drawn an animation.
+    drawing = farm.wait_until(render, lambda: next((name for name, cache in caches.items() if any(
+        cache.glob("unit-*/media/videos/**/partial_movie_files/**/*.mp4"))), None))
+    farm.kill(drawing)
     stdout, stderr = render.communicate(timeout=600)
     assert render.returncode == 0, stderr[-3000:]
     compare_chapters(out / preview_render.name, preview_render, {"00-title.mp4", "00-title.srt"}, only=True)
@@ -178,14 +184,8 @@ def test_a_lost_scheduler_stops_the_render_with_one_line_and_publishes_nothing(f
     cache = farm.add_worker("worker-a")
     farm.wait_for_workers(1)
     out = tmp_path / "out"
-    render = subprocess.Popen([str(ROOT / "render.sh"), "--quality", "preview", "--scenes", "title",
-                               "--scheduler", farm.address, "--out", str(out)], cwd=ROOT, text=True,
-                              env={**os.environ, CACHE_DIR_ENV: str(tmp_path / "client-cache")},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not any(cache.glob("unit-*")):  # the worker has taken the chapter
-        assert time.monotonic() < deadline and render.poll() is None, "the worker never started the chapter"
-        time.sleep(0.1)
+    render = farm.render_title(out, tmp_path / "client-cache")
+    farm.wait_until(render, lambda: any(cache.glob("unit-*")))  # the worker has taken the chapter
     farm.kill("scheduler")
     _, stderr = render.communicate(timeout=300)
     assert render.returncode == 1
