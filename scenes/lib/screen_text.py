@@ -2,7 +2,7 @@
 more, write less).
 
 Every string a chapter puts on screen has a role, given where it is made (components/text.py and
-card.py mark what they build):
+card.py mark what they build, with text_roles.py):
 
 - **prose**: a sentence (``get_wrapped_text``, or ``role=PROSE``); what the measure counts;
 - **label**: a name next to what it names, a title, a heading (``get_text``, ``get_plain_text``);
@@ -31,6 +31,7 @@ import numpy as np
 from manim import ImageMobject, Mobject, Text, VMobject, config
 
 from .layout import TEXT_TYPES, is_visible
+from .text_roles import DECLARED_ATTRIBUTE, LABEL, PROSE, ROLE_ATTRIBUTE, ROLES, TAKEAWAY, TEXT_ATTRIBUTE, mark_role
 
 if TYPE_CHECKING:
     from .lecture_scene import LectureScene
@@ -51,32 +52,14 @@ __all__ = [
     "word_count",
 ]
 
-PROSE, LABEL, TAKEAWAY = "prose", "label", "takeaway"
-ROLES = (PROSE, LABEL, TAKEAWAY)
 PROSE_MAX_WORDS = 15  # at once on screen, outside the takeaway card (issue 27)
 TAKEAWAY_MAX_WORDS = 20
 LABEL_MAX_WORDS = 6  # longer than this, a "label" is a sentence and counted as prose
 CJK_CHARACTER_WORDS = 0.5  # a Chinese character says about half what an English word says
 
-# Where the role and the words sit on a marked mobject (copies keep them: Manim deep-copies).
-_ROLE = "screen_role"
-_TEXT = "screen_text"
-_DECLARED = "screen_role_declared"
+_ROLE, _TEXT, _DECLARED = ROLE_ATTRIBUTE, TEXT_ATTRIBUTE, DECLARED_ATTRIBUTE
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*")  # "don't", "0.25", "back-propagation": one word each
-
-
-def mark_role(mob: Mobject, role: str | None, text: str, default: str = LABEL) -> Mobject:
-    """Mark ``mob`` as showing ``text`` in ``role`` (one of ``ROLES``), or in the ``default`` role
-    of the component that made it when ``role`` is None; return it. A role given is a claim the
-    measure believes: a long label counts as prose only when no one said it is a label."""
-    chosen = default if role is None else role
-    if chosen not in ROLES:
-        raise ValueError(f"unknown role {chosen!r}; choose from {', '.join(ROLES)}")
-    setattr(mob, _ROLE, chosen)
-    setattr(mob, _TEXT, text)
-    setattr(mob, _DECLARED, role is not None)
-    return mob
 
 
 def word_count(text: str) -> float:

@@ -10,8 +10,8 @@ from typing import Any
 
 from manim import SurroundingRectangle, VGroup
 
-from ..screen_text import TAKEAWAY, mark_role
 from ..style import BODY_SIZE, CARD_CORNER_RADIUS, CARD_PADDING, current_theme
+from ..text_roles import TAKEAWAY, mark_role
 from .text import get_wrapped_text
 
 __all__ = ["TakeawayCard"]

@@ -13,9 +13,9 @@ from manim.constants import RendererType
 from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
 
 from ..captions import break_lines, subtitle_tokens
-from ..screen_text import LABEL, PROSE, mark_role
 from ..strings import font, t
 from ..style import BODY_SIZE, EDGE_BUFF, ITEM_BUFF, MATH_SIZE, TITLE_SIZE, current_theme
+from ..text_roles import LABEL, PROSE, mark_role
 
 __all__ = [
     "fraction_tex",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, RIGHT, Text, VGroup
 
-from ..screen_text import LABEL
 from ..style import BODY_SIZE, ITEM_BUFF, current_theme
+from ..text_roles import LABEL
 from .text import get_plain_text, get_text
 
 __all__ = ["get_table_of_contents", "TOC_KEYS"]
