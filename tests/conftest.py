@@ -70,12 +70,12 @@ def manim_media_dir(worker_id):
 
 @pytest.fixture
 def lecture_env():
-    """Set the language, theme and course (``--config`` file) a scene reads at construct time: the
-    lecture context, for the rest of the test."""
+    """Set the language, theme, course (``--config`` file) and voice a scene reads at construct time:
+    the lecture context, for the rest of the test."""
     with ExitStack() as contexts:
 
-        def apply(lang: str = "en", theme: str = "dark", course: Path | None = None) -> None:
-            lecture = current_lecture().but(language=lang, theme=theme, course=course)
+        def apply(lang: str = "en", theme: str = "dark", course: Path | None = None, voice: str = "none") -> None:
+            lecture = current_lecture().but(language=lang, theme=theme, course=course, voice=voice)
             contexts.enter_context(lecture_context(lecture))
 
         yield apply

@@ -107,8 +107,8 @@ def test_a_word_is_marked_when_the_clip_says_it():
     assert spoken.marks == {"quarter": spoken.mark("quarter"), "The": 0.0}
 
 
-def test_without_a_clip_a_word_is_marked_by_reading_time():
-    silent = Beat("b", {}, "en", "caption", SPEECH, start=2.0)
+def test_without_a_clip_a_word_is_marked_by_reading_time_in_the_caption_the_subtitles_show():
+    silent = Beat("b", {}, "en", SPEECH, "said otherwise", start=2.0)
     assert silent.mark("tails") == reading_seconds(SPEECH[:SPEECH.index("tails")], "en") > 0
     with pytest.raises(KeyError, match="does not say"):
         silent.mark("ReLU")

@@ -11,8 +11,8 @@ beat's name (the key of its caption, ``chN.<name>.caption``, and of its speech, 
 
 The running beat is a ``Beat`` record, handed to the scene's hooks (``LectureScene.on_beat_open``,
 ``after_animation``, ``on_beat_close``, ``on_idle``), which each backend (video, deck, key frames)
-implements. ``Beat.mark`` gives the moment a word of its speech is said, for a cue that should land
-on it.
+implements. ``Beat.mark`` gives the moment a phrase is said (or, without a voice, read), for a cue
+that should land on it (cues.py).
 """
 from __future__ import annotations
 
@@ -53,20 +53,29 @@ class Beat:
     end: float | None = None
     marks: dict[str, float] = field(default_factory=dict)  # words looked up with mark(), for the record
 
-    def mark(self, word: str) -> float:
-        """Seconds after the beat's start at which ``word`` (its first occurrence in the speech) is said.
+    @property
+    def followed(self) -> str:
+        """What the viewer follows: with a clip the speech, without one the caption (the subtitles
+        show it, read at reading speed)."""
+        return self.caption if self.clip is None else self.speech
+
+    def mark(self, *forms: str) -> float:
+        """Seconds after the beat's start at which a phrase comes in what the viewer follows: the
+        first of ``forms`` found (case ignored; "Alpha starts" said, "α starts" written).
 
         With a clip, from the clip's timing marks, exactly as the subtitles are timed; without one, by
-        reading time, as silent beats are paced. Raise KeyError for a word the speech does not say.
+        reading time, as silent beats are paced. Raise KeyError for a phrase the beat does not say.
         """
-        at = self.speech.find(word)
+        text = self.followed
+        lowered = text.lower()
+        at = next((index for form in forms if (index := lowered.find(form.lower())) >= 0), -1)
         if at < 0:
-            raise KeyError(f"{self.name} does not say {word!r}: {self.speech!r}")
+            raise KeyError(f"{self.name} does not say any of {list(forms)}: {text!r}")
         if self.clip is None:
-            seconds = reading_seconds(self.speech[:at], self.lang)
+            seconds = reading_seconds(text[:at], self.lang)
         else:
-            seconds = clip_fraction_times(self.clip, [at, len(self.speech) - at])[1]
-        self.marks[word] = seconds
+            seconds = clip_fraction_times(self.clip, [at, len(text) - at])[1]
+        self.marks[forms[0]] = seconds
         return seconds
 
 
