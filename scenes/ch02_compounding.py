@@ -29,6 +29,7 @@ from scenes.lib.components.text import (
     number_text,
     stack,
 )
+from scenes.lib.cues import make_highlight_animation, when_said
 from scenes.lib.experiment import BATCH, DEPTH, SEED, WIDTH
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import (
@@ -202,6 +203,8 @@ class SmallSlopesCompound(LectureScene):
         self.play(Write(why))
         self.play(Write(ratio_math))
         self.wait(BEAT_PAUSE * 2)
+        first_layer_bar = self.chart.grown_bars[-DEPTH]  # the weight bars grew last, layer 1 first
+        when_said(self, "ch2.cue.layer_one", make_highlight_animation(first_layer_bar, ratio_math))
         self.explanation = explanation
 
     def takeaway(self) -> None:

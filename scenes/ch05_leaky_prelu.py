@@ -9,6 +9,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Axes,
     Create,
     DashedLine,
@@ -16,6 +17,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Succession,
     Text,
     ValueTracker,
     VGroup,
@@ -40,6 +42,7 @@ from scenes.lib.components.text import (
     percent_text,
     stack,
 )
+from scenes.lib.cues import make_cue_animation, make_highlight_animation, when_said
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.style import (
     AXIS_WIDTH,
@@ -90,9 +93,16 @@ FINDING_ROWS = (
     FAIR_RUNS[2],
     FAIR_RUNS[3],
 )
-UNDERLAY_WIDTH = CURVE_WIDTH + 4  # PReLU's line, widened under the dashed Leaky 0.25 that lies on it
+COINCIDE_OFFSET = 0.08  # scene units: a line that would lie on another is drawn this far above it
 FINDING_WIDTH = 10.5
 TABLE_SIZE = BODY_SIZE  # the finding's table is the beat's whole picture: body text, not small print
+
+
+def coinciding_runs(fractions: list, height: float) -> list[tuple[int, int]]:
+    """Pairs of runs (first, second) whose curves, drawn ``height`` tall for 100 %, never part by
+    more than ``COINCIDE_OFFSET``: on screen one would hide the other."""
+    return [(i, j) for i, first in enumerate(fractions) for j, second in enumerate(fractions) if i < j
+            and max(abs(a - b) for a, b in zip(first, second, strict=True)) * height < COINCIDE_OFFSET]
 
 
 class LeakySlopesRestoreTheFlow(LectureScene):
@@ -195,9 +205,11 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         place_in_panel(panel, axes)
         self.play(Create(axes), FadeIn(points), FadeIn(learned), Write(formula))
         self.play(Create(curve), FadeIn(alpha_readout))
-        self.play(Create(true_arm), FadeIn(true_note))
-        self.play(step.animate(rate_func=linear).set_value(len(alphas) - 1),
-                  run_time=(len(alphas) - 1) * ALPHA_STEP_SECONDS)
+        move_alpha = step.animate(rate_func=linear, run_time=(len(alphas) - 1) * ALPHA_STEP_SECONDS)
+        # alpha lit as the speech names it, beside what plays then (so the cue adds no time to the beat)
+        alpha_cue = make_cue_animation(self, "ch5.cue.alpha", make_highlight_animation(alpha_label))
+        self.play(AnimationGroup(Succession(AnimationGroup(Create(true_arm), FadeIn(true_note)),
+                                            move_alpha.set_value(len(alphas) - 1)), alpha_cue))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(VGroup(axes, points, curve, true_arm, panel)))
         alpha_value.clear_updaters()
@@ -229,16 +241,28 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         for (key, name, params), run in zip(FAIR_RUNS, runs):
             curve = plot.get_curve(run.dead_fraction, self.theme.activation_color(name))
             if name == "leaky_relu" and params["slope"] == BIG_SLOPE:
-                curve = DashedVMobject(curve, num_dashes=60)  # drawn over PReLU's line, both at 0 %
-            elif name == "prelu":
-                curve.set_stroke(width=UNDERLAY_WIDTH)  # wider, so it shows on both sides of the dashes
+                curve = DashedVMobject(curve, num_dashes=60)
             curves.append(curve)
+        # Runs whose lines would lie on one another (both at 0 % today: Leaky 0.25 and PReLU from
+        # 0.25) are found from the model; the later is drawn just above, and a note says so.
+        overlaps = coinciding_runs([run.dead_fraction for run in runs], CURVE_HEIGHT)
+        notes = []
+        for first, second in overlaps:
+            curves[second].shift(UP * COINCIDE_OFFSET)
+            note = get_text("ch5.lines_coincide", size=SMALL_SIZE, color=self.theme.muted)
+            at = plot.axes.c2p(relu.steps / 2, max(runs[first].dead_fraction[relu.steps // 2:]))
+            notes.append(note.next_to(at + UP * COINCIDE_OFFSET, UP, buff=ITEM_BUFF * 0.4))
         self.play(FadeIn(setup), FadeIn(plot))
-        # PReLU before Leaky 0.25: the dashed line on top lets both show where they coincide.
-        for index in (0, 1, 3, 2):
+        for index in range(len(curves)):
             self.play(Create(curves[index]), FadeIn(rows[index]), run_time=1.5)
+        if notes:
+            self.play(*(FadeIn(note) for note in notes))
         self.wait(BEAT_PAUSE * 2)
-        self.plot_group = VGroup(setup, plot, legend, *curves)
+        if overlaps:  # as the speech says the lines overlap
+            when_said(self, "ch5.cue.lines_overlap",
+                      make_highlight_animation(*(curves[i] for pair in overlaps for i in pair), scale_factor=1),
+                      make_highlight_animation(*notes))
+        self.plot_group = VGroup(setup, plot, legend, *curves, *notes)
 
     def fair_finding(self) -> None:
         """What the fair comparison shows over every seed: the slope's size matters more than learning

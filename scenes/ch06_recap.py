@@ -9,6 +9,7 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UL,
     UP,
     Create,
     FadeIn,
@@ -34,14 +35,15 @@ from scenes.lib.components.text import (
     number_text,
     stack,
 )
+from scenes.lib.cues import when_said
 from scenes.lib.experiment import DEPTH
 from scenes.lib.lecture_scene import LectureScene
 from scenes.lib.strings import raw
-from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, SHORT_PAUSE, SMALL_SIZE
+from scenes.lib.style import BEAT_PAUSE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, SMALL_SIZE
 from scenes.model import BEST_CASE_WEIGHT, VERY_LEAKY_DIVISOR, activation, neuron_trajectory, sigmoid_slope_max
 
 TABLE_ACTIVATIONS = ("sigmoid", "relu", "leaky_relu", "prelu")
-SOURCE_COLUMNS = (  # string-table stem, and the activation each source is about (its colour marks the entry)
+SOURCE_COLUMNS = (  # a page each: string-table stem, and the activation each source is about (its colour)
     (("glorot", "sigmoid"), ("nielsen", "sigmoid"), ("maas", "leaky_relu")),
     (("he", "prelu"), ("xu", "leaky_relu"), ("lu", "relu")),
 )
@@ -62,19 +64,18 @@ ROW_TIME = 0.9
 ROW_PAUSE = 1.6  # time to read a row before the next one arrives
 
 # Sources card
-CITE_SIZE = SMALL_SIZE
-ABOUT_SIZE = SMALL_SIZE
-COLUMN_WIDTH = 6.2  # each of the two columns of entries wraps here
-COLUMN_SPACE = 0.45  # between the two columns
+CITE_SIZE = LABEL_SIZE  # one column a page: larger than the two columns side by side were
+ABOUT_SIZE = LABEL_SIZE
+COLUMN_WIDTH = 10.5  # a page's column of entries wraps here
 # The sources frame is a reading list, not a takeaway card: a thin muted frame with more air and a
 # rounder corner than the cards' (style.CARD_PADDING, CARD_CORNER_RADIUS).
 SOURCES_PADDING = 0.25
 SOURCES_CORNER = 0.15
-ENTRY_GAP = 0.2
+ENTRY_GAP = 0.35  # between entries of a page
 NOTE_GAP = 0.35  # between the table and the note under it
 MARKER_GAP = 0.25
 MARKER_WIDTH = 6
-SOURCES_TIME = 3.5  # the entries arrive one after another over this long
+PAGE_TIME = 2.0  # a page's entries arrive one after another over this long
 
 
 class TextLines(VGroup):
@@ -169,21 +170,32 @@ class Recap(LectureScene):
 
     # Beat 2 ---------------------------------------------------------------------------------
     def sources(self) -> None:
+        """The sources in two pages of one column, the second when the speech reaches its first
+        entry: each page stands about half the beat (issue 27: about 10 s at most), and one column
+        is drawn larger than two side by side. The full list is in the description, the handout and
+        the slides' notes."""
         self.start_beat("sources")
         # The sources take the title's place, at the title's size.
         heading = get_text("ch6.sources_heading", size=self.title.font_size).move_to(self.title)
-        columns = [stack(*(self.get_source_entry(stem, name) for stem, name in column), buff=ENTRY_GAP)
-                   for column in SOURCE_COLUMNS]
-        entries = VGroup(*columns).arrange(RIGHT, buff=COLUMN_SPACE, aligned_edge=UP)
-        frame = RoundedRectangle(width=entries.width + 2 * SOURCES_PADDING, height=entries.height + 2 * SOURCES_PADDING,
+        pages = [stack(*(self.get_source_entry(stem, name) for stem, name in column), buff=ENTRY_GAP)
+                 for column in SOURCE_COLUMNS]
+        frame = RoundedRectangle(width=max(page.width for page in pages) + 2 * SOURCES_PADDING,
+                                 height=max(page.height for page in pages) + 2 * SOURCES_PADDING,
                                  corner_radius=SOURCES_CORNER, stroke_color=self.theme.muted, stroke_width=RULE_WIDTH)
-        card = VGroup(frame, entries.move_to(frame))
-        self.center_below_title(card)
+        self.center_below_title(frame)
+        for page in pages:
+            page.move_to(frame.get_corner(UL) + (DOWN + RIGHT) * SOURCES_PADDING, aligned_edge=UL)
         self.play(FadeOut(self.table, shift=UP * EXIT_SHIFT), FadeOut(self.title, shift=UP * EXIT_SHIFT))
         self.play(FadeIn(heading, shift=UP * EXIT_SHIFT), Create(frame))
-        self.play(LaggedStart(*(FadeIn(entry, shift=UP * ENTER_SHIFT) for column in columns for entry in column),
-                              lag_ratio=0.6), run_time=SOURCES_TIME)
-        self.wait(BEAT_PAUSE * 4)
+        self.play(self.make_page_animation(pages[0]))
+        when_said(self, "ch6.cue.second_page", FadeOut(pages[0], shift=UP * EXIT_SHIFT),
+                  self.make_page_animation(pages[1]))
+        self.wait(BEAT_PAUSE)
+
+    def make_page_animation(self, page: VGroup) -> LaggedStart:
+        """A page's entries arriving one after another."""
+        return LaggedStart(*(FadeIn(entry, shift=UP * ENTER_SHIFT) for entry in page), lag_ratio=0.6,
+                           run_time=PAGE_TIME)
 
     # Table builders ----------------------------------------------------------------------------
     def get_header_row(self) -> list[Mobject]:

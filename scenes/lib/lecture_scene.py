@@ -29,7 +29,15 @@ from .camera import lecture_camera_class
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
 from .components.toc import get_table_of_contents
 from .experiment import SEED
-from .narration import beat_seconds_with_voice, clip_for, clip_fraction_times, current_voice, narration_text, scripts
+from .narration import (
+    Clip,
+    beat_seconds_with_voice,
+    clip_for,
+    clip_fraction_times,
+    current_voice,
+    narration_text,
+    scripts,
+)
 from .strings import current_language, t
 from .style import BEAT_PAUSE, CAPTION_BAND, current_theme
 from .svg_paths import forget_svg_paths
@@ -192,6 +200,16 @@ class LectureScene(Scene):
     def running_beat(self) -> str | None:
         """The beat started and not yet ended, if any."""
         return self.beats[-1] if self._beat_start is not None else None
+
+    @property
+    def beat_elapsed(self) -> float:
+        """Seconds since the running beat began, on the beat clock (cues.py waits on it)."""
+        return self.beat_clock - (self._beat_start or 0.0)
+
+    @property
+    def beat_clip(self) -> Clip | None:
+        """The running beat's narration clip, None without a voice (cues.py times cues by it)."""
+        return self._beat_clip
 
     def end_beat(self) -> None:
         """End the running beat: hold it until its caption can be read and its narration has been
