@@ -293,6 +293,7 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     @beat
     def takeaway(self) -> None:
         self.open_beat()
+        # No picture: the table has made its point, and the card alone closes the chapter.
         card = TakeawayCard("ch5.takeaway", TAKEAWAY_WIDTH, size=BODY_SIZE * 1.2).move_to(DOWN * 0.3)
         self.play(FadeOut(self.finding), FadeIn(card, shift=UP * 0.2))
         self.wait(BEAT_PAUSE * 3)

@@ -36,7 +36,7 @@ class CueScene(LectureScene):
         delayed = make_cue_animation(self, "ch5.cue.alpha", make_highlight_animation(dot))
         self.delayed_to = self.beat_clock - self.beat.start + delayed.animations[0].run_time
         self.cue_began = when_said(self, "ch5.cue.alpha", make_highlight_animation(dot))
-        self.clip_heard = self.beat.clip
+        self.clip_heard, self.caption = self.beat.clip, self.beat.caption
         self.close_beat()
 
 
@@ -69,7 +69,7 @@ def test_without_a_voice_a_cue_lands_when_a_reader_of_the_caption_reaches_its_wo
                                                                                     lecture_env, tmp_path):
     scene = run_cue_scene(lang, "none", monkeypatch, lecture_env, tmp_path)
     assert scene.clip_heard is None
-    caption = scene.caption_text("learn_alpha")
+    caption = scene.caption
     word_at = reading_seconds(caption[:caption.index(WRITTEN[lang])], lang)
     assert word_at > 0.5
     assert scene.cue_began == pytest.approx(word_at, abs=2 / FRAME_RATE)
