@@ -18,8 +18,9 @@ from pathlib import Path
 
 from pipeline.options import RenderOptions
 from pipeline.registry import Chapter
-from scenes.lib import narration, pronunciation, synthesis
+from scenes.lib import pronunciation, synthesis
 from scenes.lib.settings import ROOT
+from scenes.lib.strings import CAPTION_SUFFIX, beat_file
 
 # Bump when the way files are made, or the manifest's layout, changes in a way the sources below do not
 # show: every published file is then made again (render.py reads no older layout).
@@ -30,9 +31,10 @@ SCENES_PACKAGE = "scenes"
 ASSET_FOLDERS = ("assets",)
 SETTINGS_FILES = ("manim.cfg", "requirements.txt")
 _SKIPPED_PARTS = {"__pycache__"}
-# The narration scripts count per chapter (voice_parts), so editing one beat's words re-renders
-# only its chapter.
-NARRATION_ASSETS = ("assets", "narration")
+# The beats tables (assets/beats/<lang>.json) count per chapter: a beat's caption in string_parts, its
+# speech only for a narrated render (voice_parts), so editing one beat's words re-renders only its
+# chapter, and editing its speech leaves silent renders alone.
+BEAT_TABLES = Path("assets/beats")
 # The pronunciation tables count only for a narrated render, in its language (voice_parts): editing
 # how ReLU is said re-renders the narrated chapters and leaves silent renders alone.
 PRONUNCIATION_ASSETS = ("assets", "pronunciation")
@@ -108,7 +110,7 @@ def shared_files(root: Path = ROOT) -> list[Path]:
     for folder in ASSET_FOLDERS:
         found += [path for path in (root / folder).rglob("*")
                   if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
-                  and path.relative_to(root).parts[:2] not in (NARRATION_ASSETS, PRONUNCIATION_ASSETS)
+                  and path.relative_to(root).parts[:2] not in (BEAT_TABLES.parts, PRONUNCIATION_ASSETS)
                   and not _is_string_table(path.relative_to(root))]
     return sorted(path.relative_to(root) for path in found)
 
@@ -151,8 +153,10 @@ def string_parts(chapter: Chapter, root: Path = ROOT) -> list[str]:
     Editing a caption of chapter 4 thus changes chapter 4's fingerprint and no other."""
     prefixes = string_prefixes(chapter, root)
     parts = []
-    for path in sorted((root / STRING_TABLES).glob("*.json")):
+    for path in sorted((root / STRING_TABLES).glob("*.json")) + sorted((root / BEAT_TABLES).glob("*.json")):
         table = json.loads(path.read_text(encoding="utf-8"))
+        if path.parent.name == BEAT_TABLES.name:
+            table = {f"{beat}{CAPTION_SUFFIX}": words["caption"] for beat, words in table.items()}
         used = {key: text for key, text in table.items()
                 if prefixes is None or (match := _CHAPTER_KEY.match(key)) is None or match[1] in prefixes}
         parts.append(f"{path.name}=" + json.dumps(used, sort_keys=True, ensure_ascii=False))
@@ -178,9 +182,9 @@ def voice_parts(chapter: Chapter, options: RenderOptions, root: Path = ROOT) -> 
     """What decides a chapter's narration: its beats' scripts in the render's language, and the voice
     (engine, version, voice file and the language's pronunciation table; for recorded takes, the
     takes themselves)."""
-    table_path = root.joinpath(*NARRATION_ASSETS) / narration.script_file(options.lang).name
+    table_path = root / BEAT_TABLES / beat_file(options.lang).name
     table = json.loads(table_path.read_text(encoding="utf-8")) if table_path.is_file() else {}
-    parts = [json.dumps({key: text for key, text in table.items() if key.startswith(f"{chapter.key}.")},
+    parts = [json.dumps({key: words["speech"] for key, words in table.items() if key.startswith(f"{chapter.key}.")},
                         sort_keys=True, ensure_ascii=False)]
     voice = options.voice
     engine = voice.engine(options.lang)

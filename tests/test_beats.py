@@ -120,11 +120,10 @@ NEW_BEAT = '''
         self.open_beat(chapters=8)
         self.wait(1)
 '''
-NEW_WORDS = {  # (table folder, language): key -> text, as the README's recipe says
-    ("strings", "en"): {"ch7.say_goodbye.caption": "Goodbye after {chapters} chapters."},
-    ("strings", "zh-TW"): {"ch7.say_goodbye.caption": "{chapters}章之後，再見。"},
-    ("narration", "en"): {"ch7.say_goodbye": "Goodbye after {chapters} chapters."},
-    ("narration", "zh-TW"): {"ch7.say_goodbye": "{chapters}章之後，再見。"},
+NEW_WORDS = {  # language: the beat's entry in assets/beats/<lang>.json, as the README's recipe says
+    "en": {"ch7.say_goodbye": {"caption": "Goodbye after {chapters} chapters.",
+                               "speech": "Goodbye after {chapters} chapters."}},
+    "zh-TW": {"ch7.say_goodbye": {"caption": "{chapters}章之後，再見。", "speech": "{chapters}章之後，再見。"}},
 }
 PROBE = """
 import json, sys
@@ -137,7 +136,7 @@ print(json.dumps(find_chapters(["closing"])[0].beats()))
 
 def test_a_new_beat_is_one_method_plus_its_words_and_it_renders(tmp_path):
     """The README's recipe, done to a copy of the project: a @beat method called from construct and
-    its caption and speech in each language's tables; nothing else names it, yet the chapter plays
+    its caption and speech in each language's beats table; nothing else names it, yet the chapter plays
     it, lists it as one of its beats, and draws its key frame with its caption."""
     project = tmp_path / "project"
     for name in ("scenes", "assets", "pipeline"):
@@ -149,8 +148,8 @@ def test_a_new_beat_is_one_method_plus_its_words_and_it_renders(tmp_path):
     chapter.write_text(source.replace("        self.show_credits()\n",
                                       "        self.show_credits()\n        self.say_goodbye()\n") + NEW_BEAT,
                        encoding="utf-8")
-    for (folder, lang), entries in NEW_WORDS.items():
-        table_path = project / "assets" / folder / f"{lang}.json"
+    for lang, entries in NEW_WORDS.items():
+        table_path = project / "assets" / "beats" / f"{lang}.json"
         table = json.loads(table_path.read_text(encoding="utf-8"))
         table_path.write_text(json.dumps({**table, **entries}, ensure_ascii=False, indent=2), encoding="utf-8")
     env = Lecture("en", "dark").environment({"PATH": os.environ["PATH"], "PYTHONPATH": str(project),

@@ -98,10 +98,19 @@ def test_the_lecture_changes_with_its_chapters_their_order_and_the_webm():
 
 
 def edit_string(project, key: str, lang: str = "en") -> None:
-    path = project / "assets" / "strings" / f"{lang}.json"
-    table = json.loads(path.read_text(encoding="utf-8"))
-    assert key in table, key
-    table[key] += " more"
+    """Append a word to a string: a beat's caption (``chN.beat.caption``) or speech (``chN.beat.speech``)
+    in the beats table, any other key in the string table."""
+    beat, _, field = key.rpartition(".")
+    if field in ("caption", "speech"):
+        path = project / "assets" / "beats" / f"{lang}.json"
+        table = json.loads(path.read_text(encoding="utf-8"))
+        assert beat in table, key
+        table[beat][field] += " more"
+    else:
+        path = project / "assets" / "strings" / f"{lang}.json"
+        table = json.loads(path.read_text(encoding="utf-8"))
+        assert key in table, key
+        table[key] += " more"
     path.write_text(json.dumps(table, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -115,6 +124,14 @@ def changed_by(project, edit, options=OPTIONS) -> set[str]:
 def test_editing_one_chapters_caption_changes_only_that_chapter(project, lang):
     assert changed_by(project, lambda: edit_string(project, "ch4.big_update.caption", lang)) == {"dying-relu"}
     assert changed_by(project, lambda: edit_string(project, "ch1.title", lang)) == {"sigmoid-slope"}
+
+
+@pytest.mark.parametrize("voice", ["espeak", "none"])
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_editing_one_beats_speech_changes_only_that_chapter(project, lang, voice):
+    # Silent renders too: the speech times the beat and is the subtitle text without a voice.
+    options = parse_render_options(["--quality", "preview", "--lang", lang, "--voice", voice])
+    assert changed_by(project, lambda: edit_string(project, "ch4.big_update.speech", lang), options) == {"dying-relu"}
 
 
 @pytest.mark.parametrize("key", ["lecture.title", "act.relu", "neuron.step", "toc.relu"])

@@ -1,6 +1,6 @@
 """Narration: what is said in each beat, and how long a beat lasts for it.
 
-The words come from ``assets/narration/<lang>.json`` (one script per beat, keyed like the captions:
+The words come from ``assets/beats/<lang>.json`` (each beat's speech beside its caption, keyed
 ``ch1.show_sigmoid``), written to be heard: no symbols, and in Chinese no Latin letters (espeak-ng's
 Mandarin voice reads them as pinyin). Values computed by the model fill the same ``{placeholders}``
 the captions use, turned into words first ("1/4" is "one quarter", "四分之一").
@@ -10,15 +10,12 @@ subtitles here. Standard library only at import time.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .settings import ASSETS
-from .strings import DERIVED_LANGUAGES
+from .strings import DERIVED_LANGUAGES, beat_table
 
 if TYPE_CHECKING:
     from .synthesis import Clip
@@ -34,7 +31,6 @@ __all__ = [
     "en_year",
     "narration_text",
     "round_up_frames",
-    "script_file",
     "scripts",
     "speakable",
     "zh_fraction",
@@ -43,7 +39,6 @@ __all__ = [
     "zh_year",
 ]
 
-NARRATION_DIR = ASSETS / "narration"
 PAUSE_AFTER = 0.6  # seconds of quiet after a beat's narration before the next beat starts
 
 
@@ -52,19 +47,13 @@ PAUSE_AFTER = 0.6  # seconds of quiet after a beat's narration before the next b
 
 @lru_cache(maxsize=None)
 def scripts(lang: str) -> dict[str, str]:
-    """The narration table of ``lang``: ``"ch1.show_sigmoid": "..."`` (Simplified Chinese is derived
-    from the Traditional scripts, as its strings are)."""
+    """The speech of every beat of ``lang``: ``"ch1.show_sigmoid": "..."``, from the beats table
+    beside the captions (Simplified Chinese is derived from the Traditional scripts, as its strings are)."""
     if lang in DERIVED_LANGUAGES:
         from .simplified import to_simplified
 
         return {key: to_simplified(text) for key, text in scripts(DERIVED_LANGUAGES[lang]).items()}
-    with open(script_file(lang), encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def script_file(lang: str) -> Path:
-    """The file ``lang``'s narration comes from (the source table for a derived language)."""
-    return NARRATION_DIR / f"{DERIVED_LANGUAGES.get(lang, lang)}.json"
+    return {beat: words["speech"] for beat, words in beat_table(lang).items()}
 
 
 def beats_of(chapter_key: str, lang: str = "en") -> list[str]:

@@ -2,18 +2,24 @@
 
 Tables live in ``assets/strings/<lang>.json`` (flat ``"chapter.key": "text"`` maps); the languages
 are the tables present plus those derived from one of them at build time (Simplified Chinese from
-Traditional, see simplified.py). The font for each language is in ``assets/fonts.json``.
+Traditional, see simplified.py). Each beat's caption sits beside its speech in
+``assets/beats/<lang>.json`` (``{"ch4.big_update": {"caption": ..., "speech": ...}}``) and is looked
+up here as ``ch4.big_update.caption``. The font for each language is in ``assets/fonts.json``.
 Standard library only: the render pipeline validates ``--lang`` with it before any install.
 """
 from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from .lecture import Lecture, current_lecture
 from .settings import ASSETS
 
 __all__ = [
+    "beat_file",
+    "beat_table",
+    "CAPTION_SUFFIX",
     "current_language",
     "DEFAULT_LANGUAGE",
     "font",
@@ -24,6 +30,10 @@ __all__ = [
 ]
 
 STRINGS_DIR = ASSETS / "strings"
+# One table of beats per language: a beat's words, shown and spoken, side by side (narration.py reads
+# the speech).
+BEATS_DIR = ASSETS / "beats"
+CAPTION_SUFFIX = ".caption"
 DEFAULT_LANGUAGE = Lecture().language  # one default, the lecture context's (lecture.py)
 # Languages made from another language's table when needed, never kept as a file of their own.
 DERIVED_LANGUAGES = {"zh-CN": "zh-TW"}
@@ -52,7 +62,22 @@ def table(lang: str) -> dict[str, str]:
 
         return simplified_table(table(DERIVED_LANGUAGES[lang]))
     with open(STRINGS_DIR / f"{lang}.json", encoding="utf-8") as fh:
+        entries = json.load(fh)
+    entries.update({f"{beat}{CAPTION_SUFFIX}": words["caption"] for beat, words in beat_table(lang).items()})
+    return entries
+
+
+@lru_cache(maxsize=None)
+def beat_table(lang: str) -> dict[str, dict[str, str]]:
+    """The beats table of ``lang`` as written (a derived language reads its source's): each beat's
+    caption and speech, in the lecture's order."""
+    with open(beat_file(lang), encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def beat_file(lang: str) -> Path:
+    """The beats table ``lang``'s captions and speech come from (the source table for a derived language)."""
+    return BEATS_DIR / f"{DERIVED_LANGUAGES.get(lang, lang)}.json"
 
 
 def raw(key: str, lang: str | None = None) -> str:
