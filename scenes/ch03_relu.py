@@ -257,10 +257,10 @@ class ReluPassesTheGradient(LectureScene):
         relu = layer_gradients("relu", depth=DEPTH, width=WIDTH, batch=BATCH, seed=SEED)
         values = {"active": f"{relu.active_fraction * 100:.0f}", "gain": f"{HE_GAIN:g}"}
         self.open_beat(**values)
-        # Formulas and one line; the sentences (the activation no longer shrinks the gradient, half the units
-        # off halve its squared norm, the network turns sparse) are spoken.
-        he_init = get_math(rf"\mathrm{{Var}}(w) = \frac{{{values['gain']}}}{{n}}", size=BODY_SIZE * 1.3,
-                           color=self.theme.relu)
+        # Formulas and one line; the sentences (on active units the activation no longer shrinks the
+        # gradient, half the units off halve its squared norm, the activations turn sparse) are spoken.
+        he_init = get_math(rf"\mathrm{{Var}}(w) = \frac{{{values['gain']}}}{{n_{{\mathrm{{in}}}}}}",
+                           size=BODY_SIZE * 1.3, color=self.theme.relu)
         caveat = get_text("ch3.caveat", size=BODY_SIZE, **values)  # one line: a balanced wrap split "He init"
         passes_nothing = get_math(r"z < 0:\quad \mathrm{ReLU}'(z) = 0", size=BODY_SIZE * 1.3, color=self.theme.dead)
         seed = TakeawayCard("ch3.seed", CAVEAT_WIDTH)

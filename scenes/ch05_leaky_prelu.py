@@ -44,6 +44,7 @@ from scenes.lib.components.text import (
 )
 from scenes.lib.cues import make_cue_animation, make_highlight_animation, when_said
 from scenes.lib.lecture_scene import LectureScene, beat
+from scenes.lib.strings import t
 from scenes.lib.style import (
     AXIS_WIDTH,
     BEAT_PAUSE,
@@ -253,7 +254,10 @@ class LeakySlopesRestoreTheFlow(LectureScene):
         notes = []
         for first, second in overlaps:
             curves[second].shift(UP * COINCIDE_OFFSET)
-            note = get_text("ch5.lines_coincide", size=SMALL_SIZE, color=self.theme.muted)
+            names = {index: t(FAIR_RUNS[index][0], slope=f"{FAIR_RUNS[index][2].get('slope', 0):g}",
+                              alpha=f"{FAIR_RUNS[index][2].get('alpha', 0):g}") for index in (first, second)}
+            note = get_text("ch5.lines_coincide", size=SMALL_SIZE, color=self.theme.muted,
+                            first=names[first], second=names[second])
             at = plot.axes.c2p(relu.steps / 2, max(runs[first].dead_fraction[relu.steps // 2:]))
             notes.append(note.next_to(at + UP * COINCIDE_OFFSET, UP, buff=ITEM_BUFF * 0.4))
         self.play(FadeIn(setup), FadeIn(plot))
