@@ -57,6 +57,7 @@ from scenes.lib.style import (
     SMALL_SIZE,
     TRAINING_STEP_SECONDS,
 )
+from scenes.lib.text_roles import LABEL
 from scenes.model import (
     DEAD_RUN_SEEDS,
     PRELU_ALPHA_LR_SCALE,
@@ -256,7 +257,8 @@ class LeakySlopesRestoreTheFlow(LectureScene):
             curves[second].shift(UP * COINCIDE_OFFSET)
             names = {index: t(FAIR_RUNS[index][0], slope=f"{FAIR_RUNS[index][2].get('slope', 0):g}",
                               alpha=f"{FAIR_RUNS[index][2].get('alpha', 0):g}") for index in (first, second)}
-            note = get_text("ch5.lines_coincide", size=SMALL_SIZE, color=self.theme.muted,
+            # A label beside the lines it names, though it runs past six words.
+            note = get_text("ch5.lines_coincide", size=SMALL_SIZE, color=self.theme.muted, role=LABEL,
                             first=names[first], second=names[second])
             at = plot.axes.c2p(relu.steps / 2, max(runs[first].dead_fraction[relu.steps // 2:]))
             notes.append(note.next_to(at + UP * COINCIDE_OFFSET, UP, buff=ITEM_BUFF * 0.4))
