@@ -54,10 +54,11 @@ class SchedulerLost(RuntimeError):
 
 def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> dict:
     """The task for one Manim run of the pipeline: its media folder's cached partial movies carried,
-    the folders it writes for the client (key frames' and decks') brought back."""
+    the folders it writes for the client (key frames', the screen measure's, decks') brought back."""
     media = command[command.index("--media_dir") + 1] if "--media_dir" in command else None
     returned, bring_media = [], True
-    if "pipeline.key_frames" in command:  # its media folder holds LaTeX and text caches only
+    if "pipeline.key_frames" in command or "pipeline.screen_measure" in command:
+        # Its media folder holds LaTeX and text caches only; it writes its results in a folder.
         media, returned, bring_media = command[-2], [command[-1]], False
     if SLIDES_DIR_ENV in env:
         returned.append(env[SLIDES_DIR_ENV])
@@ -246,12 +247,12 @@ def serve(options: WorkerOptions) -> int:
     """``./render.sh worker ADDRESS``: Dask worker processes for the scheduler at ``address``, one
     Manim at a time each (``--jobs`` of them), working in this checkout's own cache."""
     cache_root().mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault(CACHE_DIR_ENV, str(cache_root()))
     command = [sys.executable, "-m", "distributed.cli.dask_worker", options.address, "--nthreads", "1",
                "--nworkers", str(options.jobs), "--local-directory", str(cache_root() / "dask-worker"),
                "--no-dashboard"]
     print(f"Dask worker for {options.address}: {options.jobs} process(es), working in {cache_root()}", flush=True)
-    os.execv(command[0], command)
+    # The workers' Manim runs find this checkout's cache through their environment, given to them here.
+    os.execve(command[0], command, {**os.environ, CACHE_DIR_ENV: str(cache_root())})
 
 
 def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:

@@ -15,6 +15,7 @@ back) and ``stop`` (the name of the run's stop Event, and of the topic its log l
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -77,10 +78,12 @@ def run_unit(unit: dict) -> dict:
             places[folder] = str(work / f"out{number}")
             (work / f"out{number}").mkdir()
 
+        # One pass, longest first: a place rewritten is never rewritten again (a worker's checkout
+        # may lie inside the client's, as the benchmark's do).
+        pattern = re.compile("|".join(re.escape(theirs) for theirs in sorted(places, key=len, reverse=True)))
+
         def here(text: str) -> str:
-            for theirs, ours in sorted(places.items(), key=lambda item: -len(item[0])):
-                text = text.replace(theirs, ours)
-            return text
+            return pattern.sub(lambda match: places[match[0]], text)
 
         env = {**os.environ, **{key: here(value) for key, value in unit["env"].items()}}
         env[PARENT_PID_ENV] = str(os.getpid())  # Manim dies with this worker

@@ -9,15 +9,19 @@ rates in scenes/lib/synthesis.py were set from these numbers (docs/voices.md).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import time
 
-from scenes.lib.settings import CACHE_DIR_ENV
+from scenes.lib.settings import CACHE_DIR_ENV, ROOT
 from scenes.lib.strings import languages
 
 SAMPLE_VALUE = {"en": "ten", "zh-TW": "十", "zh-CN": "十"}
+MEASURE = "import json, sys; from pipeline.pace import measure; print(json.dumps(measure(*sys.argv[1:3])))"
 
 
 def measure(voice_spec: str, lang: str) -> dict[str, float]:
@@ -46,8 +50,12 @@ def main() -> None:
     parser.add_argument("--lang", choices=languages(), default="en")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as cache:
-        os.environ[CACHE_DIR_ENV] = cache  # a cold cache: every clip is synthesised
-        found = measure(args.voice, args.lang)
+        # A cold cache, so every clip is synthesised: the cache is found through the environment, so
+        # the measuring runs in a process of its own, given that cache.
+        measured = subprocess.run([sys.executable, "-c", MEASURE, args.voice, args.lang], cwd=ROOT,
+                                  env={**os.environ, CACHE_DIR_ENV: cache}, capture_output=True, text=True,
+                                  check=True)
+        found = json.loads(measured.stdout.strip().splitlines()[-1])
     unit = "words a minute" if args.lang == "en" else "syllables a second"
     print(f"{args.voice} {args.lang}: {found['units']:.0f} {'words' if args.lang == 'en' else 'syllables'} in "
           f"{found['seconds']:.1f} s of speech: {found['pace']:.2f} {unit}; synthesised in {found['wall']:.1f} s")

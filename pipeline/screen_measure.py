@@ -8,7 +8,7 @@ by content, so a run at another size in the same folder would leave texts cut fo
 
 As a command::
 
-    python -m pipeline.screen_measure SLUG WIDTH HEIGHT MEDIA_DIR OUT_JSON   # as render.py runs it
+    python -m pipeline.screen_measure SLUG WIDTH HEIGHT MEDIA_DIR OUT_DIR    # as render.py runs it
     python -m pipeline.screen_measure --report [--lang L] [--theme T] [--scenes a,b]
 
 The report prints, per beat, the most words of prose and of the takeaway on screen at once and the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from pipeline.jobs import ProgressRunner
     from scenes.lib.screen_text import BeatScreen
 
+SCREEN_JSON = "screen.json"  # in the folder a run is given
 REPORT_SIZE = (854, 480)  # pixels of the report's runs (a preview's), in a media folder of their own
 
 
@@ -50,11 +52,14 @@ def measure_in_render(chapter: Chapter, env: dict[str, str], size: tuple[int, in
                       log: Path, runner: ProgressRunner, label: str) -> list[dict]:
     """The chapter's measure as the manifest records it (a list of beats), run by ``runner`` in the
     render's environment (``env``: language, theme) and size, like the key frames."""
-    out = out_dir / f".screen-{chapter.stem}.json"
+    # A folder of its own, written by the run and read here: on a render farm it comes back from the
+    # worker as the key frames' folder does (pipeline/farm.py).
+    out = out_dir / f".screen-{chapter.stem}"
+    out.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "pipeline.screen_measure", chapter.slug, *map(str, size), str(media_dir), str(out)]
     runner.run(label, command, env, ROOT, log, phase="screen measure ")
-    beats = json.loads(out.read_text(encoding="utf-8"))
-    out.unlink()
+    beats = json.loads((out / SCREEN_JSON).read_text(encoding="utf-8"))
+    shutil.rmtree(out)
     return beats
 
 
@@ -104,8 +109,8 @@ def main(argv: list[str]) -> int:
     lecture = current_lecture()  # as render.py wrote it into this process's environment
     beats = measure_chapter(chapter, lecture.language, lecture.theme, Path(media_dir),
                             (int(width), int(height)))
-    Path(out).write_text(json.dumps([beat.as_dict() for beat in beats], ensure_ascii=False, indent=2),
-                         encoding="utf-8")
+    (Path(out) / SCREEN_JSON).write_text(json.dumps([beat.as_dict() for beat in beats], ensure_ascii=False,
+                                                     indent=2), encoding="utf-8")
     return 0
 
 
