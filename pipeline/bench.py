@@ -8,7 +8,9 @@ time, seconds of rendering per second of video, ratio to plain Manim and to the 
 with the machine it ran on and written to ``OUT/bench.md``, with the wall time the cold run would
 take on 4, 8 and 16 cores, simulated from the units of work it measured: the chapters of the cold
 run, and the parts and joins of one more cold run that cuts chapters as the scheduler would for 8
-cores (pipeline/split.py). With a voice, a last cold run without it says what narration costs.
+cores (pipeline/split.py). With a voice, a last cold run without it says what narration costs: in
+wall time, and per second of video (a narrated lecture runs longer than a silent one, whose beats
+last as long as their captions take to read). ``--narration`` makes only those two cold runs.
 A benchmark, not a test: run it on an otherwise idle machine.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pipeline.options import (
     QUALITIES,
     OptionParser,
     Quality,
+    UsageError,
     choice,
     parse_command_options,
     scene_list,
@@ -52,6 +55,7 @@ JOINED = re.compile(r"\] (\S+): joining its parts")
 EDITED_WORD = " (bench)"
 CUT_RUN = f"render.sh, cold, chapters cut as for {CUT_FOR_CORES} cores"
 SILENT_RUN = "render.sh, cold, --voice none"  # with a voice, the cold run once more without one
+COLD_RUN = "render.sh, cold"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class BenchOptions:
     out: Path
     voice: Voice = Voice(DEFAULT_VOICE)
     variants_only: bool = False  # --variants: only the variant runs (separate, one command, farm)
+    narration_only: bool = False  # --narration: only the narrated and the silent cold runs
 
 
 def parse_bench_options(argv: list[str]) -> BenchOptions:
@@ -71,10 +76,17 @@ def parse_bench_options(argv: list[str]) -> BenchOptions:
     parser.add_argument("--out", type=writable_out, default=ROOT / DEFAULT_OUT)
     parser.add_argument("--voice", default=DEFAULT_VOICE)
     parser.add_argument("--variants", action="store_true")
-    args = parse_command_options(parser, argv, "bench", "--quality, --scenes, --out, --voice and --variants")
+    parser.add_argument("--narration", action="store_true")
+    args = parse_command_options(parser, argv, "bench",
+                                 "--quality, --scenes, --out, --voice, --variants and --narration")
+    if args.variants and args.narration:
+        raise UsageError("--variants and --narration each pick one set of runs: give one of them")
     qualities = (args.quality,) if args.quality else BENCH_QUALITIES
+    voice = voice_option(args.voice)
+    if args.narration and not voice.speaks:
+        raise UsageError(f"--narration compares a narrated run with a silent one: --voice {args.voice} is silent")
     return BenchOptions(tuple(QUALITIES[name] for name in qualities), tuple(find_chapters(args.scenes)),
-                        args.out.resolve(), voice_option(args.voice), args.variants)
+                        args.out.resolve(), voice, args.variants, args.narration)
 
 
 def machine() -> str:
@@ -198,9 +210,11 @@ def simulated_walls(work: Work, cold_wall: float, jobs: int) -> dict[int, float]
 
 
 def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
-                  voice: Voice = Voice(DEFAULT_VOICE)) -> tuple[list[tuple[str, float, float]], dict[str, Work]]:
+                  voice: Voice = Voice(DEFAULT_VOICE), narration_only: bool = False,
+                  ) -> tuple[list[tuple[str, float, float]], dict[str, Work]]:
     """The runs for one quality, as (run, wall seconds, seconds of video), and the units of work of
-    the two cold runs (chapters whole, and cut as for CUT_FOR_CORES cores)."""
+    the two cold runs (chapters whole, and cut as for CUT_FOR_CORES cores). ``narration_only``: the
+    narrated cold run and the silent one, nothing else."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
@@ -208,13 +222,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     env[VOICE_ENV] = voice.spec  # plain Manim narrates too (clips land in the bench's own cache)
     env[CACHE_DIR_ENV] = str(folder / "plain-cache")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    plain_media = folder / "plain"
-    print(f"{quality.name}: plain Manim, {len(chapters)} chapter(s) one after another...", flush=True)
-    plain = sum(timed([sys.executable, "-m", "manim", "render", f"-q{quality.manim_flag}", "--media_dir",
-                       str(plain_media), str(chapter.path), chapter.scene], env, log) for chapter in chapters)
-    plain_video = video_seconds([plain_media / "videos" / c.module / quality.manim_folder / f"{c.scene}.mp4"
-                                 for c in chapters])
-    rows = [("plain manim, one by one", plain, plain_video)]
+    rows = [] if narration_only else [plain_manim(quality, chapters, folder, env, log)]
     # Through render.sh itself, so its checks of the installed packages count too.
     pipeline = [str(ROOT / "render.sh"), "render", "--quality", quality.name,
                 "--scenes", ",".join(c.slug for c in chapters), "--out", str(folder / "out"), "--voice", voice.spec]
@@ -222,9 +230,9 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     # The edit goes into a copy, never into the lecturer's own string table.
     project = copy_project(folder / "project")
     edited = chapters[len(chapters) // 2]
-    runs = [(f"render.sh, cold ({DEFAULT_JOBS} jobs)", ROOT),
+    runs = [(f"{COLD_RUN} ({DEFAULT_JOBS} jobs)", ROOT),
             (f"render.sh, one caption of {edited.slug} changed", project),
-            ("render.sh, nothing changed", project)]
+            ("render.sh, nothing changed", project)][:1 if narration_only else None]
     works: dict[str, Work] = {}
     for number, (run, root) in enumerate(runs):
         if number == 1:
@@ -236,19 +244,20 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
             works["whole"] = work_of(read_from(log, before))
         manifest = json.loads((folder / "out" / f"en-dark-{quality.name}" / "manifest.json").read_text())
         rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
-    # Cold again, in a cache of its own but with the first cold run's chapter times, cutting
-    # chapters as the scheduler would for CUT_FOR_CORES cores: what its parts and joins cost.
-    run = f"{CUT_RUN} ({DEFAULT_JOBS} jobs)"
-    print(f"{quality.name}: {run}...", flush=True)
-    cut_cache = folder / "cache-cut"
-    shutil.copytree(folder / "cache" / "logs", cut_cache / "logs")
-    before = log.stat().st_size
     out = pipeline.index("--out") + 1
-    seconds = timed([*pipeline[:out], str(folder / "out-cut"), *pipeline[out + 1:]],
-                    {**pipeline_env, CACHE_DIR_ENV: str(cut_cache), SPLIT_CORES_ENV: str(CUT_FOR_CORES)}, log)
-    works["cut"] = work_of(read_from(log, before))
-    manifest = json.loads((folder / "out-cut" / f"en-dark-{quality.name}" / "manifest.json").read_text())
-    rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
+    if not narration_only:
+        # Cold again, in a cache of its own but with the first cold run's chapter times, cutting
+        # chapters as the scheduler would for CUT_FOR_CORES cores: what its parts and joins cost.
+        run = f"{CUT_RUN} ({DEFAULT_JOBS} jobs)"
+        print(f"{quality.name}: {run}...", flush=True)
+        cut_cache = folder / "cache-cut"
+        shutil.copytree(folder / "cache" / "logs", cut_cache / "logs")
+        before = log.stat().st_size
+        seconds = timed([*pipeline[:out], str(folder / "out-cut"), *pipeline[out + 1:]],
+                        {**pipeline_env, CACHE_DIR_ENV: str(cut_cache), SPLIT_CORES_ENV: str(CUT_FOR_CORES)}, log)
+        works["cut"] = work_of(read_from(log, before))
+        manifest = json.loads((folder / "out-cut" / f"en-dark-{quality.name}" / "manifest.json").read_text())
+        rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
     if voice.speaks:  # what narration costs: the same cold run, silent, in a cache of its own
         run = f"{SILENT_RUN} ({DEFAULT_JOBS} jobs)"
         print(f"{quality.name}: {run}...", flush=True)
@@ -258,6 +267,17 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
         manifest = json.loads((folder / "out-silent" / f"en-dark-{quality.name}" / "manifest.json").read_text())
         rows.append((run, seconds, sum(entry["duration"] for entry in manifest["chapters"])))
     return rows, works
+
+
+def plain_manim(quality: Quality, chapters: tuple[Chapter, ...], folder: Path, env: dict[str, str],
+                log: Path) -> tuple[str, float, float]:
+    """The chapters one after another with plain ``manim render``, what a user would type."""
+    media = folder / "plain"
+    print(f"{quality.name}: plain Manim, {len(chapters)} chapter(s) one after another...", flush=True)
+    seconds = sum(timed([sys.executable, "-m", "manim", "render", f"-q{quality.manim_flag}", "--media_dir",
+                         str(media), str(chapter.path), chapter.scene], env, log) for chapter in chapters)
+    video = video_seconds([media / "videos" / c.module / quality.manim_folder / f"{c.scene}.mp4" for c in chapters])
+    return "plain manim, one by one", seconds, video
 
 
 VARIANT_LANGS = ("en", "zh-TW")
@@ -321,11 +341,24 @@ def variants_table(rows: list[tuple[str, float, str]], chapters: tuple[Chapter, 
     return "\n".join(lines) + "\n"
 
 
-def narration_cost(rows: list[tuple[str, float, float]]) -> float | None:
-    """How much longer the narrated cold run took than the silent one (0.09 for 9 %), or None
-    without a silent run (a silent bench)."""
-    silent = next((seconds for run, seconds, _ in rows if run.startswith(SILENT_RUN)), None)
-    return None if not silent else rows[1][1] / silent - 1
+def narration_cost(rows: list[tuple[str, float, float]]) -> tuple[float, float] | None:
+    """How much more the narrated cold run cost than the silent one (0.09 for 9 %): in wall time,
+    and in wall time per second of video; None without a silent run (a silent bench)."""
+    silent = next(((seconds, video) for run, seconds, video in rows if run.startswith(SILENT_RUN)), None)
+    narrated = next(((seconds, video) for run, seconds, video in rows if run.startswith(f"{COLD_RUN} (")), None)
+    if not silent or not narrated:
+        return None
+    return narrated[0] / silent[0] - 1, (narrated[0] / narrated[1]) / (silent[0] / silent[1]) - 1
+
+
+def narration_line(voice: Voice, quality: str, rows: list[tuple[str, float, float]]) -> str:
+    cost = narration_cost(rows)
+    if cost is None:
+        return ""
+    silent_video = next(video for run, _, video in rows if run.startswith(SILENT_RUN))
+    narrated_video = next(video for run, _, video in rows if run.startswith(f"{COLD_RUN} ("))
+    return (f"\nNarration ({voice.spec}) at {quality}: the cold run took {cost[0]:+.0%} against the silent one, "
+            f"for {narrated_video / silent_video - 1:+.0%} of video; per second of video, {cost[1]:+.0%}.\n")
 
 
 def read_from(log: Path, offset: int) -> str:
@@ -337,9 +370,11 @@ def read_from(log: Path, offset: int) -> str:
 def table(results: dict[str, list[tuple[str, float, float]]]) -> str:
     lines = ["| quality | run | wall time | s per s of video | vs plain Manim | vs cold |", "|---|---|---|---|---|---|"]
     for quality, rows in results.items():
-        plain, cold = rows[0][1], rows[1][1]
+        plain = next((seconds for run, seconds, _ in rows if run.startswith("plain manim")), None)
+        cold = next(seconds for run, seconds, _ in rows if run.startswith(f"{COLD_RUN} ("))
         for run, seconds, video in rows:
-            lines.append(f"| {quality} | {run} | {seconds:.1f} s | {seconds / video:.2f} | {seconds / plain:.2f} "
+            against_plain = f"{seconds / plain:.2f}" if plain else "-"
+            lines.append(f"| {quality} | {run} | {seconds:.1f} s | {seconds / video:.2f} | {against_plain} "
                          f"| {seconds / cold:.0%} |")
     return "\n".join(lines) + "\n"
 
@@ -355,7 +390,8 @@ def simulation_table(results: dict[str, list[tuple[str, float, float]]], works: 
              "|---|---|" + "---|" * (len(SIMULATED_CORES) + 1)]
     for quality, rows in results.items():
         cut_row = next((index for index, (run, _, _) in enumerate(rows) if run.startswith(CUT_RUN)), None)
-        for kind, row in (("whole", 1), ("cut", cut_row)):
+        cold_row = next(index for index, (run, _, _) in enumerate(rows) if run.startswith(f"{COLD_RUN} ("))
+        for kind, row in (("whole", cold_row), ("cut", cut_row)):
             if row is None:
                 continue
             work = works.get(quality, {}).get(kind)
@@ -380,16 +416,16 @@ def bench(options: BenchOptions) -> int:
     try:
         for quality in options.qualities if not options.variants_only else ():
             results[quality.name], works[quality.name] = bench_quality(
-                quality, options.chapters, cache_root() / "bench" / quality.name, options.voice)
-        variants = bench_variants(options.chapters, cache_root() / "bench" / "variants", options.voice)
+                quality, options.chapters, cache_root() / "bench" / quality.name, options.voice,
+                options.narration_only)
+        if not options.narration_only:
+            variants = bench_variants(options.chapters, cache_root() / "bench" / "variants", options.voice)
     except RuntimeError as error:
         print(f"render.sh: bench failed: {error}", file=sys.stderr)
         return 1
     tables = f"{table(results)}\n{simulation_table(results, works)}\n" if results else ""
-    tables += variants_table(variants, options.chapters)
-    costs = [(quality, narration_cost(rows)) for quality, rows in results.items()]
-    tables += "".join(f"\nNarration ({options.voice.spec}) at {quality}: the cold run took {cost:+.0%} against "
-                      "the silent one.\n" for quality, cost in costs if cost is not None)
+    tables += variants_table(variants, options.chapters) if variants else ""
+    tables += "".join(narration_line(options.voice, quality, rows) for quality, rows in results.items())
     report = f"# render.sh benchmark\n\n{heading}\n{tables}"
     print("\n" + tables, end="")
     options.out.mkdir(parents=True, exist_ok=True)

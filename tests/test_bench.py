@@ -48,7 +48,21 @@ def test_parts_and_joins_are_read_from_render_sh_output():
 def test_narration_cost_compares_the_narrated_cold_run_with_the_silent_one():
     from pipeline.bench import SILENT_RUN, narration_cost
 
-    rows = [("plain manim, one by one", 300.0, 70.0), ("render.sh, cold (2 jobs)", 110.0, 72.0),
-            ("render.sh, nothing changed", 5.0, 72.0), (f"{SILENT_RUN} (2 jobs)", 100.0, 70.0)]
-    assert narration_cost(rows) == pytest.approx(0.10)
+    rows = [("plain manim, one by one", 300.0, 70.0), ("render.sh, cold (2 jobs)", 110.0, 77.0),
+            ("render.sh, nothing changed", 5.0, 77.0), (f"{SILENT_RUN} (2 jobs)", 100.0, 70.0)]
+    wall, per_second = narration_cost(rows)
+    assert wall == pytest.approx(0.10)
+    assert per_second == pytest.approx(0.0), "10 % more video for 10 % more time costs nothing per second"
     assert narration_cost(rows[:3]) is None, "a silent bench has nothing to compare"
+    assert narration_cost([rows[1], rows[3]]) == (wall, per_second), "--narration makes only these two runs"
+
+
+def test_narration_only_needs_a_voice_and_excludes_the_variant_runs():
+    from pipeline.bench import parse_bench_options
+    from pipeline.options import UsageError
+
+    assert parse_bench_options(["--narration", "--quality", "1080p"]).narration_only
+    with pytest.raises(UsageError, match="silent"):
+        parse_bench_options(["--narration", "--voice", "none"])
+    with pytest.raises(UsageError, match="one of them"):
+        parse_bench_options(["--narration", "--variants"])
