@@ -7,10 +7,11 @@ Dask distributed (BSD-3, pure Python) was chosen over a scheduler of our own: fu
 the tasks of a worker that died, worker resources and a dashboard, on one machine or many.
 
 No file system is shared. The client keeps Manim's cache and the stage as a local render does; each
-Manim run becomes one task that carries the unit's cached partial movies to the worker, runs Manim
-there in a fresh media folder (so no two runs ever share one; LaTeX and text caches stay per
-worker) and brings back what it made, which the client files into its cache as if Manim had run
-here. A worker's toolchain (toolchain.py) must equal the client's before it is given any work.
+Manim run becomes one task that carries the unit's cached partial movies and LaTeX and text caches
+to the worker, runs Manim there in a fresh media folder (so no two runs ever share one, nor the
+caches Manim writes non-atomically) and brings back what it made and what the caches gained, which
+the client files into its cache as if Manim had run here. A worker's toolchain (toolchain.py) must
+equal the client's before it is given any work.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from pathlib import Path
 import cloudpickle
 
 from pipeline import farm_task
-from pipeline.farm_task import read_tree, run_unit, worker_toolchain, write_tree
+from pipeline.farm_task import CACHES, read_tree, run_unit, worker_toolchain, write_tree
 from pipeline.jobs import ManimFailed, ProgressRunner, Stopped, Timings, animations_played
 from pipeline.options import RenderOptions, WorkerOptions, fail
 from pipeline.settings import PARENT_PID_ENV, SLIDES_DIR_ENV
@@ -53,8 +54,9 @@ class SchedulerLost(RuntimeError):
 
 
 def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> dict:
-    """The task for one Manim run of the pipeline: its media folder's cached partial movies carried,
-    the folders it writes for the client (key frames', the screen measure's, decks') brought back."""
+    """The task for one Manim run of the pipeline: its media folder's cached partial movies and
+    LaTeX and text caches carried, the folders it writes for the client (key frames', the screen
+    measure's, decks') brought back."""
     media = command[command.index("--media_dir") + 1] if "--media_dir" in command else None
     returned, bring_media = [], True
     if "pipeline.key_frames" in command or "pipeline.screen_measure" in command:
@@ -64,7 +66,7 @@ def unit_for(label: str, command: list[str], env: dict[str, str], stop: str) -> 
         returned.append(env[SLIDES_DIR_ENV])
     changed = {key: value for key, value in env.items() if os.environ.get(key) != value}
     changed.pop(PARENT_PID_ENV, None)
-    carried = read_tree(Path(media), SHIPPED) if media and bring_media else {}
+    carried = read_tree(Path(media), (*SHIPPED, *CACHES) if bring_media else CACHES) if media else {}
     return {"label": label, "command": command, "env": changed, "root": str(ROOT), "python": sys.executable,
             "media": media, "bring_media": bring_media, "carried": carried, "returned": returned, "stop": stop}
 
@@ -156,7 +158,7 @@ class FarmRunner(ProgressRunner):
         for line in result["log"].splitlines(keepends=True)[shown:]:
             self.line(label, line)
         timings = self.end(label)
-        if unit["bring_media"] and unit["media"]:
+        if unit["media"]:
             write_tree(Path(unit["media"]), result["media"])
         for folder, files in result["returned"].items():
             write_tree(Path(folder), files)

@@ -8,9 +8,10 @@ A unit and its result are plain dicts for the same reason.
 
 A unit: ``label``, ``command`` and ``env`` (the variables the pipeline set) with the client's paths;
 ``root`` and ``python`` (the client's checkout and interpreter); ``media`` (the client's media
-folder), ``bring_media`` (whether what Manim makes there comes back), ``carried`` (its cached
-partial movies, relative path -> bytes), ``returned`` (client folders whose whole content comes
-back) and ``stop`` (the name of the run's stop Event, and of the topic its log lines go out on).
+folder), ``bring_media`` (whether the videos Manim makes there come back; its caches' new files
+always do), ``carried`` (its cached partial movies and LaTeX and text caches, relative path ->
+bytes), ``returned`` (client folders whose whole content comes back) and ``stop`` (the name of the
+run's stop Event, and of the topic its log lines go out on).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 STAMP_NAME = "x264-settings.txt"  # manim_run.ENCODER_STAMP: travels with the partial movies
-WORKER_CACHES = ("Tex", "texts")  # Manim's LaTeX and text caches inside a media folder
+CACHES = ("Tex", "texts")  # Manim's LaTeX and text caches inside a media folder, named by content
 STOP_POLL_SECONDS = 1.0
 
 
@@ -46,7 +47,8 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> None:
     for relative, data in files.items():
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.part")
+        # Named for this thread: two units of one chapter may bring back the same cached formula at once.
+        partial = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.part")
         partial.write_bytes(data)
         os.replace(partial, target)
 
@@ -66,14 +68,9 @@ def run_unit(unit: dict) -> dict:
         places = {unit["python"]: sys.executable, unit["root"]: str(ROOT)}
         if unit["media"]:
             places[unit["media"]] = str(work / "media")
+            # With the partial movies come Manim's LaTeX and text caches: in this task's folder only,
+            # so no other run shares them while Manim writes them.
             write_tree(work / "media", unit["carried"])
-            # Manim's LaTeX and text caches, named by content, stay with this worker between tasks
-            # (it runs one at a time), never with another.
-            (work / "media").mkdir(exist_ok=True)
-            for name in WORKER_CACHES:
-                kept = Path(get_worker().local_directory) / "manim-caches" / name
-                kept.mkdir(parents=True, exist_ok=True)
-                (work / "media" / name).symlink_to(kept, target_is_directory=True)
         for number, folder in enumerate(unit["returned"]):
             places[folder] = str(work / f"out{number}")
             (work / f"out{number}").mkdir()
@@ -97,9 +94,14 @@ def run_unit(unit: dict) -> dict:
         # stopped (a distributed Event is only usable from the task's own thread).
         stop, stopped, sent = Event(unit["stop"]), False, 0
         worker = get_worker()
-        while process.poll() is None:
+        while True:
+            try:  # the unit's end is seen at once, a stop within STOP_POLL_SECONDS
+                process.wait(timeout=STOP_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                pass
             try:
-                if stop.wait(timeout=STOP_POLL_SECONDS):
+                if stop.is_set():
                     stopped = True
                     os.killpg(process.pid, signal.SIGTERM)
                     break
@@ -113,9 +115,10 @@ def run_unit(unit: dict) -> dict:
         reader.join()
         code = process.wait()
         media = {}
-        if unit["media"] and unit["bring_media"]:
-            made = read_tree(work / "media" / "videos")
-            media = {f"videos/{name}": data for name, data in made.items() if f"videos/{name}" not in unit["carried"]}
+        if unit["media"]:  # what Manim made (videos only if asked for), and what its caches gained
+            made = read_tree(work / "media", CACHES if not unit["bring_media"] else ())
+            media = {name: data for name, data in made.items() if name not in unit["carried"]
+                     and (name.startswith("videos/") or name.split("/", 1)[0] in CACHES)}
         returned = {folder: read_tree(work / f"out{number}") for number, folder in enumerate(unit["returned"])}
         return {"code": -signal.SIGTERM if stopped else code, "log": "".join(lines), "media": media,
                 "returned": returned, "worker": get_worker().address, "seconds": time.monotonic() - started}

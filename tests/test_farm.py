@@ -116,6 +116,10 @@ def test_two_workers_in_their_own_folders_render_what_a_local_render_does(previe
         without_exports(json.loads((preview_render / "manifest.json").read_text()))
     # Each worker drew in its own folder and kept no unit's folder behind.
     assert all(cache.is_dir() and not list(cache.glob("unit-*")) for cache in caches)
+    # The text the workers drew came back to the client's cache, to travel with the next run's units
+    # (without it, a caption edit would draw every formula and label again).
+    for module in ("ch00_title", "ch01_sigmoid_slope"):
+        assert list((tmp_path / "client-cache" / "manim" / "en-dark" / module / "texts").glob("*.svg")), module
 
 
 @SESSION_RENDERS
