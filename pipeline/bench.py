@@ -139,12 +139,13 @@ def copy_project(target: Path) -> Path:
 
 
 def edit_one_caption(project: Path, chapter: Chapter) -> str:
-    """Add a word to the first English caption of ``chapter`` in ``project``; return its key."""
-    path = project / "assets" / "strings" / "en.json"
-    strings = json.loads(path.read_text(encoding="utf-8"))
-    key = next(k for k in strings if k.startswith(f"{chapter.key}.") and k.endswith(".caption"))
-    strings[key] += EDITED_WORD
-    path.write_text(json.dumps(strings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """Add a word to the English caption of ``chapter``'s first beat in ``project``'s beats table;
+    return the beat's key."""
+    path = project / "assets" / "beats" / "en.json"
+    beats = json.loads(path.read_text(encoding="utf-8"))
+    key = next(k for k in beats if k.startswith(f"{chapter.key}."))
+    beats[key]["caption"] += EDITED_WORD
+    path.write_text(json.dumps(beats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return key
 
 
@@ -218,6 +219,7 @@ def bench_quality(quality: Quality, chapters: tuple[Chapter, ...], folder: Path,
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     log = folder / "bench.log"
+    log.touch()
     env = scene_env("en", "dark")
     env[VOICE_ENV] = voice.spec  # plain Manim narrates too (clips land in the bench's own cache)
     env[CACHE_DIR_ENV] = str(folder / "plain-cache")

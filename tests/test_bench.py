@@ -1,6 +1,9 @@
 """The benchmark's arithmetic: its core-count simulation and how it reads the units of work."""
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from pipeline.bench import Work, chapter_seconds, schedule_work, simulated_walls, work_of
@@ -66,3 +69,20 @@ def test_narration_only_needs_a_voice_and_excludes_the_variant_runs():
         parse_bench_options(["--narration", "--voice", "none"])
     with pytest.raises(UsageError, match="one of them"):
         parse_bench_options(["--narration", "--variants"])
+
+
+def test_the_caption_edit_adds_a_word_to_the_chapter_s_first_beat_in_a_copy(tmp_path):
+    from pipeline.bench import EDITED_WORD, edit_one_caption
+    from pipeline.registry import find_chapters
+    from scenes.lib.settings import ROOT
+
+    table, copy = (root / "assets" / "beats" / "en.json" for root in (ROOT, tmp_path))
+    copy.parent.mkdir(parents=True)
+    shutil.copy(table, copy)
+    chapter = find_chapters(["relu"])[0]
+    key = edit_one_caption(tmp_path, chapter)
+    before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (table, copy))
+    assert key == next(name for name in before if name.startswith(f"{chapter.key}."))
+    assert after[key]["caption"] == before[key]["caption"] + EDITED_WORD
+    assert {name: entry for name, entry in after.items() if name != key} == \
+        {name: entry for name, entry in before.items() if name != key}, "one caption, nothing else"
