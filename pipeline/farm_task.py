@@ -6,12 +6,12 @@ The Dask scheduler unpickles every task it is sent, so this module is sent by va
 needs of the project it imports inside ``run_unit``, on the worker, from the worker's own checkout.
 A unit and its result are plain dicts for the same reason.
 
-A unit: ``label``, ``command`` and ``env`` (the variables the pipeline set) with the client's paths;
-``root`` and ``python`` (the client's checkout and interpreter); ``media`` (the client's media
-folder), ``bring_media`` (whether the videos Manim makes there come back; its caches' new files
-always do), ``carried`` (its cached partial movies and LaTeX and text caches, relative path ->
-bytes), ``returned`` (client folders whose whole content comes back) and ``stop`` (the name of the
-run's stop Event, and of the topic its log lines go out on).
+A unit: ``label``, ``command`` and ``env`` (the variables the pipeline set, and None for those to
+unset) with the client's paths; ``root`` and ``python`` (the client's checkout and interpreter);
+``media`` (the client's media folder), ``bring_media`` (whether the videos Manim makes there come
+back; its caches' new files always do), ``carried`` (its cached partial movies and LaTeX and text
+caches, relative path -> bytes), ``returned`` (client folders whose whole content comes back) and
+``stop`` (the name of the run's stop Event, and of the topic its log lines go out on).
 """
 from __future__ import annotations
 
@@ -82,7 +82,9 @@ def run_unit(unit: dict) -> dict:
         def here(text: str) -> str:
             return pattern.sub(lambda match: places[match[0]], text)
 
-        env = {**os.environ, **{key: here(value) for key, value in unit["env"].items()}}
+        env = {**os.environ, **{key: here(value) for key, value in unit["env"].items() if value is not None}}
+        for key in [key for key, value in unit["env"].items() if value is None]:
+            env.pop(key, None)  # unset on the client, so unset here
         env[PARENT_PID_ENV] = str(os.getpid())  # Manim dies with this worker
         process = subprocess.Popen([here(arg) for arg in unit["command"]], cwd=ROOT, env=env, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace",
