@@ -26,14 +26,13 @@ from scenes.lib.components.plots import ActivationPlot, get_readout
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
-    get_chapter_title,
     get_math,
     get_wrapped_text,
     number_tex,
     stack,
 )
 from scenes.lib.lecture_scene import LectureScene, beat
-from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
+from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE
 from scenes.model import activation, sigmoid_slope_max
 
 X_MAX = 6  # the storyboard's axes: x in [-6, 6]
@@ -64,8 +63,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
     @beat
     def show_sigmoid(self) -> None:
         self.open_beat()
-        self.show_lecture_progress()
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         self.plot = ActivationPlot(
             self.sigmoid,
             x_range=(-X_MAX, X_MAX, 2),
@@ -78,7 +76,7 @@ class SigmoidSlopeNeverExceedsAQuarter(LectureScene):
             df_label_tex=r"\sigma'(x)",
             df_decimals=1,
         )
-        self.plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        self.plot.place_under(self.title)
         self.definition = get_math(r"\sigma(x) = \frac{1}{1 + e^{-x}}", color=self.theme.sigmoid)
         self.squashes = self.get_panel_text("ch1.squashes")
         self.panel = stack(self.definition, self.squashes)

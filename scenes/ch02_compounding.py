@@ -22,7 +22,6 @@ from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
-    get_chapter_title,
     get_math,
     get_wrapped_text,
     number_tex,
@@ -82,8 +81,7 @@ class SmallSlopesCompound(LectureScene):
     @beat
     def draw_chain(self) -> None:
         self.open_beat(depth=DEPTH)
-        self.show_lecture_progress()
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         self.chain = ChainNetwork(DEPTH, CHAIN_WIDTH, "sigmoid")
         self.chain.next_to(self.title, DOWN, buff=1.55)
         self.play(Write(self.title))

@@ -27,7 +27,6 @@ from scenes.lib.components.log_curves import LogCurveChart
 from scenes.lib.components.panel import fit_beside, panel_width, place_in_panel
 from scenes.lib.components.plots import ActivationPlot, make_draw_animation_groups
 from scenes.lib.components.text import (
-    get_chapter_title,
     get_math,
     get_text,
     get_wrapped_text,
@@ -95,24 +94,20 @@ class ReluPassesTheGradient(LectureScene):
     @beat
     def show_relu(self) -> None:
         self.open_beat()
-        self.show_lecture_progress()
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         plot = ActivationPlot(self.relu, x_range=(-X_RANGE, X_RANGE, 1), f_range=(0, X_RANGE, 1),
                               df_range=(0, 1.5, 0.5), width=6.4, f_height=2.0, df_height=1.5,
                               f_label_tex=r"\mathrm{ReLU}(x)", df_label_tex=r"\mathrm{ReLU}'(x)",
                               df_decimals=1, f_decimals=0)
-        plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        plot.place_under(self.title)
         color = self.theme.relu
         definition = get_math(r"\mathrm{ReLU}(x) = \max(0, x)", color=color)
         derivative = get_math(r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}", color=color)
         width = panel_width(plot)
         small_print = get_wrapped_text("ch3.at_zero", width, size=SMALL_SIZE, color=self.theme.muted)
-        panel = stack(definition, derivative, small_print, buff=ITEM_BUFF * 2)
-        place_in_panel(panel, plot)
-        self.play(Write(self.title))
-        for group in make_draw_animation_groups(plot, definition, derivative):
+        panel = place_in_panel(stack(definition, derivative, small_print, buff=ITEM_BUFF * 2), plot)
+        for group in make_draw_animation_groups(plot, definition, derivative, title=self.title, then=small_print):
             self.play(*group)
-        self.play(FadeIn(small_print))
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))
 

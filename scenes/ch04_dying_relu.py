@@ -7,7 +7,7 @@ from manim import DOWN, UP, Create, FadeIn, FadeOut, VGroup, Write
 from scenes.lib.components.card import TakeawayCard
 from scenes.lib.components.curves import FractionOverSteps
 from scenes.lib.components.neuron import NeuronStage
-from scenes.lib.components.text import get_chapter_title, get_math, get_text, get_wrapped_text, percent_text, stack
+from scenes.lib.components.text import get_math, get_text, get_wrapped_text, percent_text, stack
 from scenes.lib.lecture_scene import LectureScene, beat
 from scenes.lib.style import BEAT_PAUSE, BODY_SIZE, ITEM_BUFF, LABEL_SIZE, SHORT_PAUSE, TRAINING_STEP_SECONDS
 from scenes.model import DEAD_RUN_SEEDS, DEFAULT_DEAD_RUN, dead_fraction_spread, dead_unit_curve, neuron_trajectory
@@ -37,8 +37,7 @@ class ANeuronDies(LectureScene):
     @beat
     def show_neuron(self) -> None:
         self.open_beat(inputs=len(self.trajectory.x))
-        self.show_lecture_progress()
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         self.stage = NeuronStage(self.trajectory, LINE_WIDTH, r"a = \mathrm{ReLU}(w x + b)")
         self.stage.next_to(self.title, DOWN, buff=ITEM_BUFF * 2.5)
         self.play(Write(self.title))

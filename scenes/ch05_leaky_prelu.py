@@ -34,7 +34,6 @@ from scenes.lib.components.plots import ActivationPlot, FunctionPlot, make_draw_
 from scenes.lib.components.redraw import redraw_on_change
 from scenes.lib.components.text import (
     SteadyNumber,
-    get_chapter_title,
     get_math,
     get_text,
     get_wrapped_text,
@@ -126,23 +125,19 @@ class LeakySlopesRestoreTheFlow(LectureScene):
     @beat
     def show_leaky(self) -> None:
         self.open_beat(slope=f"{self.slope:g}")
-        self.show_lecture_progress()
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         plot = ActivationPlot(self.leaky, x_range=(-X_RANGE, X_RANGE, 1), f_range=(-1, X_RANGE, 1),
                               df_range=(0, 1.5, 0.5), width=6.0, f_height=2.2, df_height=1.4,
                               f_label_tex=r"f(x)", df_label_tex=r"f'(x)", df_decimals=1, f_decimals=0)
-        plot.next_to(self.title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
+        plot.place_under(self.title)
         color, slope = self.theme.leaky_relu, number_tex(self.slope)
         definition = get_math(rf"f(x) = \begin{{cases}} x & x > 0 \\ {slope}\,x & x \le 0 \end{{cases}}", color=color)
         derivative = get_math(rf"f'(x) = {slope} \quad (x < 0)", color=color)
         zoom_plot, zoom_label = self.get_zoom(plot)
         zoom = VGroup(zoom_plot, zoom_label)
-        panel = stack(definition, derivative, zoom, buff=ITEM_BUFF * 2)
-        place_in_panel(panel, plot)
-        self.play(Write(self.title))
-        for group in make_draw_animation_groups(plot, definition, derivative):
+        panel = place_in_panel(stack(definition, derivative, zoom, buff=ITEM_BUFF * 2), plot)
+        for group in make_draw_animation_groups(plot, definition, derivative, title=self.title, then=zoom):
             self.play(*group)
-        self.play(FadeIn(zoom))
         self.play(Create(zoom_plot.graph), run_time=1.5)
         self.wait(BEAT_PAUSE)
         self.play(FadeOut(plot), FadeOut(panel))

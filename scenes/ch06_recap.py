@@ -26,7 +26,6 @@ from manim import (
 from scenes.lib.components.text import (
     fraction_tex,
     fraction_text,
-    get_chapter_title,
     get_math,
     get_plain_text,
     get_text,
@@ -152,7 +151,7 @@ class Recap(LectureScene):
         slope = activation("leaky_relu").params["slope"]
         self.open_beat(peak=fraction_text(self.peak), depth=DEPTH,
                        leak_left=number_text(slope**DEPTH))
-        self.title = get_chapter_title(self.chapter_key)
+        self.title = self.enter_chapter()
         cells = [self.get_header_row(), *(self.get_activation_row(name) for name in TABLE_ACTIVATIONS)]
         rows, rules = self.lay_out_table(cells)
         note = self.get_prelu_note(rows.width)  # the rules overhang the rows; the words keep to the rows

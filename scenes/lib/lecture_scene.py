@@ -24,12 +24,13 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import UL, FadeIn, FadeOut, ManimColor, Scene, VMobject, Wait, config
+from manim import UL, FadeIn, FadeOut, ManimColor, Scene, Text, VMobject, Wait, config
 from manim.utils.exceptions import EndSceneEarlyException
 
 from .beat import Beat, beat, beat_names
 from .camera import lecture_camera_class
 from .captions import beat_seconds_needed, cue_times, speech_cue_times, split_caption, visible_length
+from .components.text import get_chapter_title
 from .components.toc import get_table_of_contents
 from .experiment import SEED
 from .narration import beat_seconds_with_voice, clip_fraction_times, narration_text, scripts
@@ -131,14 +132,16 @@ class LectureScene(Scene):
         held = bool(placeholders) and len(placeholders) == len(self.animations)
         self.after_animation(self.beat, held)
 
-    def show_lecture_progress(self) -> None:
-        """The title card's table of contents, this chapter's idea lit, before the chapter starts."""
-        if self.toc_index is None:
-            return
-        toc = get_table_of_contents(active=self.toc_index)
-        self.play(FadeIn(toc))
-        self.wait(BEAT_PAUSE)
-        self.play(FadeOut(toc))
+    def enter_chapter(self) -> Text:
+        """A chapter's way in, at the start of its first beat: the title card's table of contents
+        with this chapter's idea lit (where it has one), then its title, returned at the top of the
+        frame, still to be written."""
+        if self.toc_index is not None:
+            toc = get_table_of_contents(active=self.toc_index)
+            self.play(FadeIn(toc))
+            self.wait(BEAT_PAUSE)
+            self.play(FadeOut(toc))
+        return get_chapter_title(self.chapter_key)
 
     @classmethod
     def beat_names(cls) -> list[str]:

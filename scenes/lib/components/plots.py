@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     Animation,
@@ -21,6 +22,7 @@ from manim import (
     Dot,
     FadeIn,
     Line,
+    Mobject,
     Polygon,
     ValueTracker,
     VGroup,
@@ -28,7 +30,7 @@ from manim import (
 )
 
 from ...model import RELU_FAMILY, Activation
-from ..style import AXIS_WIDTH, CURVE_WIDTH, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
+from ..style import AXIS_WIDTH, CURVE_WIDTH, EDGE_BUFF, ITEM_BUFF, LABEL_SIZE, SMALL_SIZE, current_theme
 from .redraw import redraw_on_change
 from .text import SteadyNumber, get_math
 
@@ -217,15 +219,24 @@ class ActivationPlot(VGroup):
         # Keep both axes' origins on one vertical line, whatever their tick labels' widths.
         self.df_plot.shift(RIGHT * (self.f_plot.axes.c2p(0, 0)[0] - self.df_plot.axes.c2p(0, 0)[0]))
 
+    def place_under(self, title: Mobject) -> ActivationPlot:
+        """Put the plot under a chapter's ``title``, at the frame's left, its notes' panel to come
+        at its right (``place_in_panel``)."""
+        return self.next_to(title, DOWN, buff=ITEM_BUFF * 2).to_edge(LEFT, buff=EDGE_BUFF + 0.3)
 
-def make_draw_animation_groups(plot: ActivationPlot, f_note, df_note) -> list[tuple[Animation, ...]]:
-    """The order an activation plot is drawn in: f's axes with its note, f, then the derivative's axes
-    with its note and the derivative. Each tuple is one ``self.play(*group)``."""
+
+def make_draw_animation_groups(plot: ActivationPlot, f_note, df_note, title: Mobject | None = None,
+                               then: Mobject | None = None) -> list[tuple[Animation, ...]]:
+    """The order an activation plot is drawn in: the chapter's ``title`` if given, f's axes with its
+    note, f, then the derivative's axes with its note and the derivative, and last what comes
+    ``then``. Each tuple is one ``self.play(*group)``."""
     return [
+        *([(Write(title),)] if title is not None else []),
         (Create(plot.f_plot.axes), FadeIn(plot.f_plot.y_label), Write(f_note)),
         (Create(plot.f_plot.graph, run_time=1.5),),
         (Create(plot.df_plot.axes), FadeIn(plot.df_plot.y_label), Write(df_note)),
         (Create(plot.df_plot.graph, run_time=1.5),),
+        *([(FadeIn(then),)] if then is not None else []),
     ]
 
 
