@@ -135,6 +135,15 @@ def choice(kind: str, allowed: Sequence[str]) -> Callable[[str], str]:
     return check
 
 
+@dataclass(frozen=True)
+class BeatCommandOptions:
+    """What every command that walks the beats is given (``beat_command_parser``): the language and
+    the chapters; each command's own options extend it."""
+
+    lang: str
+    chapters: tuple[Chapter, ...]
+
+
 def beat_command_parser(command: str) -> OptionParser:
     """The parser of ``render.sh COMMAND`` for a command that walks the beats (record, proofread):
     ``--lang`` and ``--scenes`` as a render takes them."""

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.options import UsageError, beat_command_parser, parse_command_options, voice_option
-from pipeline.registry import Chapter, find_chapters
+from pipeline.options import (
+    BeatCommandOptions,
+    UsageError,
+    beat_command_parser,
+    parse_command_options,
+    voice_option,
+)
+from pipeline.registry import find_chapters
 from scenes.lib.voice import DEFAULT_VOICE, Voice
 
 
 @dataclass(frozen=True)
-class ProofreadOptions:
-    lang: str
-    chapters: tuple[Chapter, ...]
+class ProofreadOptions(BeatCommandOptions):
     voice: Voice
 
 

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.options import UsageError, beat_command_parser, parse_command_options
+from pipeline.options import BeatCommandOptions, UsageError, beat_command_parser, parse_command_options
 from pipeline.registry import Chapter, find_chapters
 from pipeline.settings import RECORDER_ENV
 from scenes.lib import synthesis
@@ -35,9 +35,7 @@ DEFAULT_TAKES = "takes"
 
 
 @dataclass(frozen=True)
-class RecordOptions:
-    lang: str
-    chapters: tuple[Chapter, ...]
+class RecordOptions(BeatCommandOptions):
     takes: Path
 
 
