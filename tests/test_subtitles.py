@@ -22,6 +22,7 @@ from pipeline.registry import CHAPTERS
 from pipeline.settings import UPDATE_REFERENCES_ENV
 from scenes.lib.captions import (
     AT_CLAUSE,
+    BREAK_KINDS,
     MAX_LINES,
     RULES,
     break_kind,
@@ -150,19 +151,20 @@ def test_a_cue_never_splits_a_spoken_number_a_name_or_a_title(text, lang, whole)
     assert any(whole in line for line in lines), lines
 
 
-@pytest.mark.parametrize(("before", "after", "kind"), [
-    ("the slope peaks at one quarter,", "because", "clause"),
-    ("to them.", "The ReLU", "sentence"),
-    ("the sigmoid chain fades", "while the ReLU", "conjunction"),
-    ("the layer's input", "times the signal", "word"),
-    ("moved by", "about three millionths", "poor"),
-    ("after 36", "steps", "poor"),
-    ("每層斜率都取最大值：", "梯度", "clause"),
-    ("乙狀函數網路", "卻只會預測平均值", "conjunction"),
-    ("接近二分之一", "的乙狀函數輸出", "poor"),
-])
-def test_breaks_are_ranked_as_a_subtitler_ranks_them(before, after, kind):
-    assert break_kind(before, after) == kind
+# Each kind of break (BREAK_KINDS, best first), with the text either side of breaks of that kind.
+BREAKS_BY_KIND = {
+    "sentence": [("to them.", "The ReLU")],
+    "clause": [("the slope peaks at one quarter,", "because"), ("每層斜率都取最大值：", "梯度")],
+    "conjunction": [("the sigmoid chain fades", "while the ReLU"), ("乙狀函數網路", "卻只會預測平均值")],
+    "phrase": [("the gradient shrinks", "at every layer"), ("梯度", "在每一層變小")],
+    "word": [("the layer's input", "times the signal")],
+    "poor": [("moved by", "about three millionths"), ("after 36", "steps"), ("接近二分之一", "的乙狀函數輸出")],
+}
+
+
+@pytest.mark.parametrize("kind", BREAK_KINDS)
+def test_breaks_are_ranked_as_a_subtitler_ranks_them(kind):
+    assert [break_kind(before, after) for before, after in BREAKS_BY_KIND[kind]] == [kind] * len(BREAKS_BY_KIND[kind])
 
 
 def test_a_short_sentence_stays_with_its_neighbour_and_no_line_is_an_orphan():
