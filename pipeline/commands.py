@@ -62,7 +62,7 @@ COMMANDS = {command.name: command for command in (
     Command("render", f"""\
 ./render.sh [render] {VARIANT_OPTIONS} [--out DIR]
                           [--format webm,gif,stills,handout,playground] [--transparent] [--jobs N] [--voice V]
-                          [--config FILE] [--scheduler local|ADDRESS]""",
+                          [--config FILE] [--scheduler local|none|ADDRESS]""",
             VENV, "pipeline.render:render_variants", "pipeline.options:parse_render_variants"),
     Command("slides", f"""\
 ./render.sh slides {VARIANT_OPTIONS} [--out DIR] [--voice V]
@@ -118,8 +118,9 @@ options:
              Chinese is spoken by espeak-ng from pinyin; see the README for voices and licences)
   --config   a TOML file with your course, name, institution, logo, accent colour and licence for the
              title card, the closing card and the thumbnail (see README)
-  --scheduler  send the Manim runs to Dask workers: "local" (a cluster of --jobs worker processes on
-             this machine) or a scheduler's address, tcp://HOST:8786 (see docs/farm.md)
+  --scheduler  where the Manim runs go: "local" (the default: Dask workers, --jobs processes on this
+             machine), a Dask scheduler's address, tcp://HOST:8786 (see docs/farm.md), or "none"
+             (this process's own threads, without Dask)
 """
 
 

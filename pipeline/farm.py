@@ -1,7 +1,7 @@
-"""The render farm on Dask distributed: the same schedule as a local render, its Manim runs sent to
-Dask workers on this machine (``--scheduler local``: a LocalCluster of ``--jobs`` single-threaded
-worker processes, each in a folder of its own) or on many (``--scheduler ADDRESS``, workers started
-with ``./render.sh worker ADDRESS``).
+"""The render farm on Dask distributed: a render's schedule, its Manim runs sent to Dask workers on
+this machine (by default: a LocalCluster of ``--jobs`` single-threaded worker processes, each
+working in a folder of its own) or on many (``--scheduler ADDRESS``, workers started with
+``./render.sh worker ADDRESS``); ``--scheduler none`` keeps them in the render's own threads.
 
 Dask distributed (BSD-3, pure Python) was chosen over a scheduler of our own: futures, retries of
 the tasks of a worker that died, worker resources and a dashboard, on one machine or many.
@@ -34,14 +34,14 @@ import cloudpickle
 from pipeline import farm_task
 from pipeline.farm_task import CACHES, read_tree, run_unit, worker_toolchain, write_tree
 from pipeline.jobs import ManimFailed, ProgressRunner, Stopped, Timings, animations_played
-from pipeline.options import RenderOptions, WorkerOptions, fail
+from pipeline.options import LOCAL_SCHEDULER, RenderOptions, WorkerOptions, fail
 from pipeline.settings import PARENT_PID_ENV, SLIDES_DIR_ENV
 from pipeline.toolchain import difference, toolchain
 from scenes.lib.settings import CACHE_DIR_ENV, ROOT, cache_root
 
-LOCAL = "local"  # --scheduler local: a LocalCluster on this machine
 SHIPPED = ("partial_movie_files",)  # the cached pieces that travel with a unit (and their stamps)
 STARTUP_SECONDS = 120  # for a scheduler or worker process to come up
+STOP_GRACE_SECONDS = 15  # for a stopped unit's task to stop its Manim and answer
 POLL_SECONDS = 0.5  # how often a waiting unit looks for its result, for a stop, or for new workers
 STOP_EVENT = "render-stop-"  # + the run's id: set on Ctrl-C, each task stops its own Manim
 
@@ -204,6 +204,7 @@ class FarmRunner(ProgressRunner):
     def _wait(self, future):
         while True:
             if self.stopping.is_set():
+                self._let_it_stop(future)
                 raise Stopped(future.key)
             try:
                 return future.result(timeout=POLL_SECONDS)
@@ -217,6 +218,15 @@ class FarmRunner(ProgressRunner):
                 raise SchedulerLost(LOST)
             if time.monotonic() - self.workers_seen >= WORKERS_EVERY:
                 self.check_workers()
+
+    @staticmethod
+    def _let_it_stop(future) -> None:
+        """Wait for a stopped unit's task to stop its Manim (it looks for the stop every second), so
+        that no Manim outlives the render; a task that does not answer is left to its worker."""
+        try:
+            future.result(timeout=STOP_GRACE_SECONDS)
+        except Exception:
+            pass
 
     def stop(self) -> None:
         """Stop the work everywhere: set the run's stop Event, which every task watches."""
@@ -245,8 +255,9 @@ def local_cluster(jobs: int) -> Iterator[str]:
 
 @contextmanager
 def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
-    """The runner of a render: None (a ProgressRunner on this machine's cores) without
-    ``--scheduler``; with it, a FarmRunner on that scheduler's workers, or on a local cluster."""
+    """The runner of a render: a FarmRunner on a local cluster (the default) or on the workers of
+    the scheduler ``--scheduler`` names; None (a ProgressRunner on this process's threads) with
+    ``--scheduler none``."""
     if not options.scheduler:
         yield None
         return
@@ -255,7 +266,8 @@ def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
     # The client's own log lines (reconnecting, closing) would break the one line a failure prints.
     for name in ("distributed", "distributed.client", "distributed.core", "distributed.comm"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    with local_cluster(options.jobs) if options.scheduler == LOCAL else nullcontext(options.scheduler) as address:
+    local = options.scheduler == LOCAL_SCHEDULER
+    with local_cluster(options.jobs) if local else nullcontext(options.scheduler) as address:
         try:
             client = Client(address, timeout="20s", set_as_default=False)
         except OSError as error:
@@ -265,9 +277,10 @@ def executor(options: RenderOptions) -> Iterator[ProgressRunner | None]:
             slots = sum(info["nthreads"] for worker, info in client.scheduler_info(n_workers=-1)["workers"].items()
                         if worker in runner.accepted)
             runner.slots = max(slots, 1)
-            print(f"Dask scheduler {address}: {len(runner.accepted)} worker(s), {slots} slot(s)", flush=True)
+            if not local:  # a local cluster is the default: no word of it
+                print(f"Dask scheduler {address}: {len(runner.accepted)} worker(s), {slots} slot(s)", flush=True)
             yield runner
-            if runner.units:
+            if runner.units and not local:
                 print(f"Farm: {runner.units} unit(s); packing and filing their files took "
                       f"{runner.transfer_seconds / runner.units:.2f} s per unit on this machine", flush=True)
 

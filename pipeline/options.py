@@ -68,6 +68,8 @@ DEFAULT_QUALITY = "1080p"
 DEFAULT_THEMES = {"render": "dark", "slides": "light", "present": "light"}
 DEFAULT_OUT = "build"
 DEFAULT_JOBS = os.cpu_count() or 1
+LOCAL_SCHEDULER = "local"  # --scheduler local (the default): a Dask LocalCluster of --jobs worker processes
+NO_SCHEDULER = "none"  # --scheduler none: the Manim runs in this process's own threads, without Dask
 EXTRA_FORMATS = ("webm", "gif", "stills", "handout", "playground")
 PLAYGROUND_GRIDS = ("full", "small")  # the playground's grid of choices (pipeline/playground.py)
 
@@ -112,7 +114,7 @@ class RenderOptions:
     voice: Voice = Voice(DEFAULT_VOICE)
     course: Course = Course()  # --config: the lecturer's course on the cards, and the licence
     playground_grid: str = "full"  # the playground's choices; the tests' "small" grid builds in seconds
-    scheduler: str | None = None  # --scheduler: a Dask scheduler's address, or "local"; None: this machine's cores
+    scheduler: str | None = None  # --scheduler: a Dask scheduler's address, or LOCAL_SCHEDULER; None: none
 
     @property
     def variant(self) -> str:
@@ -257,6 +259,8 @@ def parse_render_variants(argv: list[str], command: str = "render") -> list[Rend
         raise UsageError("--voice is an option of render, slides and bench, not of present")
     if command != "render" and args.scheduler:
         raise UsageError(f"--scheduler is an option of render, not of {command}")
+    # A render's Manim runs go to Dask: by default a local cluster of --jobs worker processes.
+    scheduler = (args.scheduler or LOCAL_SCHEDULER) if command == "render" else None
     voice = voice_option(args.voice or DEFAULT_VOICE)
     variants = [RenderOptions(
         quality=QUALITIES[quality],
@@ -270,7 +274,7 @@ def parse_render_variants(argv: list[str], command: str = "render") -> list[Rend
         voice=voice,
         course=args.config,
         playground_grid=playground_grid(),
-        scheduler=args.scheduler,
+        scheduler=None if scheduler == NO_SCHEDULER else scheduler,
     ) for lang in args.lang for theme in args.theme for quality in args.quality]
     if command == "present":
         if len(variants) > 1:

@@ -212,3 +212,23 @@ def test_a_manim_run_gets_this_machine_s_environment_not_the_one_dask_sets_for_i
     assert unit["env"]["MALLOC_TRIM_THRESHOLD_"] is None, "unset here, so unset on the worker"
     assert unit["env"]["OMP_NUM_THREADS"] == "4", "this machine's own value"
     assert unit["env"]["PYTHONHASHSEED"] is None
+
+
+def test_a_render_runs_on_a_local_cluster_unless_told_otherwise():
+    from pipeline.options import parse_render_variants, parse_slides_variants
+
+    assert {options.scheduler for options in parse_render_variants(["--lang", "en,zh-TW"])} == {"local"}
+    assert parse_render_variants(["--scheduler", "none"])[0].scheduler is None, "the render's own threads"
+    assert parse_render_variants(["--scheduler", "tcp://10.0.0.7:8786"])[0].scheduler == "tcp://10.0.0.7:8786"
+    assert parse_slides_variants([])[0].scheduler is None, "decks are made without Dask"
+
+
+@SESSION_RENDERS
+def test_the_render_s_own_threads_make_what_the_local_cluster_makes(chinese_render, tmp_path):
+    out = tmp_path / "out"
+    result = run_render("--quality", "preview", "--scenes", "title", "--lang", "zh-TW", "--theme", "light",
+                        "--format", "handout", "--scheduler", "none", "--out", str(out),
+                        env={CACHE_DIR_ENV: str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    compare_chapters(out / chinese_render.name, chinese_render,
+                     {"00-title.mp4", "00-title.srt", "lecture.mp4", "lecture.srt", "chapters.txt"}, only=True)
